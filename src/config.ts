@@ -1,0 +1,28 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const Env = z.object({
+  MATURITY_HOME: z.string().min(1).default('./.maturity'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  MATURITY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  MATURITY_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+});
+
+export type Config = z.infer<typeof Env> & { dbDir: string };
+
+/** Reads every environment variable the product uses, once, at the edge. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = Env.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`environment variable ${String(issue?.path[0])} ${issue?.message ?? 'is invalid'}`);
+  }
+  return { ...parsed.data, dbDir: path.resolve(parsed.data.MATURITY_HOME, 'db') };
+}

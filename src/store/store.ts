@@ -1,0 +1,190 @@
+import type { Attestation, SnapshotBody } from '../domain/evidence.js';
+import type { RecordKind, RecordOf } from '../domain/records.js';
+import { MaturityError } from '../errors.js';
+import { openDb, type Db, type OpenDbOptions } from './db.js';
+import { migrate } from './migrate.js';
+import { tables, upsertSql } from './tables.js';
+
+export interface Account {
+  id: number;
+  name: string;
+  connector: string;
+  config: Record<string, unknown>;
+  status: string;
+  statusDetail: string | null;
+  createdAt: Date;
+}
+
+const BATCH = 2000;
+
+/** Everything the product keeps, behind one small interface over PGlite or PostgreSQL. */
+export class Store {
+  private constructor(readonly db: Db) {}
+
+  static async open(options: OpenDbOptions): Promise<Store> {
+    let db: Db;
+    try {
+      db = await openDb(options);
+      await migrate(db);
+    } catch (err) {
+      const where = options.url ? 'PostgreSQL (DATABASE_URL)' : (options.dir ?? 'in-memory PGlite');
+      throw new MaturityError('E_STORE', `cannot open the database at ${where}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    return new Store(db);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  async createAccount(name: string, connector: string, config: Record<string, unknown> = {}): Promise<Account> {
+    const rows = await this.db.query<AccountRow>(
+      `INSERT INTO accounts (name, connector, config) VALUES ($1, $2, $3::jsonb)
+       ON CONFLICT (name) DO UPDATE SET connector = EXCLUDED.connector, config = EXCLUDED.config
+       RETURNING *`,
+      [name, connector, JSON.stringify(config)],
+    );
+    return toAccount(rows[0]!);
+  }
+
+  async findAccount(name: string): Promise<Account | undefined> {
+    const rows = await this.db.query<AccountRow>('SELECT * FROM accounts WHERE name = $1', [name]);
+    return rows[0] ? toAccount(rows[0]) : undefined;
+  }
+
+  async getAccount(name: string): Promise<Account> {
+    const account = await this.findAccount(name);
+    if (!account) {
+      throw new MaturityError(
+        'E_ACCOUNT_NOT_FOUND',
+        `no account named "${name}" (list them with: maturity accounts list)`,
+      );
+    }
+    return account;
+  }
+
+  async listAccounts(): Promise<Account[]> {
+    const rows = await this.db.query<AccountRow>('SELECT * FROM accounts ORDER BY name');
+    return rows.map(toAccount);
+  }
+
+  /** Inserts or updates records by (account, source id); a record read twice is stored once. */
+  async upsert<K extends RecordKind>(accountId: number, kind: K, records: RecordOf<K>[], db: Db = this.db) {
+    const sql = upsertSql(kind);
+    for (let i = 0; i < records.length; i += BATCH) {
+      // Last one wins within a page, as it would across pages.
+      const page = new Map<string, RecordOf<K>>();
+      for (const r of records.slice(i, i + BATCH)) page.set(r.sourceId, r);
+      await db.query(sql, [accountId, JSON.stringify([...page.values()])]);
+    }
+    return records.length;
+  }
+
+  async remove(accountId: number, kind: RecordKind, sourceIds: string[], db: Db = this.db): Promise<void> {
+    if (sourceIds.length === 0) return;
+    await db.query(`DELETE FROM ${tables[kind].table} WHERE account_id = $1 AND source_id = ANY($2::text[])`, [
+      accountId,
+      sourceIds,
+    ]);
+  }
+
+  async countRecords(accountId: number): Promise<Record<RecordKind, number>> {
+    const out = {} as Record<RecordKind, number>;
+    for (const [kind, spec] of Object.entries(tables) as [RecordKind, (typeof tables)[RecordKind]][]) {
+      const rows = await this.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${spec.table} WHERE account_id = $1`,
+        [accountId],
+      );
+      out[kind] = rows[0]?.n ?? 0;
+    }
+    return out;
+  }
+
+  /** One snapshot per account, day and window: taking it again the same day replaces it. */
+  async saveSnapshot(accountId: number, body: SnapshotBody): Promise<number> {
+    const rows = await this.db.query<{ id: number }>(
+      `INSERT INTO snapshots (account_id, as_of, day, window_spec, rules_version, rules_hash, partial, body)
+       VALUES ($1, $2::timestamptz, ($2::timestamptz AT TIME ZONE 'UTC')::date, $3, $4, $5, $6, $7::jsonb)
+       ON CONFLICT (account_id, day, window_spec) DO UPDATE SET as_of = EXCLUDED.as_of,
+         rules_version = EXCLUDED.rules_version, rules_hash = EXCLUDED.rules_hash,
+         partial = EXCLUDED.partial, body = EXCLUDED.body, created_at = now()
+       RETURNING id`,
+      [accountId, body.asOf, body.window, body.rulesVersion, body.rulesHash, body.partial, JSON.stringify(body)],
+    );
+    return rows[0]!.id;
+  }
+
+  async latestSnapshot(accountId: number): Promise<SnapshotBody | undefined> {
+    const rows = await this.db.query<{ body: SnapshotBody }>(
+      'SELECT body FROM snapshots WHERE account_id = $1 ORDER BY as_of DESC, created_at DESC LIMIT 1',
+      [accountId],
+    );
+    return rows[0]?.body;
+  }
+
+  async listSnapshots(accountId: number): Promise<{ id: number; asOf: Date; window: string; rulesVersion: string }[]> {
+    return this.db.query(
+      `SELECT id, as_of AS "asOf", window_spec AS "window", rules_version AS "rulesVersion"
+       FROM snapshots WHERE account_id = $1 ORDER BY as_of`,
+      [accountId],
+    );
+  }
+
+  async addAttestation(accountId: number, a: Attestation): Promise<void> {
+    await this.db.query(
+      `INSERT INTO attestations (account_id, model, criterion_id, value, by_whom, reason, at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8::timestamptz)`,
+      [accountId, a.model, a.criterionId, a.value, a.by, a.reason ?? null, a.at, a.expiresAt ?? null],
+    );
+  }
+
+  /** The latest attestation per criterion (a later statement replaces an earlier one). */
+  async attestations(accountId: number): Promise<Attestation[]> {
+    const rows = await this.db.query<AttestationRow>(
+      `SELECT DISTINCT ON (model, criterion_id) model, criterion_id, value, by_whom, reason, at, expires_at
+       FROM attestations WHERE account_id = $1 ORDER BY model, criterion_id, at DESC, id DESC`,
+      [accountId],
+    );
+    return rows.map((r) => ({
+      model: r.model,
+      criterionId: r.criterion_id,
+      value: r.value,
+      by: r.by_whom,
+      ...(r.reason ? { reason: r.reason } : {}),
+      at: new Date(r.at).toISOString(),
+      ...(r.expires_at ? { expiresAt: new Date(r.expires_at).toISOString() } : {}),
+    }));
+  }
+}
+
+interface AccountRow {
+  id: number;
+  name: string;
+  connector: string;
+  config: Record<string, unknown>;
+  status: string;
+  status_detail: string | null;
+  created_at: Date;
+}
+
+interface AttestationRow {
+  model: string;
+  criterion_id: string;
+  value: boolean;
+  by_whom: string;
+  reason: string | null;
+  at: Date | string;
+  expires_at: Date | string | null;
+}
+
+const toAccount = (r: AccountRow): Account => ({
+  id: r.id,
+  name: r.name,
+  connector: r.connector,
+  config: r.config,
+  status: r.status,
+  statusDetail: r.status_detail,
+  createdAt: r.created_at,
+});
