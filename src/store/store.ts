@@ -90,6 +90,25 @@ export class Store {
     ]);
   }
 
+  /** Marks record kinds as delivered in full (by a finished sync or an import). */
+  async markCovered(accountId: number, kinds: RecordKind[], source: string, db: Db = this.db): Promise<void> {
+    for (const kind of kinds) {
+      await db.query(
+        `INSERT INTO record_coverage (account_id, kind, source) VALUES ($1, $2, $3)
+         ON CONFLICT (account_id, kind) DO UPDATE SET source = EXCLUDED.source, covered_at = now()`,
+        [accountId, kind, source],
+      );
+    }
+  }
+
+  async coveredKinds(accountId: number): Promise<Set<RecordKind>> {
+    const rows = await this.db.query<{ kind: RecordKind }>(
+      'SELECT kind FROM record_coverage WHERE account_id = $1',
+      [accountId],
+    );
+    return new Set(rows.map((r) => r.kind));
+  }
+
   async countRecords(accountId: number): Promise<Record<RecordKind, number>> {
     const out = {} as Record<RecordKind, number>;
     for (const [kind, spec] of Object.entries(tables) as [RecordKind, (typeof tables)[RecordKind]][]) {

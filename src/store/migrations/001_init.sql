@@ -142,6 +142,16 @@ CREATE TABLE satisfaction_ratings (
 );
 CREATE INDEX satisfaction_ratings_account_created ON satisfaction_ratings (account_id, created_at);
 
+-- Which record kinds a sync or import has delivered in full for an account: a count over a kind
+-- that was never delivered is unknown, not zero.
+CREATE TABLE record_coverage (
+  account_id  int NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  kind        text NOT NULL,
+  source      text NOT NULL,
+  covered_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (account_id, kind)
+);
+
 -- Where each (account, stream) sync got to: saved after every page.
 CREATE TABLE sync_state (
   account_id  int NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,

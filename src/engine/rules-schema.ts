@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+const kebab = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be kebab-case (like sla-policy-defined)');
+
+export const Condition = z.strictObject({
+  metric: z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/, 'must be a dotted metric id'),
+  op: z.enum(['>=', '<=', '>', '<', '==', 'present']),
+  value: z.number().optional(),
+  /** Fewer observations than this make the condition unknown, never unmet. */
+  minSample: z.number().int().min(0).optional(),
+  /** Compare the interval's lower or upper bound instead of the point value (proportions). */
+  bound: z.enum(['value', 'lower', 'upper']).optional(),
+  /** Compare one entry of the metric's breakdown instead of its value. */
+  breakdown: z.string().optional(),
+});
+export type Condition = z.infer<typeof Condition>;
+
+export const When = z.union([
+  Condition,
+  z.strictObject({ all: z.array(Condition).min(1) }),
+  z.strictObject({ any: z.array(Condition).min(1) }),
+]);
+export type When = z.infer<typeof When>;
+
+export const Criterion = z
+  .strictObject({
+    id: kebab,
+    statement: z.string().min(5),
+    /** Why this threshold: the rule's own defence. */
+    why: z.string().optional(),
+    when: When.optional(),
+    /** Decided only by a reviewer's attestation. */
+    attest: z.literal(true).optional(),
+    /** How long an attestation of this criterion stays valid. */
+    attestationValidDays: z.number().int().min(1).max(3650).optional(),
+    wouldDecide: z.string().optional(),
+  })
+  .refine((c) => (c.when ? !c.attest : c.attest), {
+    message: 'a criterion needs either `when` (a data condition) or `attest: true`, not both',
+  });
+export type Criterion = z.infer<typeof Criterion>;
+
+export const LayerFile = z.strictObject({
+  layer: kebab,
+  name: z.string().min(1),
+  description: z.string().optional(),
+  levels: z
+    .array(
+      z.strictObject({
+        level: z.number().int().min(1),
+        criteria: z.array(Criterion).min(1, 'every level needs at least one criterion'),
+      }),
+    )
+    .min(1),
+});
+export type LayerFile = z.infer<typeof LayerFile>;
+
+export const ModelFile = z.strictObject({
+  id: kebab,
+  name: z.string().min(1),
+  description: z.string().optional(),
+  /** The name of "level 0": not even the first level established. */
+  baseline: z.string().min(1),
+  levels: z.array(z.strictObject({ level: z.number().int().min(1), name: z.string().min(1), summary: z.string().optional() })).min(1),
+  layers: z.array(kebab).min(1),
+});
+export type ModelFile = z.infer<typeof ModelFile>;
+
+export const RulesIndex = z.strictObject({
+  version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version like 1.0.0'),
+  models: z.array(kebab).min(1),
+});
+
+export interface Layer extends LayerFile {
+  file: string;
+}
+export interface Model extends ModelFile {
+  layerRules: Layer[];
+}
+export interface RuleSet {
+  version: string;
+  hash: string;
+  dir: string;
+  models: Model[];
+}

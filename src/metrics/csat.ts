@@ -1,0 +1,28 @@
+import { inWindow, num, proportion, windowParams } from './helpers.js';
+import type { MetricDefinition } from './types.js';
+
+export const csat: MetricDefinition = {
+  name: 'csat',
+  metrics: [
+    {
+      id: 'csat.response_rate',
+      unit: 'ratio',
+      description: 'Share of satisfaction surveys sent in the window that customers answered.',
+    },
+    { id: 'csat.score', unit: 'ratio', description: 'Share of answered surveys rated good.' },
+  ],
+  async compute(ctx) {
+    if (!ctx.covered.has('satisfactionRatings')) return [];
+    const [row] = await ctx.db.query<Record<string, number>>(
+      `SELECT count(*) FILTER (WHERE score = 'good')::int AS good,
+              count(*) FILTER (WHERE score IN ('good','bad'))::int AS answered,
+              count(*)::int AS offered
+       FROM satisfaction_ratings WHERE account_id = $1 AND ${inWindow('created_at')}`,
+      windowParams(ctx),
+    );
+    return [
+      ...proportion(ctx, 'csat.response_rate', num(row?.answered), num(row?.offered), ['satisfaction_ratings']),
+      ...proportion(ctx, 'csat.score', num(row?.good), num(row?.answered), ['satisfaction_ratings']),
+    ];
+  },
+};

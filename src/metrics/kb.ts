@@ -1,0 +1,47 @@
+import { num, proportion, value } from './helpers.js';
+import { plansArticleTitle } from './patterns.js';
+import type { MetricDefinition } from './types.js';
+
+const YEAR_MS = 365 * 24 * 3600 * 1000;
+
+export const kb: MetricDefinition = {
+  name: 'kb',
+  metrics: [
+    { id: 'kb.articles.count', unit: 'count', description: 'Published knowledge articles at the as-of date.' },
+    {
+      id: 'kb.freshness',
+      unit: 'ratio',
+      description: 'Share of published articles created or updated in the 12 months before the as-of date.',
+    },
+    {
+      id: 'kb.partner_authored_share',
+      unit: 'ratio',
+      description: 'Share of published articles written by a support partner.',
+    },
+    {
+      id: 'kb.plans_article.count',
+      unit: 'count',
+      description: 'Published articles that describe support plans or SLAs to customers.',
+    },
+  ],
+  async compute(ctx) {
+    if (!ctx.covered.has('kbArticles')) return [];
+    const since = new Date(ctx.window.to.getTime() - YEAR_MS).toISOString();
+    const [row] = await ctx.db.query<Record<string, number>>(
+      `SELECT count(*)::int AS n,
+              count(*) FILTER (WHERE COALESCE(updated_at, created_at) > $3::timestamptz)::int AS fresh,
+              count(*) FILTER (WHERE partner_authored)::int AS partner,
+              count(partner_authored)::int AS partner_known,
+              count(*) FILTER (WHERE title ~* '${plansArticleTitle}')::int AS plans
+       FROM kb_articles WHERE account_id = $1 AND state = 'published' AND created_at <= $2::timestamptz`,
+      [ctx.accountId, ctx.window.to.toISOString(), since],
+    );
+    const n = num(row?.n);
+    return [
+      ...value(ctx, 'kb.articles.count', n, 'count', n, ['kb_articles']),
+      ...proportion(ctx, 'kb.freshness', num(row?.fresh), n, ['kb_articles']),
+      ...proportion(ctx, 'kb.partner_authored_share', num(row?.partner), num(row?.partner_known), ['kb_articles']),
+      ...value(ctx, 'kb.plans_article.count', num(row?.plans), 'count', n, ['kb_articles']),
+    ];
+  },
+};

@@ -1,0 +1,79 @@
+import { num, proportion, value } from './helpers.js';
+import type { MetricDefinition } from './types.js';
+
+const YEAR_MS = 365 * 24 * 3600 * 1000;
+
+export const plans: MetricDefinition = {
+  name: 'plans',
+  metrics: [
+    { id: 'plans.count', unit: 'count', description: 'Distinct support plans (offerings) defined.' },
+    { id: 'plans.documented.count', unit: 'count', description: 'Plans published to customers.' },
+    {
+      id: 'plans.proactive_services.count',
+      unit: 'count',
+      description: 'Plans that bundle proactive, cross-functional services (onboarding, CSM, alerts, consulting…).',
+    },
+    {
+      id: 'plans.premium_customer_share',
+      unit: 'ratio',
+      description: 'Share of customers (organisations) on a plan above the base tier.',
+    },
+    {
+      id: 'offerings.revised_12m.count',
+      unit: 'count',
+      description: 'Plans and SLA policies created or revised in the 12 months before the as-of date.',
+    },
+  ],
+  async compute(ctx) {
+    const out = [];
+    if (ctx.covered.has('plans')) {
+      const [row] = await ctx.db.query<Record<string, number>>(
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE documented)::int AS documented,
+                count(*) FILTER (WHERE cardinality(services) > 0)::int AS proactive,
+                COALESCE(min(tier), 1)::int AS base_tier,
+                COALESCE(sum(customer_count) FILTER (WHERE tier > COALESCE((SELECT min(tier) FROM plans q WHERE q.account_id = $1), 1)), 0)::int AS premium_customers,
+                COALESCE(sum(customer_count), 0)::int AS customers,
+                count(customer_count)::int AS with_counts
+         FROM plans WHERE account_id = $1`,
+        [ctx.accountId],
+      );
+      out.push(
+        ...value(ctx, 'plans.count', num(row?.n), 'count', num(row?.n), ['plans']),
+        ...value(ctx, 'plans.documented.count', num(row?.documented), 'count', num(row?.n), ['plans']),
+        ...value(ctx, 'plans.proactive_services.count', num(row?.proactive), 'count', num(row?.n), ['plans']),
+      );
+      if (ctx.covered.has('organisations')) {
+        const [orgs] = await ctx.db.query<{ premium: number; n: number }>(
+          `SELECT count(*) FILTER (WHERE p.tier > (SELECT min(tier) FROM plans q WHERE q.account_id = $1))::int AS premium,
+                  count(*)::int AS n
+           FROM organisations o JOIN plans p ON p.account_id = o.account_id AND p.source_id = o.plan_id
+           WHERE o.account_id = $1 AND p.tier IS NOT NULL`,
+          [ctx.accountId],
+        );
+        out.push(...proportion(ctx, 'plans.premium_customer_share', num(orgs?.premium), num(orgs?.n), ['organisations', 'plans']));
+      }
+      if (!out.some((m) => m.id === 'plans.premium_customer_share') && num(row?.with_counts) > 0) {
+        out.push(
+          ...proportion(ctx, 'plans.premium_customer_share', num(row?.premium_customers), num(row?.customers), [
+            'plans.customer_count',
+          ]),
+        );
+      }
+    }
+    if (ctx.covered.has('plans') || ctx.covered.has('slaPolicies')) {
+      const since = new Date(ctx.window.to.getTime() - YEAR_MS).toISOString();
+      const [row] = await ctx.db.query<{ n: number; total: number }>(
+        `SELECT count(*) FILTER (WHERE COALESCE(updated_at, created_at) > $2::timestamptz
+                  AND COALESCE(updated_at, created_at) <= $3::timestamptz)::int AS n,
+                count(COALESCE(updated_at, created_at))::int AS total
+         FROM (SELECT updated_at, created_at FROM plans WHERE account_id = $1
+               UNION ALL SELECT updated_at, created_at FROM sla_policies WHERE account_id = $1) x`,
+        [ctx.accountId, since, ctx.window.to.toISOString()],
+      );
+      if (num(row?.total) > 0) {
+        out.push(...value(ctx, 'offerings.revised_12m.count', num(row?.n), 'count', num(row?.total), ['plans', 'sla_policies']));
+      }
+    }
+    return out;
+  },
+};

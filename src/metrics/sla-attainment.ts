@@ -1,0 +1,48 @@
+import { inWindow, num, proportion, windowParams } from './helpers.js';
+import type { MetricDefinition } from './types.js';
+
+/**
+ * SLA targets met / SLA targets completed (met or breached) in the window. Where the tool gives no
+ * per-target outcomes, the share of the window's tickets whose made-SLA flag is true — and the
+ * sources say so.
+ */
+export const slaAttainment: MetricDefinition = {
+  name: 'sla-attainment',
+  metrics: [
+    {
+      id: 'sla.attainment',
+      unit: 'ratio',
+      description: 'SLA targets met out of targets completed (met or breached) in the window.',
+    },
+  ],
+  async compute(ctx) {
+    if (ctx.covered.has('slaOutcomes')) {
+      const [row] = await ctx.db.query<{ met: number; done: number; any: number }>(
+        `SELECT count(*) FILTER (WHERE status = 'met' AND ${inWindow('completed_at')})::int AS met,
+                count(*) FILTER (WHERE status IN ('met','breached') AND ${inWindow('completed_at')})::int AS done,
+                count(*)::int AS any
+         FROM sla_outcomes WHERE account_id = $1`,
+        windowParams(ctx),
+      );
+      if (num(row?.any) > 0) {
+        const byMetric = await ctx.db.query<{ metric: string; met: number; done: number }>(
+          `SELECT metric, count(*) FILTER (WHERE status = 'met')::int AS met, count(*)::int AS done
+           FROM sla_outcomes WHERE account_id = $1 AND status IN ('met','breached') AND ${inWindow('completed_at')}
+           GROUP BY metric ORDER BY metric`,
+          windowParams(ctx),
+        );
+        const breakdown = Object.fromEntries(byMetric.map((m) => [m.metric, m.done ? m.met / m.done : 0]));
+        return proportion(ctx, 'sla.attainment', num(row?.met), num(row?.done), ['sla_outcomes'], breakdown);
+      }
+    }
+    if (!ctx.covered.has('tickets')) return [];
+    const [row] = await ctx.db.query<{ met: number; known: number }>(
+      `SELECT count(*) FILTER (WHERE made_sla)::int AS met, count(made_sla)::int AS known
+       FROM tickets WHERE account_id = $1 AND ${inWindow('created_at')}`,
+      windowParams(ctx),
+    );
+    return proportion(ctx, 'sla.attainment', num(row?.met), num(row?.known), [
+      'tickets.made_sla (no per-target SLA outcomes: share of tickets flagged as having made their SLA)',
+    ]);
+  },
+};

@@ -1,0 +1,37 @@
+import { sampleStandardDeviation, mean } from 'simple-statistics';
+import { inWindow, value, windowParams } from './helpers.js';
+import type { MetricDefinition } from './types.js';
+
+/**
+ * Coefficient of variation of tickets per working agent, month by month. A staffing model that
+ * ties headcount to volume keeps it steady (low); a team that is always catching up swings.
+ */
+export const staffingStability: MetricDefinition = {
+  name: 'staffing-stability',
+  metrics: [
+    {
+      id: 'tickets.per_agent_monthly_cv',
+      unit: 'ratio',
+      description:
+        'Coefficient of variation of monthly tickets per assignee over the full months of the window (needs 3+ months).',
+    },
+  ],
+  async compute(ctx) {
+    if (!ctx.covered.has('tickets')) return [];
+    const rows = await ctx.db.query<{ month: string; tickets: number; agents: number }>(
+      `SELECT to_char(date_trunc('month', created_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
+              count(*)::int AS tickets, count(DISTINCT assignee_id)::int AS agents
+       FROM tickets WHERE account_id = $1 AND ${inWindow('created_at')}
+       GROUP BY 1 ORDER BY 1`,
+      windowParams(ctx),
+    );
+    // Drop the partial first and last months of the window.
+    const full = rows.slice(1, -1).filter((r) => r.agents > 0);
+    if (full.length < 3) return [];
+    const ratios = full.map((r) => r.tickets / r.agents);
+    const m = mean(ratios);
+    if (m === 0) return [];
+    const breakdown = Object.fromEntries(full.map((r, i) => [r.month, Math.round(ratios[i]! * 10) / 10]));
+    return value(ctx, 'tickets.per_agent_monthly_cv', sampleStandardDeviation(ratios) / m, 'ratio', full.length, ['tickets'], breakdown);
+  },
+};

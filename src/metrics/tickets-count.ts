@@ -1,0 +1,30 @@
+import { inWindow, num, value, windowParams } from './helpers.js';
+import type { MetricDefinition } from './types.js';
+
+export const ticketsCount: MetricDefinition = {
+  name: 'tickets-count',
+  metrics: [
+    { id: 'tickets.count', unit: 'count', description: 'Tickets created in the window.' },
+    {
+      id: 'tickets.backlog',
+      unit: 'count',
+      description: 'Tickets open at the as-of instant (created before it, not yet solved or closed).',
+    },
+  ],
+  async compute(ctx) {
+    if (!ctx.covered.has('tickets')) return [];
+    const [row] = await ctx.db.query<{ n: number; backlog: number; total: number }>(
+      `SELECT count(*) FILTER (WHERE ${inWindow('created_at')})::int AS n,
+              count(*) FILTER (WHERE created_at <= $2::timestamptz AND CASE
+                 WHEN COALESCE(solved_at, closed_at) IS NOT NULL THEN COALESCE(solved_at, closed_at) > $2::timestamptz
+                 ELSE status NOT IN ('solved', 'closed') END)::int AS backlog,
+              count(*)::int AS total
+       FROM tickets WHERE account_id = $1`,
+      windowParams(ctx),
+    );
+    return [
+      ...value(ctx, 'tickets.count', num(row?.n), 'count', num(row?.n), ['tickets']),
+      ...value(ctx, 'tickets.backlog', num(row?.backlog), 'count', num(row?.total), ['tickets']),
+    ];
+  },
+};

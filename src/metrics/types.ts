@@ -1,0 +1,36 @@
+import type { Metric } from '../domain/evidence.js';
+import type { RecordKind } from '../domain/records.js';
+import type { Db } from '../store/db.js';
+
+export interface MetricWindow {
+  /** ISO-8601 duration (P90D) or "all". */
+  spec: string;
+  /** Exclusive lower bound; null for "all". */
+  from: Date | null;
+  /** Inclusive upper bound: the as-of instant. */
+  to: Date;
+}
+
+export interface MetricContext {
+  db: Db;
+  accountId: number;
+  window: MetricWindow;
+  /** Record kinds delivered in full: counts over other kinds are unknown, not zero. */
+  covered: Set<RecordKind>;
+}
+
+export type MetricUnit = Metric['unit'];
+
+/** What a metric is, for the registry, the rules check and the docs. */
+export interface MetricInfo {
+  id: string;
+  unit: MetricUnit;
+  description: string;
+}
+
+/** A unit of computation: one SQL pass that yields one or more metrics (absent ones omitted). */
+export interface MetricDefinition {
+  name: string;
+  metrics: MetricInfo[];
+  compute(ctx: MetricContext): Promise<Metric[]>;
+}
