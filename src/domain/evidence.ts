@@ -36,6 +36,7 @@ export interface CriterionResult {
 
 export interface LayerSuggestion {
   model: string;
+  modelName: string;
   layer: string;
   layerName: string;
   /** 0 when not even the first level is established. */

@@ -38,6 +38,7 @@ function suggestModel(
     const next = criteria.filter((c) => c.level === level + 1);
     return {
       model: model.id,
+      modelName: model.name,
       layer: layer.layer,
       layerName: layer.name,
       level,

@@ -1,0 +1,85 @@
+import { Command, CommanderError } from 'commander';
+import { MaturityError } from '../errors.js';
+import { accountsListCommand } from './accounts.js';
+import { CliContext, processIo, type Io } from './context.js';
+import { demoCommand } from './demo.js';
+import { importRecordsCommand } from './import-records.js';
+import { reportCommand } from './report.js';
+import { rulesCheckCommand } from './rules-check.js';
+import { snapshotCommand } from './snapshot.js';
+
+/** Runs the CLI; returns the exit code. Streams and env come in as parameters for tests. */
+export async function main(
+  argv: string[],
+  io: Io = processIo,
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
+  let ctx: CliContext | undefined;
+  const context = () => (ctx ??= new CliContext(io, env));
+  const program = new Command('maturity')
+    .description('Infers how mature a support organisation is from its helpdesk data.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showSuggestionAfterError();
+
+  program
+    .command('demo')
+    .description('build a sample organisation in the embedded store, snapshot it and print the report')
+    .option('--profile <name>', 'bootstrap | structured | managed | holistic', 'managed')
+    .option('--tickets <n>', 'number of tickets to generate', '5000')
+    .option('--json', 'print the snapshot as JSON')
+    .action((flags) => demoCommand(context(), flags));
+
+  const imp = program.command('import').description('load data from files');
+  imp
+    .command('records <file>')
+    .description('load normalised records (JSON: {"tickets": [...], "slaPolicies": [...], ...}); all or nothing')
+    .requiredOption('--name <account>', 'account to load into (created if new)')
+    .action((file, flags) => importRecordsCommand(context(), file, flags));
+
+  program
+    .command('snapshot <account>')
+    .description('compute evidence metrics and suggested levels from stored records, and store the snapshot')
+    .option('--as-of <date>', 'judge as of this date (YYYY-MM-DD or ISO date-time); default now')
+    .option('--window <spec>', 'evidence window: 90d, 6m or all', '90d')
+    .option('--rules <dir>', 'rules directory (default: the shipped rules/)')
+    .option('--json', 'print the snapshot as JSON')
+    .action((account, flags) => snapshotCommand(context(), account, flags));
+
+  program
+    .command('report <account>')
+    .description("print the account's latest snapshot")
+    .option('--format <format>', 'md | json', 'md')
+    .action((account, flags) => reportCommand(context(), account, flags));
+
+  const rules = program.command('rules').description('the maturity model files');
+  rules
+    .command('check [dir]')
+    .description('validate a rules directory (default: the shipped rules/)')
+    .action((dir) => rulesCheckCommand(context(), dir));
+
+  const accounts = program.command('accounts').description('connected and imported accounts');
+  accounts
+    .command('list')
+    .option('--json', 'print as JSON')
+    .action((flags) => accountsListCommand(context(), flags));
+
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has already printed its one-line message (or the help text).
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+    }
+    if (err instanceof MaturityError) {
+      io.err(`maturity: ${err.message}`);
+      return err.code === 'E_INPUT' ? 2 : 1;
+    }
+    io.err(`maturity: unexpected error: ${(err as Error).message ?? String(err)}`);
+    if (env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace') io.err(String((err as Error).stack));
+    return 1;
+  } finally {
+    await ctx?.close();
+  }
+}

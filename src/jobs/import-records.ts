@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { recordKinds, recordSchemas, type RecordBatch, type RecordKind } from '../domain/records.js';
+import { MaturityError } from '../errors.js';
+import type { Account, Store } from '../store/store.js';
+
+const MAX_PROBLEMS = 20;
+
+/**
+ * Validates a whole normalised-records document, then stores it in one transaction: a bad file
+ * names the record and field of its first problem and stores nothing.
+ */
+export function parseRecordsDocument(doc: unknown, file = 'input'): RecordBatch {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new MaturityError('E_IMPORT_INVALID', `${file}: expected a JSON object with keys like "tickets"; nothing was stored`);
+  }
+  const problems: string[] = [];
+  const batch: RecordBatch = {};
+  for (const [key, list] of Object.entries(doc)) {
+    if (!(recordKinds as string[]).includes(key)) {
+      problems.push(`unknown key "${key}" (expected one of: ${recordKinds.join(', ')})`);
+      continue;
+    }
+    if (!Array.isArray(list)) {
+      problems.push(`${key}: must be an array of records`);
+      continue;
+    }
+    const kind = key as RecordKind;
+    const schema = recordSchemas[kind] as z.ZodType;
+    const out: unknown[] = [];
+    list.forEach((raw, i) => {
+      const r = schema.safeParse(raw);
+      if (r.success) out.push(r.data);
+      else if (problems.length < MAX_PROBLEMS) {
+        const issue = r.error.issues[0]!;
+        const sid = (raw as { sourceId?: unknown })?.sourceId;
+        const who = typeof sid === 'string' || typeof sid === 'number' ? ` (sourceId ${sid})` : '';
+        const field = issue.path.length ? `field ${issue.path.join('.')}` : 'record';
+        problems.push(`${kind}[${i}]${who} ${field}: ${issue.message}`);
+      } else problems.push('');
+    });
+    (batch as Record<string, unknown[]>)[kind] = out;
+  }
+  if (problems.length) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+    throw new MaturityError('E_IMPORT_INVALID', `${file}: ${problems[0]}${more}; nothing was stored`);
+  }
+  return batch;
+}
+
+export function readRecordsFile(file: string): RecordBatch {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new MaturityError('E_INPUT', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new MaturityError('E_IMPORT_INVALID', `${file}: not valid JSON (${(err as Error).message}); nothing was stored`);
+  }
+  return parseRecordsDocument(doc, file);
+}
+
+export interface ImportResult {
+  account: Account;
+  counts: Partial<Record<RecordKind, number>>;
+}
+
+/** Stores a validated batch under account `name` (created if new), all or nothing. */
+export async function importRecords(store: Store, name: string, batch: RecordBatch, source = 'import'): Promise<ImportResult> {
+  const existing = await store.findAccount(name);
+  if (existing && existing.connector !== 'records') {
+    throw new MaturityError(
+      'E_INPUT',
+      `account "${name}" is a ${existing.connector} connection; import records into another name`,
+    );
+  }
+  const counts: Partial<Record<RecordKind, number>> = {};
+  const account = await store.db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: number }>(
+      `INSERT INTO accounts (name, connector) VALUES ($1, 'records')
+       ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+      [name],
+    );
+    const id = rows[0]!.id;
+    for (const kind of recordKinds) {
+      const list = batch[kind];
+      if (!list) continue;
+      counts[kind] = await store.upsert(id, kind, list as never, tx);
+    }
+    await store.markCovered(id, Object.keys(counts) as RecordKind[], source, tx);
+    return id;
+  });
+  return { account: await store.getAccount(name).then((a) => ({ ...a, id: account })), counts };
+}
