@@ -7,7 +7,10 @@ const Env = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
   MATURITY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MATURITY_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
@@ -18,11 +21,15 @@ export type Config = z.infer<typeof Env> & { dbDir: string };
 
 /** Reads every environment variable the product uses, once, at the edge. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const parsed = Env.safeParse(cleaned);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`environment variable ${String(issue?.path[0])} ${issue?.message ?? 'is invalid'}`);
+    throw new Error(
+      `environment variable ${String(issue?.path[0])} ${issue?.message ?? 'is invalid'}`,
+    );
   }
   return { ...parsed.data, dbDir: path.resolve(parsed.data.MATURITY_HOME, 'db') };
 }

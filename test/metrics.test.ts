@@ -16,11 +16,19 @@ afterAll(async () => store.close());
 
 const AS_OF = '2026-06-30';
 
-async function metricsFor(doc: Record<string, unknown[]>, window = '90d'): Promise<Map<string, Metric>> {
+async function metricsFor(
+  doc: Record<string, unknown[]>,
+  window = '90d',
+): Promise<Map<string, Metric>> {
   const batch: RecordBatch = parseRecordsDocument(doc);
   const { account } = await importRecords(store, `m${n++}`, batch);
   const covered = await store.coveredKinds(account.id);
-  const ms = await computeMetrics({ db: store.db, accountId: account.id, window: parseWindow(window, AS_OF), covered });
+  const ms = await computeMetrics({
+    db: store.db,
+    accountId: account.id,
+    window: parseWindow(window, AS_OF),
+    covered,
+  });
   return new Map(ms.map((m) => [m.id, m]));
 }
 
@@ -34,7 +42,12 @@ const t = (i: number, extra: Partial<Ticket> = {}) => ({
 describe('evidence metrics', () => {
   it('counts only the tickets created inside the window', async () => {
     const m = await metricsFor({
-      tickets: [t(1), t(2, { createdAt: '2026-04-02T00:00:00Z' }), t(3, { createdAt: '2026-03-01T00:00:00Z' }), t(4, { createdAt: '2026-07-02T00:00:00Z' })],
+      tickets: [
+        t(1),
+        t(2, { createdAt: '2026-04-02T00:00:00Z' }),
+        t(3, { createdAt: '2026-03-01T00:00:00Z' }),
+        t(4, { createdAt: '2026-07-02T00:00:00Z' }),
+      ],
     });
     expect(m.get('tickets.count')).toMatchObject({ value: 2, sampleSize: 2, window: 'P90D' });
   });
@@ -68,11 +81,35 @@ describe('evidence metrics', () => {
     const m = await metricsFor({
       tickets: [t(1)],
       slaOutcomes: [
-        { sourceId: 'a', ticketId: '1', metric: 'first_reply_time', status: 'met', completedAt: '2026-06-01T11:00:00Z' },
-        { sourceId: 'b', ticketId: '1', metric: 'resolution_time', status: 'breached', completedAt: '2026-06-03T11:00:00Z' },
-        { sourceId: 'c', ticketId: '2', metric: 'first_reply_time', status: 'met', completedAt: '2026-06-04T11:00:00Z' },
+        {
+          sourceId: 'a',
+          ticketId: '1',
+          metric: 'first_reply_time',
+          status: 'met',
+          completedAt: '2026-06-01T11:00:00Z',
+        },
+        {
+          sourceId: 'b',
+          ticketId: '1',
+          metric: 'resolution_time',
+          status: 'breached',
+          completedAt: '2026-06-03T11:00:00Z',
+        },
+        {
+          sourceId: 'c',
+          ticketId: '2',
+          metric: 'first_reply_time',
+          status: 'met',
+          completedAt: '2026-06-04T11:00:00Z',
+        },
         { sourceId: 'd', ticketId: '3', metric: 'first_reply_time', status: 'active' },
-        { sourceId: 'e', ticketId: '4', metric: 'first_reply_time', status: 'breached', completedAt: '2025-01-01T00:00:00Z' },
+        {
+          sourceId: 'e',
+          ticketId: '4',
+          metric: 'first_reply_time',
+          status: 'breached',
+          completedAt: '2025-01-01T00:00:00Z',
+        },
       ],
     });
     const a = m.get('sla.attainment')!;
@@ -83,7 +120,9 @@ describe('evidence metrics', () => {
   });
 
   it('falls back to the made-SLA flag when there are no per-target outcomes, and says so', async () => {
-    const m = await metricsFor({ tickets: [t(1, { madeSla: true }), t(2, { madeSla: true }), t(3, { madeSla: false }), t(4)] });
+    const m = await metricsFor({
+      tickets: [t(1, { madeSla: true }), t(2, { madeSla: true }), t(3, { madeSla: false }), t(4)],
+    });
     const a = m.get('sla.attainment')!;
     expect(a.value).toBeCloseTo(2 / 3, 4);
     expect(a.sources[0]).toMatch(/made_sla/);
@@ -98,19 +137,59 @@ describe('evidence metrics', () => {
         t(4, { status: 'open' }),
       ],
     });
-    expect(m.get('tickets.first_response_minutes.median')).toMatchObject({ value: 20, sampleSize: 3 });
+    expect(m.get('tickets.first_response_minutes.median')).toMatchObject({
+      value: 20,
+      sampleSize: 3,
+    });
     expect(m.get('tickets.resolution_hours.median')).toMatchObject({ value: 4, sampleSize: 3 });
   });
 
   it('reads the tightest urgent first-reply target across SLA policies, and whether it runs 24x7', async () => {
     const m = await metricsFor({
       slaPolicies: [
-        { sourceId: 's1', name: 'Std', targets: [{ priority: 'urgent', metric: 'first_reply_time', targetMinutes: 120, businessHours: true }] },
-        { sourceId: 's2', name: 'Prem', targets: [{ priority: 'urgent', metric: 'first_reply_time', targetMinutes: 30, businessHours: false }] },
-        { sourceId: 'o1', name: 'OLA', kind: 'ola', targets: [{ priority: 'urgent', metric: 'first_reply_time', targetMinutes: 5, businessHours: false }] },
+        {
+          sourceId: 's1',
+          name: 'Std',
+          targets: [
+            {
+              priority: 'urgent',
+              metric: 'first_reply_time',
+              targetMinutes: 120,
+              businessHours: true,
+            },
+          ],
+        },
+        {
+          sourceId: 's2',
+          name: 'Prem',
+          targets: [
+            {
+              priority: 'urgent',
+              metric: 'first_reply_time',
+              targetMinutes: 30,
+              businessHours: false,
+            },
+          ],
+        },
+        {
+          sourceId: 'o1',
+          name: 'OLA',
+          kind: 'ola',
+          targets: [
+            {
+              priority: 'urgent',
+              metric: 'first_reply_time',
+              targetMinutes: 5,
+              businessHours: false,
+            },
+          ],
+        },
       ],
     });
-    expect(m.get('sla.first_response_target_minutes.urgent')).toMatchObject({ value: 30, breakdown: { urgent: 30, calendar: 1 } });
+    expect(m.get('sla.first_response_target_minutes.urgent')).toMatchObject({
+      value: 30,
+      breakdown: { urgent: 30, calendar: 1 },
+    });
     expect(m.get('sla.policies.count')?.value).toBe(2);
     expect(m.get('sla.ola.count')?.value).toBe(1);
   });
@@ -118,8 +197,18 @@ describe('evidence metrics', () => {
   it('measures KB freshness as the share of published articles touched in the last 12 months', async () => {
     const m = await metricsFor({
       kbArticles: [
-        { sourceId: '1', state: 'published', createdAt: '2024-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' },
-        { sourceId: '2', state: 'published', createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-06-01T00:00:00Z' },
+        {
+          sourceId: '1',
+          state: 'published',
+          createdAt: '2024-01-01T00:00:00Z',
+          updatedAt: '2026-01-01T00:00:00Z',
+        },
+        {
+          sourceId: '2',
+          state: 'published',
+          createdAt: '2024-01-01T00:00:00Z',
+          updatedAt: '2024-06-01T00:00:00Z',
+        },
         { sourceId: '3', state: 'published', createdAt: '2026-05-01T00:00:00Z' },
         { sourceId: '4', state: 'draft', createdAt: '2026-05-01T00:00:00Z' },
       ],
@@ -150,8 +239,16 @@ describe('evidence metrics', () => {
 
   it('computes CSAT response rate and score over surveys sent in the window', async () => {
     const ratings = [
-      ...Array.from({ length: 6 }, (_, i) => ({ sourceId: `o${i}`, score: 'offered', createdAt: '2026-06-01T00:00:00Z' })),
-      ...Array.from({ length: 3 }, (_, i) => ({ sourceId: `g${i}`, score: 'good', createdAt: '2026-06-01T00:00:00Z' })),
+      ...Array.from({ length: 6 }, (_, i) => ({
+        sourceId: `o${i}`,
+        score: 'offered',
+        createdAt: '2026-06-01T00:00:00Z',
+      })),
+      ...Array.from({ length: 3 }, (_, i) => ({
+        sourceId: `g${i}`,
+        score: 'good',
+        createdAt: '2026-06-01T00:00:00Z',
+      })),
       { sourceId: 'b', score: 'bad', createdAt: '2026-06-01T00:00:00Z' },
       { sourceId: 'old', score: 'bad', createdAt: '2025-01-01T00:00:00Z' },
     ];
@@ -167,11 +264,23 @@ describe('evidence metrics', () => {
       ...Array.from({ length: 2 }, (_, i) => t(200 + i, { channel: 'phone' })),
     ];
     const m = await metricsFor({ tickets });
-    expect(m.get('tickets.channels.count')).toMatchObject({ value: 2, breakdown: { email: 0.7, web: 0.28, phone: 0.02 } });
+    expect(m.get('tickets.channels.count')).toMatchObject({
+      value: 2,
+      breakdown: { email: 0.7, web: 0.28, phone: 0.02 },
+    });
   });
 
   it('takes every ticket with --window all, up to the as-of date', async () => {
-    const m = await metricsFor({ tickets: [t(1, { createdAt: '2010-01-01T00:00:00Z' }), t(2), t(3, { createdAt: '2027-01-01T00:00:00Z' })] }, 'all');
+    const m = await metricsFor(
+      {
+        tickets: [
+          t(1, { createdAt: '2010-01-01T00:00:00Z' }),
+          t(2),
+          t(3, { createdAt: '2027-01-01T00:00:00Z' }),
+        ],
+      },
+      'all',
+    );
     expect(m.get('tickets.count')).toMatchObject({ value: 2, window: 'all' });
   });
 });

@@ -19,7 +19,10 @@ describe.each(backends)('store on $name', (backend) => {
     store = await backend.open();
     const a = await store.createAccount('acme', 'records');
     await store.upsert(a.id, 'tickets', [ticket('1'), ticket('2')]);
-    await store.upsert(a.id, 'tickets', [ticket('2', { status: 'solved', tags: ['vip'] }), ticket('3')]);
+    await store.upsert(a.id, 'tickets', [
+      ticket('2', { status: 'solved', tags: ['vip'] }),
+      ticket('3'),
+    ]);
     const rows = await store.db.query<{ source_id: string; status: string; tags: string[] }>(
       'SELECT source_id, status, tags FROM tickets WHERE account_id = $1 ORDER BY source_id',
       [a.id],
@@ -51,12 +54,23 @@ describe.each(backends)('store on $name', (backend) => {
         sourceId: 'p1',
         name: 'Premium',
         kind: 'sla',
-        targets: [{ priority: 'urgent', metric: 'first_reply_time', targetMinutes: 30, businessHours: false }],
+        targets: [
+          {
+            priority: 'urgent',
+            metric: 'first_reply_time',
+            targetMinutes: 30,
+            businessHours: false,
+          },
+        ],
         conditions: [{ field: 'organization.tags', value: 'premium' }],
       },
     ]);
-    const [row] = await store.db.query<{ targets: unknown; conditions: unknown }>('SELECT targets, conditions FROM sla_policies');
-    expect(row?.targets).toEqual([{ priority: 'urgent', metric: 'first_reply_time', targetMinutes: 30, businessHours: false }]);
+    const [row] = await store.db.query<{ targets: unknown; conditions: unknown }>(
+      'SELECT targets, conditions FROM sla_policies',
+    );
+    expect(row?.targets).toEqual([
+      { priority: 'urgent', metric: 'first_reply_time', targetMinutes: 30, businessHours: false },
+    ]);
     expect(row?.conditions).toEqual([{ field: 'organization.tags', value: 'premium' }]);
   });
 
@@ -81,7 +95,9 @@ describe.each(backends)('store on $name', (backend) => {
 
   it('applies migrations once: opening the same database again changes nothing', async () => {
     store = await backend.open();
-    const rows = await store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+    const rows = await store.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM schema_migrations',
+    );
     expect(rows[0]?.n).toBeGreaterThan(0);
   });
 });

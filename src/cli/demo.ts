@@ -18,7 +18,10 @@ export interface DemoFlags {
  */
 export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<void> {
   const profile = (flags.profile ?? 'managed') as ProfileName;
-  if (!profileNames.includes(profile)) throw inputError(`--profile must be one of ${profileNames.join(', ')} (got "${flags.profile}")`);
+  if (!profileNames.includes(profile))
+    throw inputError(
+      `--profile must be one of ${profileNames.join(', ')} (got "${flags.profile}")`,
+    );
   const tickets = flags.tickets === undefined ? 5000 : Number(flags.tickets);
   if (!Number.isInteger(tickets) || tickets < 0 || tickets > 2_000_000) {
     throw inputError(`--tickets must be a whole number from 0 to 2000000 (got "${flags.tickets}")`);
@@ -27,12 +30,16 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<vo
   const store = await ctx.openStore();
   const name = `demo-${profile}`;
   const now = new Date();
-  ctx.io.err(`demo: building the "${profile}" organisation (${profiles[profile].description}) with ${tickets} tickets…`);
+  ctx.io.err(
+    `demo: building the "${profile}" organisation (${profiles[profile].description}) with ${tickets} tickets…`,
+  );
   const batch = generateOrganisation(profiles[profile], { tickets, now });
   // A demo account is rebuilt from scratch each run, so its figures never mix with older runs.
   await store.db.query(`DELETE FROM accounts WHERE name = $1 AND connector = 'records'`, [name]);
   const { account } = await importRecords(store, name, batch, 'demo');
-  ctx.io.err(`demo: stored ${tickets} tickets in ${ctx.config.DATABASE_URL ? 'PostgreSQL' : ctx.config.dbDir}; computing the snapshot…`);
+  ctx.io.err(
+    `demo: stored ${tickets} tickets in ${ctx.config.DATABASE_URL ? 'PostgreSQL' : ctx.config.dbDir}; computing the snapshot…`,
+  );
   const body = await takeSnapshot(store, account, { rules, now });
   ctx.io.out(flags.json ? JSON.stringify(body, null, 2) : renderMarkdown(body));
 }

@@ -1,7 +1,11 @@
 import { importRecords, readRecordsFile } from '../jobs/import-records.js';
 import type { CliContext } from './context.js';
 
-export async function importRecordsCommand(ctx: CliContext, file: string, flags: { name: string }): Promise<void> {
+export async function importRecordsCommand(
+  ctx: CliContext,
+  file: string,
+  flags: { name: string },
+): Promise<void> {
   const batch = readRecordsFile(file);
   const store = await ctx.openStore();
   const { counts } = await importRecords(store, flags.name, batch, `import:${file}`);

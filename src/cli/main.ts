@@ -24,7 +24,9 @@ export async function main(
 
   program
     .command('demo')
-    .description('build a sample organisation in the embedded store, snapshot it and print the report')
+    .description(
+      'build a sample organisation in the embedded store, snapshot it and print the report',
+    )
     .option('--profile <name>', 'bootstrap | structured | managed | holistic', 'managed')
     .option('--tickets <n>', 'number of tickets to generate', '5000')
     .option('--json', 'print the snapshot as JSON')
@@ -33,13 +35,17 @@ export async function main(
   const imp = program.command('import').description('load data from files');
   imp
     .command('records <file>')
-    .description('load normalised records (JSON: {"tickets": [...], "slaPolicies": [...], ...}); all or nothing')
+    .description(
+      'load normalised records (JSON: {"tickets": [...], "slaPolicies": [...], ...}); all or nothing',
+    )
     .requiredOption('--name <account>', 'account to load into (created if new)')
     .action((file, flags) => importRecordsCommand(context(), file, flags));
 
   program
     .command('snapshot <account>')
-    .description('compute evidence metrics and suggested levels from stored records, and store the snapshot')
+    .description(
+      'compute evidence metrics and suggested levels from stored records, and store the snapshot',
+    )
     .option('--as-of <date>', 'judge as of this date (YYYY-MM-DD or ISO date-time); default now')
     .option('--window <spec>', 'evidence window: 90d, 6m or all', '90d')
     .option('--rules <dir>', 'rules directory (default: the shipped rules/)')
@@ -70,14 +76,19 @@ export async function main(
   } catch (err) {
     if (err instanceof CommanderError) {
       // Commander has already printed its one-line message (or the help text).
-      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+      return err.exitCode === 0 ||
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version'
+        ? 0
+        : 2;
     }
     if (err instanceof MaturityError) {
       io.err(`maturity: ${err.message}`);
       return err.code === 'E_INPUT' ? 2 : 1;
     }
     io.err(`maturity: unexpected error: ${(err as Error).message ?? String(err)}`);
-    if (env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace') io.err(String((err as Error).stack));
+    if (env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace')
+      io.err(String((err as Error).stack));
     return 1;
   } finally {
     await ctx?.close();

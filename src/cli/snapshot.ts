@@ -9,10 +9,18 @@ export interface SnapshotFlags {
   rules?: string;
 }
 
-export async function snapshotCommand(ctx: CliContext, accountName: string, flags: SnapshotFlags): Promise<void> {
+export async function snapshotCommand(
+  ctx: CliContext,
+  accountName: string,
+  flags: SnapshotFlags,
+): Promise<void> {
   const rules = ctx.rules(flags.rules);
   const store = await ctx.openStore();
   const account = await store.getAccount(accountName);
-  const body = await takeSnapshot(store, account, { asOf: flags.asOf, window: flags.window, rules });
+  const body = await takeSnapshot(store, account, {
+    asOf: flags.asOf,
+    window: flags.window,
+    rules,
+  });
   ctx.io.out(flags.json ? JSON.stringify(body, null, 2) : renderMarkdown(body));
 }

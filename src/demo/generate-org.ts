@@ -62,7 +62,9 @@ export function generateOrganisation(p: Profile, o: GenerateOptions): Required<R
   const groupWeights = Object.fromEntries(p.groups.map((g, i) => [`g${i + 1}`, g.share]));
   const agents: Agent[] = Array.from({ length: p.agents }, (_, i) => {
     const home = weighted(groupWeights);
-    const second = chance(p.multiGroupShare) ? pick(groups.filter((g) => g.sourceId !== home)) : undefined;
+    const second = chance(p.multiGroupShare)
+      ? pick(groups.filter((g) => g.sourceId !== home))
+      : undefined;
     return {
       sourceId: `a${i + 1}`,
       name: `Agent ${i + 1}`,
@@ -72,7 +74,9 @@ export function generateOrganisation(p: Profile, o: GenerateOptions): Required<R
       createdAt: iso(now - (100 + i * 7) * DAY),
     };
   });
-  const agentsByGroup = new Map(groups.map((g) => [g.sourceId, agents.filter((a) => a.groupIds[0] === g.sourceId)]));
+  const agentsByGroup = new Map(
+    groups.map((g) => [g.sourceId, agents.filter((a) => a.groupIds[0] === g.sourceId)]),
+  );
 
   const slaPolicies: SlaPolicy[] = p.plans.map((plan, i) => ({
     sourceId: `sla${i + 1}`,
@@ -85,7 +89,12 @@ export function generateOrganisation(p: Profile, o: GenerateOptions): Required<R
         targetMinutes: plan.urgentMinutes * [1, 4, 8, 16][k]!,
         businessHours: k === 0 ? !plan.calendar : true,
       },
-      { priority, metric: 'resolution_time' as const, targetMinutes: plan.urgentMinutes * [8, 24, 48, 96][k]!, businessHours: true },
+      {
+        priority,
+        metric: 'resolution_time' as const,
+        targetMinutes: plan.urgentMinutes * [8, 24, 48, 96][k]!,
+        businessHours: true,
+      },
     ]),
     conditions: [{ field: 'organization.tier', operator: 'is', value: plan.name.toLowerCase() }],
     createdAt: iso(now - 400 * DAY),
@@ -96,7 +105,9 @@ export function generateOrganisation(p: Profile, o: GenerateOptions): Required<R
       sourceId: `ola${i + 1}`,
       name: `OLA with team ${i + 1}`,
       kind: 'ola',
-      targets: [{ priority: 'urgent', metric: 'resolution_time', targetMinutes: 480, businessHours: true }],
+      targets: [
+        { priority: 'urgent', metric: 'resolution_time', targetMinutes: 480, businessHours: true },
+      ],
       conditions: [],
       createdAt: iso(now - 300 * DAY),
     });
@@ -125,7 +136,13 @@ export function generateOrganisation(p: Profile, o: GenerateOptions): Required<R
 
   const automations: Automation[] = [];
   const addAutomations = (kind: Automation['kind'], n: number) => {
-    for (let i = 0; i < n; i++) automations.push({ sourceId: `${kind}${i + 1}`, kind, name: `${kind} ${i + 1}`, active: true });
+    for (let i = 0; i < n; i++)
+      automations.push({
+        sourceId: `${kind}${i + 1}`,
+        kind,
+        name: `${kind} ${i + 1}`,
+        active: true,
+      });
   };
   addAutomations('macro', p.macros);
   addAutomations('trigger', p.triggers);
@@ -135,7 +152,9 @@ export function generateOrganisation(p: Profile, o: GenerateOptions): Required<R
   const kbArticles: KbArticle[] = Array.from({ length: p.kbArticles }, (_, i) => {
     const created = now - (30 + Math.floor(rnd() * 1000)) * DAY;
     const fresh = chance(p.kbFreshShare);
-    const updated = fresh ? now - Math.floor(rnd() * 300) * DAY : Math.min(created, now - (400 + Math.floor(rnd() * 400)) * DAY);
+    const updated = fresh
+      ? now - Math.floor(rnd() * 300) * DAY
+      : Math.min(created, now - (400 + Math.floor(rnd() * 400)) * DAY);
     return {
       sourceId: `kb${i + 1}`,
       title: i === 0 && p.kbPlansArticle ? 'Our support plans and SLAs' : `How to ${i + 1}`,
@@ -169,7 +188,8 @@ export function generateOrganisation(p: Profile, o: GenerateOptions): Required<R
       const hours = around(p.medianResolutionHours);
       let t = created + hours * 3600_000;
       const hour = new Date(t).getUTCHours();
-      if (hour < h0 || hour >= h1) t += ((h0 - hour + 24) % 24) * 3600_000 + rnd() * (h1 - h0) * 3600_000 * 0.5;
+      if (hour < h0 || hour >= h1)
+        t += ((h0 - hour + 24) % 24) * 3600_000 + rnd() * (h1 - h0) * 3600_000 * 0.5;
       solved = Math.min(t, now);
     }
     const channel = weighted(p.channels);
@@ -220,5 +240,16 @@ export function generateOrganisation(p: Profile, o: GenerateOptions): Required<R
       });
     }
   }
-  return { tickets, slaPolicies, slaOutcomes, plans, organisations, agents, groups, automations, kbArticles, satisfactionRatings };
+  return {
+    tickets,
+    slaPolicies,
+    slaOutcomes,
+    plans,
+    organisations,
+    agents,
+    groups,
+    automations,
+    kbArticles,
+    satisfactionRatings,
+  };
 }

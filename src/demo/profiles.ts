@@ -11,7 +11,14 @@ export interface Profile {
   /** Share of agents who also belong to a second group. */
   multiGroupShare: number;
   /** Plans: tier, name, share of customers, first-reply target for urgent tickets (minutes, 24x7?). */
-  plans: { name: string; tier: number; share: number; urgentMinutes: number; calendar: boolean; services?: string[] }[];
+  plans: {
+    name: string;
+    tier: number;
+    share: number;
+    urgentMinutes: number;
+    calendar: boolean;
+    services?: string[];
+  }[];
   plansDocumented: boolean;
   olas: number;
   /** Share of SLA targets met. */
@@ -117,7 +124,8 @@ export const profiles: Record<ProfileName, Profile> = {
   managed: {
     ...base,
     name: 'managed',
-    description: 'An enterprise support organisation: a plan portfolio, SLAs met, knowledge kept fresh, an ops team.',
+    description:
+      'An enterprise support organisation: a plan portfolio, SLAs met, knowledge kept fresh, an ops team.',
     agents: 42,
     groups: [
       { name: 'L1 Support', share: 0.5 },
@@ -157,7 +165,8 @@ export const profiles: Record<ProfileName, Profile> = {
   holistic: {
     ...base,
     name: 'holistic',
-    description: 'Support inside a post-sales organisation: success and onboarding teams, proactive plans, follow-the-sun.',
+    description:
+      'Support inside a post-sales organisation: success and onboarding teams, proactive plans, follow-the-sun.',
     agents: 90,
     groups: [
       { name: 'L1 Support', share: 0.4 },
@@ -170,8 +179,22 @@ export const profiles: Record<ProfileName, Profile> = {
     multiGroupShare: 0.4,
     plans: [
       { name: 'Standard', tier: 1, share: 0.5, urgentMinutes: 60, calendar: true },
-      { name: 'Premium', tier: 2, share: 0.3, urgentMinutes: 30, calendar: true, services: ['onboarding'] },
-      { name: 'Enterprise', tier: 3, share: 0.2, urgentMinutes: 15, calendar: true, services: ['csm', 'proactive_alerts'] },
+      {
+        name: 'Premium',
+        tier: 2,
+        share: 0.3,
+        urgentMinutes: 30,
+        calendar: true,
+        services: ['onboarding'],
+      },
+      {
+        name: 'Enterprise',
+        tier: 3,
+        share: 0.2,
+        urgentMinutes: 15,
+        calendar: true,
+        services: ['csm', 'proactive_alerts'],
+      },
     ],
     plansDocumented: true,
     kbPlansArticle: true,

@@ -5,7 +5,9 @@ import type { Condition, Criterion } from './rules-schema.js';
 export const DEFAULT_MIN_SAMPLE = 30;
 const DEFAULT_ATTESTATION_DAYS = 365;
 
-type Partial3 = Pick<CriterionResult, 'status' | 'gap' | 'reason' | 'wouldDecide'> & { values: Record<string, number> };
+type Partial3 = Pick<CriterionResult, 'status' | 'gap' | 'reason' | 'wouldDecide'> & {
+  values: Record<string, number>;
+};
 
 export interface EvaluationInput {
   metrics: ReadonlyMap<string, Metric>;
@@ -18,7 +20,11 @@ export interface EvaluationInput {
  * met / unmet / unknown for one criterion. Too little data is unknown, never unmet. A reviewer's
  * "true" attestation makes a criterion met; a "false" one makes it unmet unless the data shows it met.
  */
-export function evaluateCriterion(c: Criterion, level: number, input: EvaluationInput): CriterionResult {
+export function evaluateCriterion(
+  c: Criterion,
+  level: number,
+  input: EvaluationInput,
+): CriterionResult {
   const base = { id: c.id, statement: c.statement, level };
   const data: Partial3 = c.when
     ? evaluateWhen(c.when, input.metrics)
@@ -31,19 +37,34 @@ export function evaluateCriterion(c: Criterion, level: number, input: Evaluation
   const att = validAttestation(c, input);
   const values = Object.keys(data.values).length ? { values: data.values } : {};
   if (att?.value === true) {
-    return { ...base, status: 'met', attested: true, ...values, ...(data.status === 'unmet' ? { gap: `data disagrees: ${data.gap}` } : {}) };
+    return {
+      ...base,
+      status: 'met',
+      attested: true,
+      ...values,
+      ...(data.status === 'unmet' ? { gap: `data disagrees: ${data.gap}` } : {}),
+    };
   }
   if (att?.value === false && data.status !== 'met') {
-    return { ...base, status: 'unmet', attested: true, ...values, gap: `attested as not in place by ${att.by}` };
+    return {
+      ...base,
+      status: 'unmet',
+      attested: true,
+      ...values,
+      gap: `attested as not in place by ${att.by}`,
+    };
   }
-  const expired = input.attestations.get(c.id) && !att ? ' (an earlier attestation has expired)' : '';
+  const expired =
+    input.attestations.get(c.id) && !att ? ' (an earlier attestation has expired)' : '';
   return {
     ...base,
     status: data.status,
     ...values,
     ...(data.gap ? { gap: data.gap } : {}),
     ...(data.reason ? { reason: data.reason + expired } : {}),
-    ...(data.status === 'unknown' ? { wouldDecide: c.wouldDecide ?? data.wouldDecide ?? 'more data or an attestation' } : {}),
+    ...(data.status === 'unknown'
+      ? { wouldDecide: c.wouldDecide ?? data.wouldDecide ?? 'more data or an attestation' }
+      : {}),
   };
 }
 
@@ -51,26 +72,45 @@ function validAttestation(c: Criterion, input: EvaluationInput): Attestation | u
   const a = input.attestations.get(c.id);
   if (!a) return undefined;
   const days = c.attestationValidDays ?? DEFAULT_ATTESTATION_DAYS;
-  const expires = a.expiresAt ? new Date(a.expiresAt) : new Date(new Date(a.at).getTime() + days * 86_400_000);
+  const expires = a.expiresAt
+    ? new Date(a.expiresAt)
+    : new Date(new Date(a.at).getTime() + days * 86_400_000);
   if (new Date(a.at) > input.asOf) return undefined; // made after the snapshot's as-of date
   return expires > input.asOf ? a : undefined;
 }
 
-function evaluateWhen(when: NonNullable<Criterion['when']>, metrics: ReadonlyMap<string, Metric>): Partial3 {
+function evaluateWhen(
+  when: NonNullable<Criterion['when']>,
+  metrics: ReadonlyMap<string, Metric>,
+): Partial3 {
   if ('all' in when || 'any' in when) {
     const parts = ('all' in when ? when.all : when.any).map((c) => evaluateCondition(c, metrics));
     const values = Object.assign({}, ...parts.map((p) => p.values)) as Record<string, number>;
     const pick = (s: string) => parts.filter((p) => p.status === s);
-    const join = (ps: Partial3[], k: 'gap' | 'reason' | 'wouldDecide') => ps.map((p) => p[k]).filter(Boolean).join('; ');
+    const join = (ps: Partial3[], k: 'gap' | 'reason' | 'wouldDecide') =>
+      ps
+        .map((p) => p[k])
+        .filter(Boolean)
+        .join('; ');
     if ('all' in when) {
       if (pick('unmet').length) return { status: 'unmet', values, gap: join(pick('unmet'), 'gap') };
       if (pick('unknown').length)
-        return { status: 'unknown', values, reason: join(pick('unknown'), 'reason'), wouldDecide: join(pick('unknown'), 'wouldDecide') };
+        return {
+          status: 'unknown',
+          values,
+          reason: join(pick('unknown'), 'reason'),
+          wouldDecide: join(pick('unknown'), 'wouldDecide'),
+        };
       return { status: 'met', values };
     }
     if (pick('met').length) return { status: 'met', values };
     if (pick('unknown').length)
-      return { status: 'unknown', values, reason: join(pick('unknown'), 'reason'), wouldDecide: join(pick('unknown'), 'wouldDecide') };
+      return {
+        status: 'unknown',
+        values,
+        reason: join(pick('unknown'), 'reason'),
+        wouldDecide: join(pick('unknown'), 'wouldDecide'),
+      };
     return { status: 'unmet', values, gap: join(pick('unmet'), 'gap') + ' (any one would do)' };
   }
   return evaluateCondition(when, metrics);
@@ -87,7 +127,9 @@ function evaluateCondition(c: Condition, metrics: ReadonlyMap<string, Metric>): 
     };
   }
   const name = c.breakdown ? `${c.metric}[${c.breakdown}]` : c.metric;
-  const minSample = c.minSample ?? (m.unit === 'ratio' || m.unit === 'minutes' || m.unit === 'hours' ? DEFAULT_MIN_SAMPLE : 0);
+  const minSample =
+    c.minSample ??
+    (m.unit === 'ratio' || m.unit === 'minutes' || m.unit === 'hours' ? DEFAULT_MIN_SAMPLE : 0);
   if (m.sampleSize < minSample) {
     return {
       status: 'unknown',
@@ -101,15 +143,30 @@ function evaluateCondition(c: Condition, metrics: ReadonlyMap<string, Metric>): 
   else if (c.bound === 'lower') v = m.interval?.[0] ?? m.value;
   else if (c.bound === 'upper') v = m.interval?.[1] ?? m.value;
   if (v === undefined) {
-    return { status: 'unknown', values: {}, reason: `no ${c.breakdown} entry in ${c.metric}`, wouldDecide: `data for ${name}` };
+    return {
+      status: 'unknown',
+      values: {},
+      reason: `no ${c.breakdown} entry in ${c.metric}`,
+      wouldDecide: `data for ${name}`,
+    };
   }
   const values = { [name]: v };
   if (c.op === 'present') return { status: 'met', values };
   const t = c.value!;
   const ok =
-    c.op === '>=' ? v >= t : c.op === '<=' ? v <= t : c.op === '>' ? v > t : c.op === '<' ? v < t : v === t;
+    c.op === '>='
+      ? v >= t
+      : c.op === '<='
+        ? v <= t
+        : c.op === '>'
+          ? v > t
+          : c.op === '<'
+            ? v < t
+            : v === t;
   const shown = c.bound && c.bound !== 'value' ? `${name} (${c.bound} bound)` : name;
-  return ok ? { status: 'met', values } : { status: 'unmet', values, gap: `${shown} ${fmt(v)}, needs ${c.op} ${fmt(t)}` };
+  return ok
+    ? { status: 'met', values }
+    : { status: 'unmet', values, gap: `${shown} ${fmt(v)}, needs ${c.op} ${fmt(t)}` };
 }
 
 const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(x < 1 ? 2 : 1));

@@ -8,7 +8,8 @@ export const defaultRulesDir = fileURLToPath(new URL('../../rules/', import.meta
 
 export const knownMetricIds = (): Set<string> => new Set(metricCatalogue.keys());
 
-export const loadDefaultRules = (dir = defaultRulesDir): RuleSet => loadRules(dir, knownMetricIds());
+export const loadDefaultRules = (dir = defaultRulesDir): RuleSet =>
+  loadRules(dir, knownMetricIds());
 
 export const checkRulesDir = (dir: string) => checkRules(dir, knownMetricIds());
 

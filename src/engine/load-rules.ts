@@ -4,7 +4,15 @@ import path from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { MaturityError } from '../errors.js';
-import { LayerFile, ModelFile, RulesIndex, type Layer, type Model, type RuleSet, type When } from './rules-schema.js';
+import {
+  LayerFile,
+  ModelFile,
+  RulesIndex,
+  type Layer,
+  type Model,
+  type RuleSet,
+  type When,
+} from './rules-schema.js';
 
 export interface RulesProblem {
   file: string;
@@ -20,12 +28,18 @@ export const formatProblem = (p: RulesProblem) => `${p.file}:${p.line}:${p.col} 
  * and that every metric a criterion names exists. Problems come back one per line, with file and
  * line; nothing half-valid is returned.
  */
-export function checkRules(dir: string, knownMetrics: ReadonlySet<string>): { rules?: RuleSet; problems: RulesProblem[] } {
+export function checkRules(
+  dir: string,
+  knownMetrics: ReadonlySet<string>,
+): { rules?: RuleSet; problems: RulesProblem[] } {
   const problems: RulesProblem[] = [];
   const base = path.basename(path.resolve(dir));
   const hash = createHash('sha256');
   type At = (p: (string | number)[], message: string) => void;
-  const read = <S extends z.ZodType>(rel: string, schema: S): { data: z.infer<S>; at: At } | undefined => {
+  const read = <S extends z.ZodType>(
+    rel: string,
+    schema: S,
+  ): { data: z.infer<S>; at: At } | undefined => {
     const shown = `${base}/${rel}`;
     const full = path.join(dir, rel);
     if (!existsSync(full)) {
@@ -39,7 +53,12 @@ export function checkRules(dir: string, knownMetrics: ReadonlySet<string>): { ru
     if (doc.errors.length) {
       for (const e of doc.errors) {
         const pos = lc.linePos(e.pos[0]);
-        problems.push({ file: shown, line: pos.line, col: pos.col, message: `YAML syntax error: ${firstLine(e.message)}` });
+        problems.push({
+          file: shown,
+          line: pos.line,
+          col: pos.col,
+          message: `YAML syntax error: ${firstLine(e.message)}`,
+        });
       }
       return undefined;
     }
@@ -66,7 +85,11 @@ export function checkRules(dir: string, knownMetrics: ReadonlySet<string>): { ru
     const { data: model, at } = modelRead;
     if (model.id !== id) at(['id'], `model id "${model.id}" must match its folder "${id}"`);
     model.levels.forEach((l, i) => {
-      if (l.level !== i + 1) at(['levels', i, 'level'], `levels must run 1, 2, 3… in order (found ${l.level} at position ${i + 1})`);
+      if (l.level !== i + 1)
+        at(
+          ['levels', i, 'level'],
+          `levels must run 1, 2, 3… in order (found ${l.level} at position ${i + 1})`,
+        );
     });
     const seen = new Map<string, string>();
     const layerRules: Layer[] = [];
@@ -75,19 +98,30 @@ export function checkRules(dir: string, knownMetrics: ReadonlySet<string>): { ru
       const layerRead = read(rel, LayerFile);
       if (!layerRead) continue;
       const { data: layer, at: lat } = layerRead;
-      if (layer.layer !== layerId) lat(['layer'], `layer "${layer.layer}" must match its file name "${layerId}"`);
+      if (layer.layer !== layerId)
+        lat(['layer'], `layer "${layer.layer}" must match its file name "${layerId}"`);
       let previous = 0;
       layer.levels.forEach((lvl, i) => {
         if (lvl.level <= previous) {
-          lat(['levels', i, 'level'], `levels must be in increasing order (level ${lvl.level} after level ${previous})`);
+          lat(
+            ['levels', i, 'level'],
+            `levels must be in increasing order (level ${lvl.level} after level ${previous})`,
+          );
         }
         if (lvl.level > model.levels.length) {
-          lat(['levels', i, 'level'], `level ${lvl.level} is not defined in ${id}/model.yaml (it has ${model.levels.length})`);
+          lat(
+            ['levels', i, 'level'],
+            `level ${lvl.level} is not defined in ${id}/model.yaml (it has ${model.levels.length})`,
+          );
         }
         previous = lvl.level;
         lvl.criteria.forEach((c, j) => {
           const other = seen.get(c.id);
-          if (other) lat(['levels', i, 'criteria', j, 'id'], `criterion id "${c.id}" is already used in ${other}`);
+          if (other)
+            lat(
+              ['levels', i, 'criteria', j, 'id'],
+              `criterion id "${c.id}" is already used in ${other}`,
+            );
           seen.set(c.id, rel);
           for (const [k, cond] of conditions(c.when)) {
             if (!knownMetrics.has(cond.metric)) {
@@ -95,14 +129,18 @@ export function checkRules(dir: string, knownMetrics: ReadonlySet<string>): { ru
               lat(p, `unknown metric "${cond.metric}"${suggest(cond.metric, knownMetrics)}`);
             }
             if (cond.op !== 'present' && cond.value === undefined) {
-              lat(['levels', i, 'criteria', j, 'when', ...k, 'op'], `op "${cond.op}" needs a value`);
+              lat(
+                ['levels', i, 'criteria', j, 'when', ...k, 'op'],
+                `op "${cond.op}" needs a value`,
+              );
             }
           }
         });
       });
       const levelsPresent = new Set(layer.levels.map((l) => l.level));
       for (const l of model.levels) {
-        if (!levelsPresent.has(l.level)) lat(['levels'], `level ${l.level} (${l.name}) has no criteria in this layer`);
+        if (!levelsPresent.has(l.level))
+          lat(['levels'], `level ${l.level} (${l.name}) has no criteria in this layer`);
       }
       layerRules.push({ ...layer, file: rel });
     }
@@ -120,7 +158,9 @@ export function loadRules(dir: string, knownMetrics: ReadonlySet<string>): RuleS
   return rules;
 }
 
-function conditions(when: When | undefined): [(string | number)[], { metric: string; op: string; value?: number }][] {
+function conditions(
+  when: When | undefined,
+): [(string | number)[], { metric: string; op: string; value?: number }][] {
   if (!when) return [];
   if ('all' in when) return when.all.map((c, i) => [['all', i], c]);
   if ('any' in when) return when.any.map((c, i) => [['any', i], c]);
@@ -140,5 +180,7 @@ const firstLine = (s: string) => s.split('\n')[0]!.trim();
 
 function suggest(metric: string, known: ReadonlySet<string>): string {
   const close = [...known].filter((k) => k.startsWith(metric.split('.')[0]! + '.'));
-  return close.length ? ` (known ${metric.split('.')[0]}.* metrics: ${close.slice(0, 6).join(', ')})` : '';
+  return close.length
+    ? ` (known ${metric.split('.')[0]}.* metrics: ${close.slice(0, 6).join(', ')})`
+    : '';
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-const kebab = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be kebab-case (like sla-policy-defined)');
+const kebab = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be kebab-case (like sla-policy-defined)');
 
 export const Condition = z.strictObject({
   metric: z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/, 'must be a dotted metric id'),
@@ -61,7 +63,15 @@ export const ModelFile = z.strictObject({
   description: z.string().optional(),
   /** The name of "level 0": not even the first level established. */
   baseline: z.string().min(1),
-  levels: z.array(z.strictObject({ level: z.number().int().min(1), name: z.string().min(1), summary: z.string().optional() })).min(1),
+  levels: z
+    .array(
+      z.strictObject({
+        level: z.number().int().min(1),
+        name: z.string().min(1),
+        summary: z.string().optional(),
+      }),
+    )
+    .min(1),
   layers: z.array(kebab).min(1),
 });
 export type ModelFile = z.infer<typeof ModelFile>;

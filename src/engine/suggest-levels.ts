@@ -23,7 +23,9 @@ function suggestModel(
   attestations: Attestation[],
   asOf: Date,
 ): LayerSuggestion[] {
-  const mine = new Map(attestations.filter((a) => a.model === model.id).map((a) => [a.criterionId, a]));
+  const mine = new Map(
+    attestations.filter((a) => a.model === model.id).map((a) => [a.criterionId, a]),
+  );
   const input = { metrics, attestations: mine, asOf };
   return model.layerRules.map((layer) => {
     const criteria: CriterionResult[] = layer.levels.flatMap((lvl) =>

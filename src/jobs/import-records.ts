@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
-import { recordKinds, recordSchemas, type RecordBatch, type RecordKind } from '../domain/records.js';
+import type { z } from 'zod';
+import {
+  recordKinds,
+  recordSchemas,
+  type RecordBatch,
+  type RecordKind,
+} from '../domain/records.js';
 import { MaturityError } from '../errors.js';
 import type { Account, Store } from '../store/store.js';
 
@@ -12,7 +17,10 @@ const MAX_PROBLEMS = 20;
  */
 export function parseRecordsDocument(doc: unknown, file = 'input'): RecordBatch {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new MaturityError('E_IMPORT_INVALID', `${file}: expected a JSON object with keys like "tickets"; nothing was stored`);
+    throw new MaturityError(
+      'E_IMPORT_INVALID',
+      `${file}: expected a JSON object with keys like "tickets"; nothing was stored`,
+    );
   }
   const problems: string[] = [];
   const batch: RecordBatch = {};
@@ -42,8 +50,14 @@ export function parseRecordsDocument(doc: unknown, file = 'input'): RecordBatch 
     (batch as Record<string, unknown[]>)[kind] = out;
   }
   if (problems.length) {
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-    throw new MaturityError('E_IMPORT_INVALID', `${file}: ${problems[0]}${more}; nothing was stored`);
+    const more =
+      problems.length > 1
+        ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})`
+        : '';
+    throw new MaturityError(
+      'E_IMPORT_INVALID',
+      `${file}: ${problems[0]}${more}; nothing was stored`,
+    );
   }
   return batch;
 }
@@ -53,13 +67,19 @@ export function readRecordsFile(file: string): RecordBatch {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new MaturityError('E_INPUT', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new MaturityError(
+      'E_INPUT',
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new MaturityError('E_IMPORT_INVALID', `${file}: not valid JSON (${(err as Error).message}); nothing was stored`);
+    throw new MaturityError(
+      'E_IMPORT_INVALID',
+      `${file}: not valid JSON (${(err as Error).message}); nothing was stored`,
+    );
   }
   return parseRecordsDocument(doc, file);
 }
@@ -70,7 +90,12 @@ export interface ImportResult {
 }
 
 /** Stores a validated batch under account `name` (created if new), all or nothing. */
-export async function importRecords(store: Store, name: string, batch: RecordBatch, source = 'import'): Promise<ImportResult> {
+export async function importRecords(
+  store: Store,
+  name: string,
+  batch: RecordBatch,
+  source = 'import',
+): Promise<ImportResult> {
   const existing = await store.findAccount(name);
   if (existing && existing.connector !== 'records') {
     throw new MaturityError(

@@ -14,7 +14,11 @@ export interface SnapshotOptions {
 }
 
 /** records ► metrics ► levels ► stored snapshot, for one account. */
-export async function takeSnapshot(store: Store, account: Account, options: SnapshotOptions): Promise<SnapshotBody> {
+export async function takeSnapshot(
+  store: Store,
+  account: Account,
+  options: SnapshotOptions,
+): Promise<SnapshotBody> {
   const window = parseWindow(options.window, options.asOf, options.now);
   const covered = await store.coveredKinds(account.id);
   for (const k of options.failedKinds ?? []) covered.delete(k as never);

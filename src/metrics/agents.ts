@@ -4,7 +4,11 @@ import type { MetricDefinition } from './types.js';
 export const agents: MetricDefinition = {
   name: 'agents',
   metrics: [
-    { id: 'agents.count', unit: 'count', description: 'Active agents and admins (light agents excluded).' },
+    {
+      id: 'agents.count',
+      unit: 'count',
+      description: 'Active agents and admins (light agents excluded).',
+    },
     {
       id: 'agents.multi_group_share',
       unit: 'ratio',
@@ -44,7 +48,16 @@ export const agents: MetricDefinition = {
       const from = ctx.window.from ?? (t?.first ? new Date(t.first) : null);
       const days = from ? (ctx.window.to.getTime() - from.getTime()) / 86_400_000 : 0;
       if (days >= 1 && num(t?.n) > 0) {
-        out.push(...value(ctx, 'tickets.per_agent_month', (num(t?.n) / n / days) * 30, 'count', num(t?.n), ['tickets', 'agents']));
+        out.push(
+          ...value(
+            ctx,
+            'tickets.per_agent_month',
+            (num(t?.n) / n / days) * 30,
+            'count',
+            num(t?.n),
+            ['tickets', 'agents'],
+          ),
+        );
       }
     }
     return out;

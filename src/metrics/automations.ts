@@ -7,7 +7,8 @@ export const automations: MetricDefinition = {
     {
       id: 'automations.count',
       unit: 'count',
-      description: 'Active macros, triggers, automations, workflows, forms and bots; breakdown per kind.',
+      description:
+        'Active macros, triggers, automations, workflows, forms and bots; breakdown per kind.',
     },
     { id: 'automations.bots.count', unit: 'count', description: 'Active bots and virtual agents.' },
   ],

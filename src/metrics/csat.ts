@@ -21,8 +21,12 @@ export const csat: MetricDefinition = {
       windowParams(ctx),
     );
     return [
-      ...proportion(ctx, 'csat.response_rate', num(row?.answered), num(row?.offered), ['satisfaction_ratings']),
-      ...proportion(ctx, 'csat.score', num(row?.good), num(row?.answered), ['satisfaction_ratings']),
+      ...proportion(ctx, 'csat.response_rate', num(row?.answered), num(row?.offered), [
+        'satisfaction_ratings',
+      ]),
+      ...proportion(ctx, 'csat.score', num(row?.good), num(row?.answered), [
+        'satisfaction_ratings',
+      ]),
     ];
   },
 };

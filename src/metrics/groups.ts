@@ -15,7 +15,11 @@ export const groups: MetricDefinition = {
   name: 'groups',
   metrics: [
     { id: 'groups.count', unit: 'count', description: 'Agent groups (teams) defined.' },
-    ...Object.entries(kinds).map(([k, description]) => ({ id: `groups.${k}.count`, unit: 'count' as const, description })),
+    ...Object.entries(kinds).map(([k, description]) => ({
+      id: `groups.${k}.count`,
+      unit: 'count' as const,
+      description,
+    })),
   ],
   async compute(ctx) {
     if (!ctx.covered.has('groups')) return [];
@@ -32,7 +36,9 @@ export const groups: MetricDefinition = {
     const n = num(row?.n);
     return [
       ...value(ctx, 'groups.count', n, 'count', n, ['groups']),
-      ...Object.keys(kinds).flatMap((k) => value(ctx, `groups.${k}.count`, num(row?.[k]), 'count', n, ['groups'])),
+      ...Object.keys(kinds).flatMap((k) =>
+        value(ctx, `groups.${k}.count`, num(row?.[k]), 'count', n, ['groups']),
+      ),
     ];
   },
 };

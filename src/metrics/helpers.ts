@@ -81,4 +81,5 @@ export const windowParams = (ctx: MetricContext) => [
 ];
 
 export const num = (x: unknown): number => (x === null || x === undefined ? 0 : Number(x));
-export const numOrNull = (x: unknown): number | null => (x === null || x === undefined ? null : Number(x));
+export const numOrNull = (x: unknown): number | null =>
+  x === null || x === undefined ? null : Number(x);

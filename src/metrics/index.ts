@@ -46,7 +46,8 @@ export async function computeMetrics(ctx: MetricContext): Promise<Metric[]> {
   const out: Metric[] = [];
   for (const def of metricDefinitions) {
     for (const m of await def.compute(ctx)) {
-      if (!metricCatalogue.has(m.id)) throw new Error(`metric ${m.id} from ${def.name} is not declared`);
+      if (!metricCatalogue.has(m.id))
+        throw new Error(`metric ${m.id} from ${def.name} is not declared`);
       out.push(m);
     }
   }

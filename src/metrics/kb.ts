@@ -7,11 +7,16 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
 export const kb: MetricDefinition = {
   name: 'kb',
   metrics: [
-    { id: 'kb.articles.count', unit: 'count', description: 'Published knowledge articles at the as-of date.' },
+    {
+      id: 'kb.articles.count',
+      unit: 'count',
+      description: 'Published knowledge articles at the as-of date.',
+    },
     {
       id: 'kb.freshness',
       unit: 'ratio',
-      description: 'Share of published articles created or updated in the 12 months before the as-of date.',
+      description:
+        'Share of published articles created or updated in the 12 months before the as-of date.',
     },
     {
       id: 'kb.partner_authored_share',
@@ -40,7 +45,9 @@ export const kb: MetricDefinition = {
     return [
       ...value(ctx, 'kb.articles.count', n, 'count', n, ['kb_articles']),
       ...proportion(ctx, 'kb.freshness', num(row?.fresh), n, ['kb_articles']),
-      ...proportion(ctx, 'kb.partner_authored_share', num(row?.partner), num(row?.partner_known), ['kb_articles']),
+      ...proportion(ctx, 'kb.partner_authored_share', num(row?.partner), num(row?.partner_known), [
+        'kb_articles',
+      ]),
       ...value(ctx, 'kb.plans_article.count', num(row?.plans), 'count', n, ['kb_articles']),
     ];
   },

@@ -20,7 +20,9 @@ export const organisations: MetricDefinition = {
     );
     return [
       ...value(ctx, 'organisations.count', num(row?.n), 'count', num(row?.n), ['organisations']),
-      ...proportion(ctx, 'organisations.csm_share', num(row?.csm), num(row?.csm_known), ['organisations']),
+      ...proportion(ctx, 'organisations.csm_share', num(row?.csm), num(row?.csm_known), [
+        'organisations',
+      ]),
     ];
   },
 };

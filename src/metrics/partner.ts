@@ -11,7 +11,7 @@ export const partner: MetricDefinition = {
     {
       id: 'tickets.partner_share',
       unit: 'ratio',
-      description: 'Share of the window\'s assigned tickets handled by partner / vendor groups.',
+      description: "Share of the window's assigned tickets handled by partner / vendor groups.",
     },
     {
       id: 'partner.segment_ownership',
@@ -29,7 +29,10 @@ export const partner: MetricDefinition = {
        WHERE t.account_id = $1 AND ${inWindow('t.created_at')}`,
       windowParams(ctx),
     );
-    const out = proportion(ctx, 'tickets.partner_share', num(row?.p), num(row?.n), ['tickets', 'groups']);
+    const out = proportion(ctx, 'tickets.partner_share', num(row?.p), num(row?.n), [
+      'tickets',
+      'groups',
+    ]);
     if (!num(row?.n)) return out;
     const segments = await ctx.db.query<{ segment: string; p: number; n: number }>(
       `SELECT segment, count(*) FILTER (WHERE partner)::int AS p, count(*)::int AS n FROM (
@@ -46,6 +49,17 @@ export const partner: MetricDefinition = {
     const shares = segments.map((s) => ({ segment: s.segment, share: num(s.p) / num(s.n) }));
     const best = shares.reduce((a, b) => (b.share > a.share ? b : a));
     const breakdown = Object.fromEntries(shares.map((s) => [s.segment, round(s.share)]));
-    return [...out, ...value(ctx, 'partner.segment_ownership', best.share, 'ratio', num(row?.n), ['tickets', 'groups'], breakdown)];
+    return [
+      ...out,
+      ...value(
+        ctx,
+        'partner.segment_ownership',
+        best.share,
+        'ratio',
+        num(row?.n),
+        ['tickets', 'groups'],
+        breakdown,
+      ),
+    ];
   },
 };

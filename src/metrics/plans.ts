@@ -6,12 +6,17 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
 export const plans: MetricDefinition = {
   name: 'plans',
   metrics: [
-    { id: 'plans.count', unit: 'count', description: 'Distinct support plans (offerings) defined.' },
+    {
+      id: 'plans.count',
+      unit: 'count',
+      description: 'Distinct support plans (offerings) defined.',
+    },
     { id: 'plans.documented.count', unit: 'count', description: 'Plans published to customers.' },
     {
       id: 'plans.proactive_services.count',
       unit: 'count',
-      description: 'Plans that bundle proactive, cross-functional services (onboarding, CSM, alerts, consulting…).',
+      description:
+        'Plans that bundle proactive, cross-functional services (onboarding, CSM, alerts, consulting…).',
     },
     {
       id: 'plans.premium_customer_share',
@@ -21,7 +26,8 @@ export const plans: MetricDefinition = {
     {
       id: 'offerings.revised_12m.count',
       unit: 'count',
-      description: 'Plans and SLA policies created or revised in the 12 months before the as-of date.',
+      description:
+        'Plans and SLA policies created or revised in the 12 months before the as-of date.',
     },
   ],
   async compute(ctx) {
@@ -39,8 +45,12 @@ export const plans: MetricDefinition = {
       );
       out.push(
         ...value(ctx, 'plans.count', num(row?.n), 'count', num(row?.n), ['plans']),
-        ...value(ctx, 'plans.documented.count', num(row?.documented), 'count', num(row?.n), ['plans']),
-        ...value(ctx, 'plans.proactive_services.count', num(row?.proactive), 'count', num(row?.n), ['plans']),
+        ...value(ctx, 'plans.documented.count', num(row?.documented), 'count', num(row?.n), [
+          'plans',
+        ]),
+        ...value(ctx, 'plans.proactive_services.count', num(row?.proactive), 'count', num(row?.n), [
+          'plans',
+        ]),
       );
       if (ctx.covered.has('organisations')) {
         const [orgs] = await ctx.db.query<{ premium: number; n: number }>(
@@ -50,13 +60,22 @@ export const plans: MetricDefinition = {
            WHERE o.account_id = $1 AND p.tier IS NOT NULL`,
           [ctx.accountId],
         );
-        out.push(...proportion(ctx, 'plans.premium_customer_share', num(orgs?.premium), num(orgs?.n), ['organisations', 'plans']));
+        out.push(
+          ...proportion(ctx, 'plans.premium_customer_share', num(orgs?.premium), num(orgs?.n), [
+            'organisations',
+            'plans',
+          ]),
+        );
       }
       if (!out.some((m) => m.id === 'plans.premium_customer_share') && num(row?.with_counts) > 0) {
         out.push(
-          ...proportion(ctx, 'plans.premium_customer_share', num(row?.premium_customers), num(row?.customers), [
-            'plans.customer_count',
-          ]),
+          ...proportion(
+            ctx,
+            'plans.premium_customer_share',
+            num(row?.premium_customers),
+            num(row?.customers),
+            ['plans.customer_count'],
+          ),
         );
       }
     }
@@ -71,7 +90,12 @@ export const plans: MetricDefinition = {
         [ctx.accountId, since, ctx.window.to.toISOString()],
       );
       if (num(row?.total) > 0) {
-        out.push(...value(ctx, 'offerings.revised_12m.count', num(row?.n), 'count', num(row?.total), ['plans', 'sla_policies']));
+        out.push(
+          ...value(ctx, 'offerings.revised_12m.count', num(row?.n), 'count', num(row?.total), [
+            'plans',
+            'sla_policies',
+          ]),
+        );
       }
     }
     return out;

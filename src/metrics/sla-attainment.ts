@@ -31,8 +31,17 @@ export const slaAttainment: MetricDefinition = {
            GROUP BY metric ORDER BY metric`,
           windowParams(ctx),
         );
-        const breakdown = Object.fromEntries(byMetric.map((m) => [m.metric, m.done ? m.met / m.done : 0]));
-        return proportion(ctx, 'sla.attainment', num(row?.met), num(row?.done), ['sla_outcomes'], breakdown);
+        const breakdown = Object.fromEntries(
+          byMetric.map((m) => [m.metric, m.done ? m.met / m.done : 0]),
+        );
+        return proportion(
+          ctx,
+          'sla.attainment',
+          num(row?.met),
+          num(row?.done),
+          ['sla_outcomes'],
+          breakdown,
+        );
       }
     }
     if (!ctx.covered.has('tickets')) return [];

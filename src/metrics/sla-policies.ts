@@ -4,7 +4,11 @@ import type { MetricDefinition } from './types.js';
 export const slaPolicies: MetricDefinition = {
   name: 'sla-policies',
   metrics: [
-    { id: 'sla.policies.count', unit: 'count', description: 'SLA policies defined with customers (not OLAs).' },
+    {
+      id: 'sla.policies.count',
+      unit: 'count',
+      description: 'SLA policies defined with customers (not OLAs).',
+    },
     {
       id: 'sla.ola.count',
       unit: 'count',
@@ -37,7 +41,9 @@ export const slaPolicies: MetricDefinition = {
     const urgent = targets.find((t) => t.priority === 'urgent');
     if (urgent) breakdown.calendar = urgent.calendar ? 1 : 0;
     return [
-      ...value(ctx, 'sla.policies.count', num(counts?.sla), 'count', num(counts?.sla), ['sla_policies']),
+      ...value(ctx, 'sla.policies.count', num(counts?.sla), 'count', num(counts?.sla), [
+        'sla_policies',
+      ]),
       ...value(ctx, 'sla.ola.count', num(counts?.ola), 'count', num(counts?.ola), ['sla_policies']),
       ...value(
         ctx,

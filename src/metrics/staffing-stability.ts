@@ -31,7 +31,17 @@ export const staffingStability: MetricDefinition = {
     const ratios = full.map((r) => r.tickets / r.agents);
     const m = mean(ratios);
     if (m === 0) return [];
-    const breakdown = Object.fromEntries(full.map((r, i) => [r.month, Math.round(ratios[i]! * 10) / 10]));
-    return value(ctx, 'tickets.per_agent_monthly_cv', sampleStandardDeviation(ratios) / m, 'ratio', full.length, ['tickets'], breakdown);
+    const breakdown = Object.fromEntries(
+      full.map((r, i) => [r.month, Math.round(ratios[i]! * 10) / 10]),
+    );
+    return value(
+      ctx,
+      'tickets.per_agent_monthly_cv',
+      sampleStandardDeviation(ratios) / m,
+      'ratio',
+      full.length,
+      ['tickets'],
+      breakdown,
+    );
   },
 };

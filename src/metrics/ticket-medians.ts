@@ -7,12 +7,14 @@ export const ticketMedians: MetricDefinition = {
     {
       id: 'tickets.first_response_minutes.median',
       unit: 'minutes',
-      description: 'Median minutes from creation to the first agent reply, over tickets created in the window.',
+      description:
+        'Median minutes from creation to the first agent reply, over tickets created in the window.',
     },
     {
       id: 'tickets.resolution_hours.median',
       unit: 'hours',
-      description: 'Median hours from creation to solved (or closed), over tickets created in the window and solved.',
+      description:
+        'Median hours from creation to solved (or closed), over tickets created in the window and solved.',
     },
   ],
   async compute(ctx) {
@@ -28,8 +30,22 @@ export const ticketMedians: MetricDefinition = {
       windowParams(ctx),
     );
     return [
-      ...value(ctx, 'tickets.first_response_minutes.median', numOrNull(row?.frt), 'minutes', num(row?.frt_n), ['tickets']),
-      ...value(ctx, 'tickets.resolution_hours.median', numOrNull(row?.res), 'hours', num(row?.res_n), ['tickets']),
+      ...value(
+        ctx,
+        'tickets.first_response_minutes.median',
+        numOrNull(row?.frt),
+        'minutes',
+        num(row?.frt_n),
+        ['tickets'],
+      ),
+      ...value(
+        ctx,
+        'tickets.resolution_hours.median',
+        numOrNull(row?.res),
+        'hours',
+        num(row?.res_n),
+        ['tickets'],
+      ),
     ];
   },
 };

@@ -1,4 +1,10 @@
-import { botChannels, botTags, onboardingTags, proactiveChannels, proactiveTags } from './patterns.js';
+import {
+  botChannels,
+  botTags,
+  onboardingTags,
+  proactiveChannels,
+  proactiveTags,
+} from './patterns.js';
 import { inWindow, num, proportion, windowParams } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
@@ -27,7 +33,8 @@ const shares = [
   },
   {
     id: 'sla.coverage',
-    description: 'Share of tickets that carry an SLA (a policy applied, a target, or a made-SLA flag).',
+    description:
+      'Share of tickets that carry an SLA (a policy applied, a target, or a made-SLA flag).',
     hit: `(sla_policy_id IS NOT NULL OR made_sla IS NOT NULL OR EXISTS (
              SELECT 1 FROM sla_outcomes o WHERE o.account_id = t.account_id AND o.ticket_id = t.source_id))`,
     known: 'true',
@@ -40,7 +47,8 @@ const shares = [
   },
   {
     id: 'tickets.proactive_share',
-    description: 'Share of tickets opened by monitoring, the API or outbound work rather than by a customer.',
+    description:
+      'Share of tickets opened by monitoring, the API or outbound work rather than by a customer.',
     hit: `(channel = ANY(ARRAY[${proactiveChannels.map((c) => `'${c}'`).join(',')}])
            OR EXISTS (SELECT 1 FROM unnest(tags) g WHERE g ~* '${proactiveTags}'))`,
     known: 'channel IS NOT NULL',
@@ -60,7 +68,8 @@ const shares = [
   },
   {
     id: 'tickets.fcr_rate',
-    description: 'First-contact resolution: solved tickets closed with at most one agent reply and never reopened.',
+    description:
+      'First-contact resolution: solved tickets closed with at most one agent reply and never reopened.',
     hit: 'agent_replies <= 1 AND COALESCE(reopen_count, 0) = 0',
     known: "agent_replies IS NOT NULL AND status IN ('solved','closed')",
   },
@@ -81,6 +90,8 @@ export const ticketShares: MetricDefinition = {
       `SELECT ${cols} FROM tickets t WHERE account_id = $1 AND ${inWindow('created_at')}`,
       windowParams(ctx),
     );
-    return shares.flatMap((s, i) => proportion(ctx, s.id, num(row?.[`h${i}`]), num(row?.[`n${i}`]), ['tickets']));
+    return shares.flatMap((s, i) =>
+      proportion(ctx, s.id, num(row?.[`h${i}`]), num(row?.[`n${i}`]), ['tickets']),
+    );
   },
 };

@@ -8,7 +8,8 @@ export const ticketsCount: MetricDefinition = {
     {
       id: 'tickets.backlog',
       unit: 'count',
-      description: 'Tickets open at the as-of instant (created before it, not yet solved or closed).',
+      description:
+        'Tickets open at the as-of instant (created before it, not yet solved or closed).',
     },
   ],
   async compute(ctx) {

@@ -1,7 +1,5 @@
 import type { CriterionResult, LayerSuggestion, Metric, SnapshotBody } from '../domain/evidence.js';
 
-const title = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace(/-/g, ' ');
-
 /** The report a support leader reads: levels first, then per layer the evidence and next steps. */
 export function renderMarkdown(s: SnapshotBody): string {
   const out: string[] = [];
@@ -15,12 +13,17 @@ export function renderMarkdown(s: SnapshotBody): string {
   for (const layers of models.values()) {
     const first = layers[0]!;
     out.push(`## ${first.modelName}`, '');
-    out.push('| Layer | Suggested level | Met | Blocking the next level | Undecided |', '|---|---|---|---|---|');
+    out.push(
+      '| Layer | Suggested level | Met | Blocking the next level | Undecided |',
+      '|---|---|---|---|---|',
+    );
     for (const l of layers) {
       const met = l.criteria.filter((c) => c.status === 'met' && c.level <= l.level).length;
       const top = l.criteria.length ? Math.max(...l.criteria.map((c) => c.level)) : 0;
       const next = l.level >= top ? 'top level reached' : String(l.blockers.length);
-      out.push(`| ${l.layerName} | ${l.level} · ${l.levelName} | ${met} | ${next} | ${l.unknowns.length} |`);
+      out.push(
+        `| ${l.layerName} | ${l.level} · ${l.levelName} | ${met} | ${next} | ${l.unknowns.length} |`,
+      );
     }
     out.push('');
     for (const l of layers) out.push(...renderLayer(l), '');
@@ -29,7 +32,10 @@ export function renderMarkdown(s: SnapshotBody): string {
   if (!s.metrics.length) out.push('_No evidence: the account has no records yet._');
   else {
     out.push('| Metric | Value | Sample | 95% interval | Source |', '|---|---|---|---|---|');
-    for (const m of s.metrics) out.push(`| ${m.id} | ${fmtMetric(m)} | ${m.sampleSize} | ${m.interval ? `${pct(m.interval[0])} – ${pct(m.interval[1])}` : ''} | ${m.sources.join(', ')} |`);
+    for (const m of s.metrics)
+      out.push(
+        `| ${m.id} | ${fmtMetric(m)} | ${m.sampleSize} | ${m.interval ? `${pct(m.interval[0])} – ${pct(m.interval[1])}` : ''} | ${m.sources.join(', ')} |`,
+      );
   }
   out.push('');
   return out.join('\n');
@@ -50,10 +56,14 @@ function renderLayer(l: LayerSuggestion): string[] {
   }
   if (l.unknowns.length) {
     out.push('Not decided by the data:');
-    for (const c of l.unknowns) out.push(`- ? ${c.statement} (\`${c.id}\`): ${c.reason}. Would decide: ${c.wouldDecide}.`);
+    for (const c of l.unknowns)
+      out.push(`- ? ${c.statement} (\`${c.id}\`): ${c.reason}. Would decide: ${c.wouldDecide}.`);
     out.push('');
   }
-  const steps = [...l.blockers, ...l.unknowns.filter((c) => !c.values || !Object.keys(c.values).length)];
+  const steps = [
+    ...l.blockers,
+    ...l.unknowns.filter((c) => !c.values || !Object.keys(c.values).length),
+  ];
   if (steps.length) {
     out.push('Next steps:');
     for (const c of l.blockers) out.push(`- ${c.statement}${c.gap ? ` (now: ${c.gap})` : ''}`);

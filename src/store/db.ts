@@ -49,7 +49,8 @@ function pgliteDb(lite: PGlite | Parameters<Parameters<PGlite['transaction']>[0]
 }
 
 async function openPostgres(url: string, schema?: string): Promise<Db> {
-  if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+  if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema))
+    throw new Error(`invalid schema name ${schema}`);
   const pool = new pg.Pool({
     connectionString: url,
     max: 4,

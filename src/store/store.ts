@@ -28,9 +28,13 @@ export class Store {
       await migrate(db);
     } catch (err) {
       const where = options.url ? 'PostgreSQL (DATABASE_URL)' : (options.dir ?? 'in-memory PGlite');
-      throw new MaturityError('E_STORE', `cannot open the database at ${where}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new MaturityError(
+        'E_STORE',
+        `cannot open the database at ${where}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     }
     return new Store(db);
   }
@@ -39,7 +43,11 @@ export class Store {
     return this.db.close();
   }
 
-  async createAccount(name: string, connector: string, config: Record<string, unknown> = {}): Promise<Account> {
+  async createAccount(
+    name: string,
+    connector: string,
+    config: Record<string, unknown> = {},
+  ): Promise<Account> {
     const rows = await this.db.query<AccountRow>(
       `INSERT INTO accounts (name, connector, config) VALUES ($1, $2, $3::jsonb)
        ON CONFLICT (name) DO UPDATE SET connector = EXCLUDED.connector, config = EXCLUDED.config
@@ -71,7 +79,12 @@ export class Store {
   }
 
   /** Inserts or updates records by (account, source id); a record read twice is stored once. */
-  async upsert<K extends RecordKind>(accountId: number, kind: K, records: RecordOf<K>[], db: Db = this.db) {
+  async upsert<K extends RecordKind>(
+    accountId: number,
+    kind: K,
+    records: RecordOf<K>[],
+    db: Db = this.db,
+  ) {
     const sql = upsertSql(kind);
     for (let i = 0; i < records.length; i += BATCH) {
       // Last one wins within a page, as it would across pages.
@@ -82,16 +95,26 @@ export class Store {
     return records.length;
   }
 
-  async remove(accountId: number, kind: RecordKind, sourceIds: string[], db: Db = this.db): Promise<void> {
+  async remove(
+    accountId: number,
+    kind: RecordKind,
+    sourceIds: string[],
+    db: Db = this.db,
+  ): Promise<void> {
     if (sourceIds.length === 0) return;
-    await db.query(`DELETE FROM ${tables[kind].table} WHERE account_id = $1 AND source_id = ANY($2::text[])`, [
-      accountId,
-      sourceIds,
-    ]);
+    await db.query(
+      `DELETE FROM ${tables[kind].table} WHERE account_id = $1 AND source_id = ANY($2::text[])`,
+      [accountId, sourceIds],
+    );
   }
 
   /** Marks record kinds as delivered in full (by a finished sync or an import). */
-  async markCovered(accountId: number, kinds: RecordKind[], source: string, db: Db = this.db): Promise<void> {
+  async markCovered(
+    accountId: number,
+    kinds: RecordKind[],
+    source: string,
+    db: Db = this.db,
+  ): Promise<void> {
     for (const kind of kinds) {
       await db.query(
         `INSERT INTO record_coverage (account_id, kind, source) VALUES ($1, $2, $3)
@@ -111,7 +134,10 @@ export class Store {
 
   async countRecords(accountId: number): Promise<Record<RecordKind, number>> {
     const out = {} as Record<RecordKind, number>;
-    for (const [kind, spec] of Object.entries(tables) as [RecordKind, (typeof tables)[RecordKind]][]) {
+    for (const [kind, spec] of Object.entries(tables) as [
+      RecordKind,
+      (typeof tables)[RecordKind],
+    ][]) {
       const rows = await this.db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM ${spec.table} WHERE account_id = $1`,
         [accountId],
@@ -130,7 +156,15 @@ export class Store {
          rules_version = EXCLUDED.rules_version, rules_hash = EXCLUDED.rules_hash,
          partial = EXCLUDED.partial, body = EXCLUDED.body, created_at = now()
        RETURNING id`,
-      [accountId, body.asOf, body.window, body.rulesVersion, body.rulesHash, body.partial, JSON.stringify(body)],
+      [
+        accountId,
+        body.asOf,
+        body.window,
+        body.rulesVersion,
+        body.rulesHash,
+        body.partial,
+        JSON.stringify(body),
+      ],
     );
     return rows[0]!.id;
   }
@@ -143,7 +177,9 @@ export class Store {
     return rows[0]?.body;
   }
 
-  async listSnapshots(accountId: number): Promise<{ id: number; asOf: Date; window: string; rulesVersion: string }[]> {
+  async listSnapshots(
+    accountId: number,
+  ): Promise<{ id: number; asOf: Date; window: string; rulesVersion: string }[]> {
     return this.db.query(
       `SELECT id, as_of AS "asOf", window_spec AS "window", rules_version AS "rulesVersion"
        FROM snapshots WHERE account_id = $1 ORDER BY as_of`,
@@ -155,7 +191,16 @@ export class Store {
     await this.db.query(
       `INSERT INTO attestations (account_id, model, criterion_id, value, by_whom, reason, at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8::timestamptz)`,
-      [accountId, a.model, a.criterionId, a.value, a.by, a.reason ?? null, a.at, a.expiresAt ?? null],
+      [
+        accountId,
+        a.model,
+        a.criterionId,
+        a.value,
+        a.by,
+        a.reason ?? null,
+        a.at,
+        a.expiresAt ?? null,
+      ],
     );
   }
 

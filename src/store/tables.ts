@@ -132,7 +132,9 @@ export function upsertSql(kind: RecordKind): string {
   const spec = tables[kind];
   const fields = Object.keys(spec.fields);
   const cols = fields.map(snake);
-  const recordset = ['"sourceId" text', ...fields.map((f) => `"${f}" ${spec.fields[f]}`)].join(', ');
+  const recordset = ['"sourceId" text', ...fields.map((f) => `"${f}" ${spec.fields[f]}`)].join(
+    ', ',
+  );
   const select = ['$1::int', 'x."sourceId"', ...fields.map((f) => `x."${f}"`)].join(', ');
   const updates = cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
   return `INSERT INTO ${spec.table} (account_id, source_id, ${cols.join(', ')})

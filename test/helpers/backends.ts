@@ -21,7 +21,9 @@ if (!reachable) {
   if (process.env.CI) {
     throw new Error(`PostgreSQL is required under CI=true but ${PG_URL} is not reachable`);
   }
-  console.warn(`\n!!! PostgreSQL at ${PG_URL} is not reachable: PostgreSQL variants of the store tests are SKIPPED !!!\n`);
+  console.warn(
+    `\n!!! PostgreSQL at ${PG_URL} is not reachable: PostgreSQL variants of the store tests are SKIPPED !!!\n`,
+  );
 }
 
 export interface Backend {

@@ -1,0 +1,231 @@
+import fc from 'fast-check';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Attestation, Metric } from '../src/domain/evidence.js';
+import {
+  checkRulesDir,
+  defaultRulesDir,
+  formatProblem,
+  loadDefaultRules,
+  suggestLevels,
+} from '../src/engine/index.js';
+import { evaluateCriterion } from '../src/engine/evaluate-criterion.js';
+import type { Criterion } from '../src/engine/rules-schema.js';
+import { metricCatalogue } from '../src/metrics/index.js';
+
+const AS_OF = new Date('2026-06-30T00:00:00Z');
+const metric = (id: string, value: number, sampleSize = 100): Metric => ({
+  id,
+  value,
+  unit: metricCatalogue.get(id)?.unit ?? 'count',
+  sampleSize,
+  window: 'P90D',
+  sources: ['test'],
+});
+const evalOne = (c: Criterion, ms: Metric[], atts: Attestation[] = []) =>
+  evaluateCriterion(c, 2, {
+    metrics: new Map(ms.map((m) => [m.id, m])),
+    attestations: new Map(atts.map((a) => [a.criterionId, a])),
+    asOf: AS_OF,
+  });
+
+const attainment: Criterion = {
+  id: 'sla-targets-met',
+  statement: 'SLA targets are met at least 90% of the time',
+  when: { metric: 'sla.attainment', op: '>=', value: 0.9 },
+};
+
+describe('criteria', () => {
+  it('is met when the evidence passes the threshold, and lists the value', () => {
+    const r = evalOne(attainment, [metric('sla.attainment', 0.93)]);
+    expect(r).toMatchObject({ status: 'met', values: { 'sla.attainment': 0.93 } });
+  });
+
+  it('is unmet with the gap spelt out', () => {
+    const r = evalOne(attainment, [metric('sla.attainment', 0.81)]);
+    expect(r.status).toBe('unmet');
+    expect(r.gap).toBe('sla.attainment 0.81, needs >= 0.90');
+  });
+
+  it('is unknown, not unmet, when the metric is absent', () => {
+    const r = evalOne(attainment, []);
+    expect(r.status).toBe('unknown');
+    expect(r.reason).toMatch(/no data for sla.attainment/);
+    expect(r.wouldDecide).toBeTruthy();
+  });
+
+  it('is unknown when fewer than 30 observations back a proportion', () => {
+    const r = evalOne(attainment, [metric('sla.attainment', 0.5, 12)]);
+    expect(r.status).toBe('unknown');
+    expect(r.reason).toBe('sla.attainment rests on 12 observations; 30 needed');
+  });
+
+  it('counts a valid attestation as met, and ignores an expired one', () => {
+    const c: Criterion = {
+      id: 'strategic-plan',
+      statement: 'A written support strategy exists',
+      attest: true,
+      attestationValidDays: 365,
+    };
+    const fresh: Attestation = {
+      model: 'ftworks',
+      criterionId: 'strategic-plan',
+      value: true,
+      by: 'vp',
+      at: '2026-01-01T00:00:00Z',
+    };
+    expect(evalOne(c, [], [fresh])).toMatchObject({ status: 'met', attested: true });
+    const old = { ...fresh, at: '2024-01-01T00:00:00Z' };
+    const r = evalOne(c, [], [old]);
+    expect(r.status).toBe('unknown');
+    expect(r.reason).toMatch(/expired/);
+  });
+
+  it('lets data that shows a criterion met win over a "not in place" attestation', () => {
+    const no: Attestation = {
+      model: 'ftworks',
+      criterionId: 'sla-targets-met',
+      value: false,
+      by: 'vp',
+      at: '2026-01-01T00:00:00Z',
+    };
+    expect(evalOne(attainment, [metric('sla.attainment', 0.95)], [no]).status).toBe('met');
+    expect(evalOne(attainment, [], [no]).status).toBe('unmet');
+  });
+
+  it('combines conditions with any: met when one is met, unknown when none is met and one is unknown', () => {
+    const c: Criterion = {
+      id: 'ai-assists',
+      statement: 'Bots or AI resolve part of the work',
+      when: {
+        any: [
+          { metric: 'tickets.bot_resolved_share', op: '>=', value: 0.05 },
+          { metric: 'automations.bots.count', op: '>=', value: 1 },
+        ],
+      },
+    };
+    expect(evalOne(c, [metric('automations.bots.count', 2)]).status).toBe('met');
+    expect(evalOne(c, [metric('automations.bots.count', 0)]).status).toBe('unknown');
+    expect(
+      evalOne(c, [metric('automations.bots.count', 0), metric('tickets.bot_resolved_share', 0.01)])
+        .status,
+    ).toBe('unmet');
+  });
+});
+
+describe('the shipped rules', () => {
+  it('pass the check', () => {
+    const { rules, problems } = checkRulesDir(defaultRulesDir);
+    expect(problems.map(formatProblem)).toEqual([]);
+    expect(rules?.models.map((m) => m.id)).toEqual(['ftworks', 'support-model', 'engagement']);
+  });
+
+  it('give every level of every FT Works layer at least one criterion', () => {
+    const rules = loadDefaultRules();
+    const ft = rules.models.find((m) => m.id === 'ftworks')!;
+    expect(ft.layerRules.map((l) => l.layer)).toEqual([
+      'offerings',
+      'processes',
+      'people',
+      'tools',
+      'metrics',
+      'strategy',
+    ]);
+    for (const layer of ft.layerRules) {
+      expect(layer.levels.map((l) => l.level)).toEqual([1, 2, 3, 4, 5]);
+      for (const l of layer.levels) expect(l.criteria.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('never lower a level when evidence is added (generated evidence sets)', () => {
+    const rules = loadDefaultRules();
+    const ids = [...metricCatalogue.values()];
+    const arbMetric = fc.constantFrom(...ids).chain((info) =>
+      fc.record({
+        id: fc.constant(info.id),
+        value:
+          info.unit === 'ratio'
+            ? fc.double({ min: 0, max: 1, noNaN: true })
+            : fc.integer({ min: 0, max: 2000 }),
+        sampleSize: fc.integer({ min: 0, max: 500 }),
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(arbMetric, { selector: (m) => m.id, maxLength: ids.length }),
+        fc.array(fc.boolean(), { minLength: ids.length, maxLength: ids.length }),
+        (all, keep) => {
+          const full = all.map((m) => metric(m.id, m.value, m.sampleSize));
+          const subset = full.filter((_, i) => keep[i]);
+          const before = suggestLevels(rules, subset, [], AS_OF);
+          const after = suggestLevels(rules, full, [], AS_OF);
+          before.forEach((l, i) => expect(after[i]!.level).toBeGreaterThanOrEqual(l.level));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('maturity rules check on broken files', () => {
+  const broken = (edit: (dir: string) => void) => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'rules-')), 'rules');
+    cpSync(defaultRulesDir, dir, { recursive: true });
+    edit(dir);
+    return checkRulesDir(dir).problems.map(formatProblem);
+  };
+  const offerings = (dir: string) => path.join(dir, 'ftworks', 'offerings.yaml');
+  const lineOf = (file: string, needle: string) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(needle)) + 1;
+
+  it('names the file and line of an unknown metric', () => {
+    let line = 0;
+    const problems = broken((dir) => {
+      const f = offerings(dir);
+      const text = readFileSync(f, 'utf8').replace(
+        'metric: sla.policies.count',
+        'metric: sla.policys.count',
+      );
+      writeFileSync(f, text);
+      line = lineOf(f, 'sla.policys.count');
+    });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      new RegExp(
+        `^rules/ftworks/offerings\\.yaml:${line}:\\d+ .*unknown metric "sla\\.policys\\.count"`,
+      ),
+    );
+  });
+
+  it('names the file and line of levels out of order', () => {
+    const problems = broken((dir) => {
+      const f = offerings(dir);
+      writeFileSync(f, readFileSync(f, 'utf8').replace(/level: 3\b/, 'level: 1'));
+    });
+    expect(
+      problems.some((p) => /^rules\/ftworks\/offerings\.yaml:\d+:\d+ .*increasing order/.test(p)),
+    ).toBe(true);
+  });
+
+  it('names the file, line and column of a YAML syntax error', () => {
+    const problems = broken((dir) => {
+      const f = offerings(dir);
+      const lines = readFileSync(f, 'utf8').split('\n');
+      lines.splice(3, 0, 'levels: [unclosed');
+      writeFileSync(f, lines.join('\n'));
+    });
+    expect(problems[0]).toMatch(/^rules\/ftworks\/offerings\.yaml:\d+:\d+ YAML syntax error/);
+  });
+
+  it('names a criterion that has neither data nor attestation', () => {
+    const problems = broken((dir) => {
+      const f = offerings(dir);
+      writeFileSync(f, readFileSync(f, 'utf8').replace(/\n(\s+)when:/, '\n$1whenn:'));
+    });
+    expect(problems[0]).toMatch(/^rules\/ftworks\/offerings\.yaml:\d+:\d+ /);
+  });
+});
