@@ -23,15 +23,19 @@ export class MaturityError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
 
+  /** For rate limits: how long the source asked us to wait. */
+  readonly retryAfterMs?: number;
+
   constructor(
     code: ErrorCode,
     message: string,
-    options: { cause?: unknown; retryable?: boolean } = {},
+    options: { cause?: unknown; retryable?: boolean; retryAfterMs?: number } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'MaturityError';
     this.code = code;
     this.retryable = options.retryable ?? false;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -57,6 +57,35 @@ export class Store {
     return toAccount(rows[0]!);
   }
 
+  /** Stores the sealed (encrypted) credentials of an account; never the plain text. */
+  async setAccountSecret(
+    accountId: number,
+    sealed: string | null,
+    db: Db = this.db,
+  ): Promise<void> {
+    await db.query('UPDATE accounts SET secret = $2 WHERE id = $1', [accountId, sealed]);
+  }
+
+  async accountSecret(accountId: number): Promise<string | null> {
+    const rows = await this.db.query<{ secret: string | null }>(
+      'SELECT secret FROM accounts WHERE id = $1',
+      [accountId],
+    );
+    return rows[0]?.secret ?? null;
+  }
+
+  async setAccountStatus(
+    accountId: number,
+    status: 'ok' | 'needs-attention',
+    detail: string | null,
+  ): Promise<void> {
+    await this.db.query('UPDATE accounts SET status = $2, status_detail = $3 WHERE id = $1', [
+      accountId,
+      status,
+      detail,
+    ]);
+  }
+
   async findAccount(name: string): Promise<Account | undefined> {
     const rows = await this.db.query<AccountRow>('SELECT * FROM accounts WHERE name = $1', [name]);
     return rows[0] ? toAccount(rows[0]) : undefined;

@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import type { RecordBatch, RecordKind } from '../../src/domain/records.js';
+import type { HttpClient, HttpClientOptions } from './http-client.js';
+
+/** What a stream hands the runner after each page: stored together with the checkpoint, atomically. */
+export interface PageResult {
+  records?: RecordBatch;
+  /** Source ids removed at the source (e.g. deleted tickets). */
+  deletes?: Partial<Record<RecordKind, string[]>>;
+  /** Records that failed validation: counted and kept for inspection, never stored as records. */
+  quarantined?: { sourceId?: string; error: string; payload: unknown }[];
+  /** Where to resume next time; saved in the same transaction as the records. */
+  cursor: unknown;
+  /** Pages seen so far on this stream (for progress). */
+  done?: boolean;
+}
+
+export interface StreamContext<Config> {
+  config: Config;
+  client: HttpClient;
+  /** The cursor saved after the last committed page, or undefined for a first sync. */
+  cursor: unknown;
+  /** Stores one page's records and its cursor in one transaction. */
+  commit(page: PageResult): Promise<void>;
+  now: () => Date;
+  signal?: AbortSignal;
+}
+
+export interface StreamDefinition<Config> {
+  name: string;
+  /** Record kinds this stream delivers in full once it completes. */
+  kinds: RecordKind[];
+  sync(ctx: StreamContext<Config>): Promise<void>;
+}
+
+export interface ConnectionCheck {
+  /** Who we are connected as, for the confirmation message (no secrets). */
+  identity: string;
+}
+
+export interface ConnectorDefinition<Config = unknown, Secret = unknown> {
+  id: string;
+  /** Non-secret settings (subdomain, base URL, user, plan field…), stored in clear. */
+  configSchema: z.ZodType<Config>;
+  /** Credentials, stored encrypted. */
+  secretSchema: z.ZodType<Secret>;
+  createClient(config: Config, secret: Secret, options?: Partial<HttpClientOptions>): HttpClient;
+  /** One cheap authenticated call; throws a MaturityError with one clear sentence on failure. */
+  testConnection(client: HttpClient, config: Config): Promise<ConnectionCheck>;
+  streams: StreamDefinition<Config>[];
+}
+
+export const defineConnector = <C, S>(d: ConnectorDefinition<C, S>): ConnectorDefinition<C, S> => d;

@@ -1,0 +1,268 @@
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { MaturityError } from '../../src/errors.js';
+
+export interface HttpClientOptions {
+  /** Tool name for messages ("zendesk"). */
+  tool: string;
+  baseURL: string;
+  headers: Record<string, string>;
+  timeoutMs?: number;
+  /** Attempts for 5xx, resets, timeouts and truncated bodies (first try included). */
+  maxAttempts?: number;
+  /** Longest Retry-After we sleep through; beyond it the call throws E_CONNECTOR_RATE_LIMIT. */
+  maxRetryAfterMs?: number;
+  /** Base of the jittered exponential backoff. */
+  backoffMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Told about every wait (rate limit or backoff), for progress output. */
+  onWait?: (event: { reason: 'rate-limit' | 'retry'; ms: number; status?: number }) => void;
+}
+
+export interface Budget {
+  /** Requests allowed per window (the vendor's documented limit), e.g. 10 per 60 s. */
+  limit: number;
+  windowMs: number;
+}
+
+export interface GetOptions {
+  params?: Record<string, string | number | boolean | undefined>;
+  /** Name of the rate-limit budget this endpoint draws on. */
+  budget?: string;
+  /** Accept these statuses as answers instead of errors (e.g. 403/404 for "table not readable"). */
+  allowStatus?: number[];
+}
+
+export interface HttpResult<T = unknown> {
+  status: number;
+  data: T;
+  headers: Record<string, string>;
+}
+
+const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const RETRYABLE_CODES = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EPIPE',
+  'ECONNREFUSED',
+  'EAI_AGAIN',
+  'ERR_BAD_RESPONSE',
+]);
+
+/**
+ * The only way connectors talk HTTP: JSON in, retries with jittered backoff for 5xx, resets,
+ * timeouts and truncated bodies, Retry-After on 429 (capped), client-side budgets per endpoint
+ * family, and the remaining-quota headers honoured. Never logs headers (they carry credentials).
+ */
+export class HttpClient {
+  private readonly http: AxiosInstance;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly budgets = new Map<string, { budget: Budget; sent: number[] }>();
+  /** When the server said its quota is used up: wait until this instant. */
+  private readonly pausedUntil = new Map<string, number>();
+  requests = 0;
+
+  constructor(private readonly o: HttpClientOptions) {
+    this.http = axios.create({
+      baseURL: o.baseURL,
+      headers: { Accept: 'application/json', ...o.headers },
+      timeout: o.timeoutMs ?? 30_000,
+      // We parse ourselves so that a truncated body is a retryable fault, not a crash.
+      responseType: 'text',
+      transformResponse: [(d: unknown) => d],
+      validateStatus: () => true,
+      maxRedirects: 0,
+    });
+    this.sleep = o.sleep ?? sleepReal;
+  }
+
+  defineBudget(name: string, budget: Budget): void {
+    this.budgets.set(name, { budget, sent: [] });
+  }
+
+  async get<T = unknown>(path: string, options: GetOptions = {}): Promise<HttpResult<T>> {
+    const maxAttempts = this.o.maxAttempts ?? 5;
+    const budget = options.budget ?? 'default';
+    for (let attempt = 1; ; attempt++) {
+      await this.takeBudget(budget);
+      let res: AxiosResponse<string>;
+      try {
+        this.requests++;
+        res = await this.http.get<string>(path, { params: options.params });
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? '';
+        if (RETRYABLE_CODES.has(code) && attempt < maxAttempts) {
+          await this.backoff(attempt);
+          continue;
+        }
+        throw new MaturityError(
+          'E_CONNECTOR_UNAVAILABLE',
+          `${this.o.tool} could not be reached at ${this.o.baseURL} (${code || (err as Error).message})`,
+          { cause: err, retryable: true },
+        );
+      }
+      const headers = lowerHeaders(res.headers);
+      this.noteQuota(budget, headers);
+      const status = res.status;
+      if (status === 429) {
+        const wait = retryAfterMs(headers) ?? this.backoffMs(attempt);
+        const cap = this.o.maxRetryAfterMs ?? 60_000;
+        if (wait > cap || attempt >= maxAttempts * 2) {
+          throw new MaturityError(
+            'E_CONNECTOR_RATE_LIMIT',
+            `${this.o.tool} rate limit: asked to wait ${Math.ceil(wait / 1000)} s (more than the ${Math.ceil(cap / 1000)} s cap); retry later`,
+            { retryable: true, retryAfterMs: wait },
+          );
+        }
+        this.o.onWait?.({ reason: 'rate-limit', ms: wait, status });
+        await this.sleep(wait);
+        continue;
+      }
+      if (status >= 500 && attempt < maxAttempts) {
+        await this.backoff(attempt, status);
+        continue;
+      }
+      if (options.allowStatus?.includes(status)) {
+        return { status, data: safeJson(res.data) as T, headers };
+      }
+      if (status === 401 || status === 403) {
+        throw new MaturityError(
+          'E_CONNECTOR_AUTH',
+          `${this.o.tool} refused the credentials (HTTP ${status}): check the user and token/password, and that the user may read ${path}`,
+          { retryable: false },
+        );
+      }
+      if (status === 404) {
+        throw new MaturityError(
+          'E_CONNECTOR_NOT_FOUND',
+          `${this.o.tool} answered 404 for ${path} at ${this.o.baseURL}`,
+          {
+            retryable: false,
+          },
+        );
+      }
+      if (status >= 300) {
+        throw new MaturityError(
+          status >= 500 ? 'E_CONNECTOR_UNAVAILABLE' : 'E_CONNECTOR_RESPONSE',
+          `${this.o.tool} answered HTTP ${status} for ${path}${describeBody(res.data)}`,
+          { retryable: status >= 500 },
+        );
+      }
+      const contentType = headers['content-type'] ?? '';
+      const parsed = safeJson(res.data);
+      if (parsed === undefined) {
+        if (/html/i.test(contentType) || /^\s*</.test(res.data ?? '')) {
+          throw new MaturityError(
+            'E_CONNECTOR_RESPONSE',
+            `${this.o.tool} answered with an HTML page instead of JSON for ${path}: check the URL (the instance may be asleep or the host wrong)`,
+          );
+        }
+        // A body cut short in transit: read the page again.
+        if (attempt < maxAttempts) {
+          await this.backoff(attempt, status);
+          continue;
+        }
+        throw new MaturityError(
+          'E_CONNECTOR_RESPONSE',
+          `${this.o.tool} sent a body that is not valid JSON for ${path}`,
+          {
+            retryable: true,
+          },
+        );
+      }
+      return { status, data: parsed as T, headers };
+    }
+  }
+
+  private async backoff(attempt: number, status?: number): Promise<void> {
+    const ms = this.backoffMs(attempt);
+    this.o.onWait?.({ reason: 'retry', ms, ...(status ? { status } : {}) });
+    await this.sleep(ms);
+  }
+
+  private backoffMs(attempt: number): number {
+    const base = this.o.backoffMs ?? 500;
+    const exp = Math.min(base * 2 ** (attempt - 1), 30_000);
+    return Math.round(exp / 2 + Math.random() * (exp / 2)); // "equal jitter"
+  }
+
+  private async takeBudget(name: string): Promise<void> {
+    const paused = this.pausedUntil.get(name);
+    if (paused && paused > Date.now()) {
+      const ms = paused - Date.now();
+      this.o.onWait?.({ reason: 'rate-limit', ms });
+      await this.sleep(ms);
+    }
+    const b = this.budgets.get(name);
+    if (!b) return;
+    const now = Date.now();
+    b.sent = b.sent.filter((t) => t > now - b.budget.windowMs);
+    if (b.sent.length >= b.budget.limit) {
+      const ms = b.sent[0]! + b.budget.windowMs - now;
+      this.o.onWait?.({ reason: 'rate-limit', ms });
+      await this.sleep(ms);
+    }
+    b.sent.push(Date.now());
+  }
+
+  /** x-rate-limit-remaining / ratelimit-remaining / rate-limit-remaining: 0 means pause until reset. */
+  private noteQuota(budget: string, h: Record<string, string>): void {
+    const remaining =
+      h['x-rate-limit-remaining'] ?? h['ratelimit-remaining'] ?? h['rate-limit-remaining'];
+    if (remaining === undefined || Number(remaining) > 0) return;
+    const reset = Number(
+      h['ratelimit-reset'] ?? h['rate-limit-reset'] ?? h['x-rate-limit-reset'] ?? 1,
+    );
+    // Reset is seconds-until-reset in the IETF draft; treat big numbers as an epoch.
+    const ms = reset > 1e9 ? reset * 1000 - Date.now() : reset * 1000;
+    this.pausedUntil.set(
+      budget,
+      Date.now() + Math.min(Math.max(ms, 0), this.o.maxRetryAfterMs ?? 60_000),
+    );
+  }
+}
+
+export function retryAfterMs(h: Record<string, string>): number | undefined {
+  const v = h['retry-after'];
+  if (v === undefined) return undefined;
+  if (/^\d+(\.\d+)?$/.test(v.trim())) return Math.round(Number(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+function lowerHeaders(h: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const src = (
+    h && typeof (h as { toJSON?: () => object }).toJSON === 'function'
+      ? (h as { toJSON: () => object }).toJSON()
+      : h
+  ) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(src ?? {}))
+    if (v !== undefined && v !== null) out[k.toLowerCase()] = String(v);
+  return out;
+}
+
+function safeJson(text: string | undefined): unknown {
+  if (text === undefined || text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function describeBody(text: string | undefined): string {
+  const j = safeJson(text) as { error?: unknown; description?: unknown } | undefined;
+  if (j && typeof j === 'object') {
+    const e = j.error;
+    const msg =
+      typeof e === 'string'
+        ? e
+        : typeof (e as { message?: unknown })?.message === 'string'
+          ? (e as { message: string }).message
+          : '';
+    const d = typeof j.description === 'string' ? j.description : '';
+    return msg || d ? `: ${[msg, d].filter(Boolean).join(' - ')}` : '';
+  }
+  return '';
+}

@@ -1,0 +1,133 @@
+import type { RecordKind } from '../../src/domain/records.js';
+import { MaturityError } from '../../src/errors.js';
+import type { Account, Store } from '../../src/store/store.js';
+import type { ConnectorDefinition, PageResult } from './define-connector.js';
+import type { HttpClient } from './http-client.js';
+
+export interface SyncProgress {
+  stream: string;
+  pages: number;
+  records: number;
+  quarantined: number;
+  done: boolean;
+}
+
+export interface StreamOutcome {
+  stream: string;
+  ok: boolean;
+  pages: number;
+  records: number;
+  quarantined: number;
+  error?: MaturityError | Error;
+}
+
+export interface RunSyncOptions<C> {
+  store: Store;
+  account: Account;
+  connector: ConnectorDefinition<C, unknown>;
+  config: C;
+  client: HttpClient;
+  /** Only these streams (default: all). */
+  streams?: string[];
+  onProgress?: (p: SyncProgress) => void;
+  now?: () => Date;
+  signal?: AbortSignal;
+  /** Stop at the first failing stream instead of carrying on with the others. */
+  failFast?: boolean;
+}
+
+/**
+ * Runs a connector's streams for one account. Each page's records, deletions and checkpoint are
+ * committed together, so a sync killed at any point resumes from the last committed page and
+ * re-reading a page only upserts. A stream that finishes marks its record kinds as covered.
+ */
+export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]> {
+  const outcomes: StreamOutcome[] = [];
+  const wanted = o.streams
+    ? o.connector.streams.filter((s) => o.streams!.includes(s.name))
+    : o.connector.streams;
+  for (const stream of wanted) {
+    const outcome: StreamOutcome = {
+      stream: stream.name,
+      ok: false,
+      pages: 0,
+      records: 0,
+      quarantined: 0,
+    };
+    const key = `${o.connector.id}:${stream.name}`;
+    const [row] = await o.store.db.query<{ cursor: unknown }>(
+      'SELECT cursor FROM sync_state WHERE account_id = $1 AND stream = $2',
+      [o.account.id, key],
+    );
+    let cursor: unknown = row?.cursor ?? undefined;
+    try {
+      await stream.sync({
+        config: o.config,
+        client: o.client,
+        cursor,
+        now: o.now ?? (() => new Date()),
+        ...(o.signal ? { signal: o.signal } : {}),
+        commit: async (page: PageResult) => {
+          if (o.signal?.aborted) throw new Error('sync aborted');
+          await o.store.db.transaction(async (tx) => {
+            for (const [kind, list] of Object.entries(page.records ?? {})) {
+              if (list?.length)
+                await o.store.upsert(o.account.id, kind as RecordKind, list as never, tx);
+            }
+            for (const [kind, ids] of Object.entries(page.deletes ?? {})) {
+              if (ids?.length) await o.store.remove(o.account.id, kind as RecordKind, ids, tx);
+            }
+            for (const q of page.quarantined ?? []) {
+              await tx.query(
+                'INSERT INTO quarantine (account_id, stream, source_id, error, payload) VALUES ($1, $2, $3, $4, $5::jsonb)',
+                [
+                  o.account.id,
+                  key,
+                  q.sourceId ?? null,
+                  q.error.slice(0, 2000),
+                  JSON.stringify(q.payload ?? null),
+                ],
+              );
+            }
+            await tx.query(
+              `INSERT INTO sync_state (account_id, stream, cursor, updated_at) VALUES ($1, $2, $3::jsonb, now())
+               ON CONFLICT (account_id, stream) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
+              [o.account.id, key, JSON.stringify(page.cursor ?? null)],
+            );
+          });
+          cursor = page.cursor;
+          outcome.pages++;
+          outcome.records += Object.values(page.records ?? {}).reduce(
+            (n, l) => n + (l?.length ?? 0),
+            0,
+          );
+          outcome.quarantined += page.quarantined?.length ?? 0;
+          o.onProgress?.({
+            stream: stream.name,
+            pages: outcome.pages,
+            records: outcome.records,
+            quarantined: outcome.quarantined,
+            done: false,
+          });
+        },
+      });
+      await o.store.markCovered(o.account.id, stream.kinds, key);
+      outcome.ok = true;
+      o.onProgress?.({
+        stream: stream.name,
+        pages: outcome.pages,
+        records: outcome.records,
+        quarantined: outcome.quarantined,
+        done: true,
+      });
+    } catch (err) {
+      outcome.error = err as Error;
+      if (o.failFast || (err instanceof MaturityError && err.code === 'E_CONNECTOR_AUTH')) {
+        outcomes.push(outcome);
+        throw err;
+      }
+    }
+    outcomes.push(outcome);
+  }
+  return outcomes;
+}
