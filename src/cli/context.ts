@@ -1,6 +1,7 @@
 import { loadConfig, type Config } from '../config.js';
 import { loadDefaultRules, type RuleSet } from '../engine/index.js';
 import { MaturityError } from '../errors.js';
+import { secretBoxFor, type SecretBox } from '../store/secrets.js';
 import { Store } from '../store/store.js';
 
 export interface Io {
@@ -37,6 +38,10 @@ export class CliContext {
       this.config.DATABASE_URL ? { url: this.config.DATABASE_URL } : { dir: this.config.dbDir },
     );
     return this.store;
+  }
+
+  secretBox(): SecretBox {
+    return secretBoxFor(this.config.MATURITY_SECRET, this.config.MATURITY_HOME);
   }
 
   rules(dir?: string): RuleSet {

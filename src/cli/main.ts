@@ -7,6 +7,7 @@ import { importRecordsCommand } from './import-records.js';
 import { reportCommand } from './report.js';
 import { rulesCheckCommand } from './rules-check.js';
 import { snapshotCommand } from './snapshot.js';
+import { syncCommand } from './sync.js';
 
 /** Runs the CLI; returns the exit code. Streams and env come in as parameters for tests. */
 export async function main(
@@ -40,6 +41,13 @@ export async function main(
     )
     .requiredOption('--name <account>', 'account to load into (created if new)')
     .action((file, flags) => importRecordsCommand(context(), file, flags));
+
+  program
+    .command('sync <account>')
+    .description(
+      'pull new and changed records from the helpdesk (resumes where the last sync stopped)',
+    )
+    .action((account) => syncCommand(context(), account));
 
   program
     .command('snapshot <account>')

@@ -1,0 +1,74 @@
+import type { ConnectorDefinition } from '../../connectors/shared/define-connector.js';
+import type { HttpClientOptions } from '../../connectors/shared/http-client.js';
+import { MaturityError, inputError } from '../errors.js';
+import type { SecretBox } from '../store/secrets.js';
+import type { Account, Store } from '../store/store.js';
+
+export interface ConnectOptions {
+  name: string;
+  /** Raw settings and credentials, validated here with the connector's schemas. */
+  config: unknown;
+  secret: unknown;
+  box: SecretBox;
+  /** Replace the credentials/config of an existing account. */
+  update?: boolean;
+  clientOptions?: Partial<HttpClientOptions>;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/**
+ * Validates settings, makes one cheap authenticated call, and only then stores the account with
+ * its credentials sealed. Nothing is stored when any step fails.
+ */
+export async function connectAccount<C, S>(
+  store: Store,
+  connector: ConnectorDefinition<C, S>,
+  o: ConnectOptions,
+): Promise<{ account: Account; identity: string }> {
+  if (!NAME.test(o.name))
+    throw inputError(`--name must be letters, digits, ".", "_" or "-" (got "${o.name}")`);
+  const config = parseOrExplain(connector.configSchema, o.config);
+  const secret = parseOrExplain(connector.secretSchema, o.secret);
+  const existing = await store.findAccount(o.name);
+  if (existing && !o.update) {
+    throw inputError(
+      `account "${o.name}" already exists; pass --update to change its settings or credentials`,
+    );
+  }
+  if (existing && existing.connector !== connector.id) {
+    throw inputError(`account "${o.name}" is a ${existing.connector} account, not ${connector.id}`);
+  }
+  const client = connector.createClient(config, secret, o.clientOptions);
+  const { identity } = await connector.testConnection(client, config);
+  const account = await store.db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: number }>(
+      `INSERT INTO accounts (name, connector, config, secret, status, status_detail) VALUES ($1, $2, $3::jsonb, $4, 'ok', NULL)
+       ON CONFLICT (name) DO UPDATE SET config = EXCLUDED.config, secret = EXCLUDED.secret, status = 'ok', status_detail = NULL
+       RETURNING id`,
+      [o.name, connector.id, JSON.stringify(config), o.box.seal(secret)],
+    );
+    return rows[0]!.id;
+  });
+  const stored = await store.getAccount(o.name);
+  return { account: { ...stored, id: account }, identity };
+}
+
+function parseOrExplain<T>(
+  schema: {
+    safeParse(
+      x: unknown,
+    ):
+      | { success: true; data: T }
+      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  raw: unknown,
+): T {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const field = issue.path.length
+    ? `--${String(issue.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+    : 'input';
+  throw new MaturityError('E_INPUT', `${field}: ${issue.message}`);
+}

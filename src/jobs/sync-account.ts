@@ -1,0 +1,63 @@
+import { findConnector } from '../../connectors/index.js';
+import type { HttpClientOptions } from '../../connectors/shared/http-client.js';
+import {
+  runSync,
+  type StreamOutcome,
+  type SyncProgress,
+} from '../../connectors/shared/run-sync.js';
+import { MaturityError } from '../errors.js';
+import type { SecretBox } from '../store/secrets.js';
+import type { Account, Store } from '../store/store.js';
+
+export interface SyncAccountOptions {
+  box: SecretBox;
+  streams?: string[];
+  onProgress?: (p: SyncProgress) => void;
+  onWait?: HttpClientOptions['onWait'];
+  clientOptions?: Partial<HttpClientOptions>;
+  signal?: AbortSignal;
+}
+
+/** Pulls every stream of a connected account into the store; marks the account on auth failure. */
+export async function syncAccount(
+  store: Store,
+  account: Account,
+  o: SyncAccountOptions,
+): Promise<StreamOutcome[]> {
+  const connector = findConnector(account.connector);
+  if (!connector) {
+    throw new MaturityError(
+      'E_INPUT',
+      `account "${account.name}" was ${account.connector === 'records' ? 'imported from files' : `made with connector ${account.connector}`}; there is nothing to sync`,
+    );
+  }
+  const sealed = await store.accountSecret(account.id);
+  if (!sealed)
+    throw new MaturityError(
+      'E_CONNECTOR_AUTH',
+      `account "${account.name}" has no stored credentials; run maturity connect … --update`,
+    );
+  const config = connector.configSchema.parse(account.config);
+  const secret = connector.secretSchema.parse(o.box.open(sealed));
+  const client = connector.createClient(config, secret, {
+    ...o.clientOptions,
+    ...(o.onWait ? { onWait: o.onWait } : {}),
+  });
+  try {
+    return await runSync({
+      store,
+      account,
+      connector,
+      config,
+      client,
+      ...(o.streams ? { streams: o.streams } : {}),
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+  } catch (err) {
+    if (err instanceof MaturityError && err.code === 'E_CONNECTOR_AUTH') {
+      await store.setAccountStatus(account.id, 'needs-attention', err.message);
+    }
+    throw err;
+  }
+}
