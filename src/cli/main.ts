@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { MaturityError } from '../errors.js';
 import { accountsListCommand } from './accounts.js';
+import { attestCommand } from './attest.js';
 import { CliContext, processIo, type Io } from './context.js';
 import { demoCommand } from './demo.js';
 import { importRecordsCommand } from './import-records.js';
@@ -65,6 +66,23 @@ export async function main(
     .description("print the account's latest snapshot")
     .option('--format <format>', 'md | json', 'md')
     .action((account, flags) => reportCommand(context(), account, flags));
+
+  program
+    .command('attest <account> <criterion>')
+    .description(
+      'record that a criterion the data cannot show is in place (or, with --no, that it is not)',
+    )
+    .requiredOption('--by <who>', 'who attests (name or email)')
+    .option('--model <id>', 'ftworks | support-model | engagement', 'ftworks')
+    .option('--not-in-place', 'attest that it is NOT in place')
+    .option('--reason <text>', 'why; kept in the audit trail')
+    .option(
+      '--expires <date>',
+      "when the attestation lapses (default: the rule's validity, usually 365 days)",
+    )
+    .action((account, criterion, flags) =>
+      attestCommand(context(), account, criterion, { ...flags, no: Boolean(flags.notInPlace) }),
+    );
 
   const rules = program.command('rules').description('the maturity model files');
   rules

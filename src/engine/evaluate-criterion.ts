@@ -75,7 +75,6 @@ function validAttestation(c: Criterion, input: EvaluationInput): Attestation | u
   const expires = a.expiresAt
     ? new Date(a.expiresAt)
     : new Date(new Date(a.at).getTime() + days * 86_400_000);
-  if (new Date(a.at) > input.asOf) return undefined; // made after the snapshot's as-of date
   return expires > input.asOf ? a : undefined;
 }
 
