@@ -5,6 +5,7 @@ import { attestCommand } from './attest.js';
 import { CliContext, processIo, type Io } from './context.js';
 import { demoCommand } from './demo.js';
 import { importRecordsCommand } from './import-records.js';
+import { importServiceNowIncidentsCommand } from './import-servicenow-incidents.js';
 import { reportCommand } from './report.js';
 import { rulesCheckCommand } from './rules-check.js';
 import { snapshotCommand } from './snapshot.js';
@@ -42,6 +43,14 @@ export async function main(
     )
     .requiredOption('--name <account>', 'account to load into (created if new)')
     .action((file, flags) => importRecordsCommand(context(), file, flags));
+  imp
+    .command('servicenow-incidents <file>')
+    .description(
+      'load a ServiceNow incident export (CSV, or .csv.gz); event logs keep the latest row per number',
+    )
+    .requiredOption('--name <account>', 'account to load into (created if new)')
+    .option('--date-format <order>', 'dmy or mdy (default: detected from the data)')
+    .action((file, flags) => importServiceNowIncidentsCommand(context(), file, flags));
 
   program
     .command('sync <account>')
@@ -70,7 +79,7 @@ export async function main(
   program
     .command('attest <account> <criterion>')
     .description(
-      'record that a criterion the data cannot show is in place (or, with --no, that it is not)',
+      'record that a criterion the data cannot show is in place (or, with --not-in-place, that it is not)',
     )
     .requiredOption('--by <who>', 'who attests (name or email)')
     .option('--model <id>', 'ftworks | support-model | engagement', 'ftworks')
