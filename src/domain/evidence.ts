@@ -42,6 +42,8 @@ export interface LayerSuggestion {
   /** 0 when not even the first level is established. */
   level: number;
   levelName: string;
+  /** The level above, when there is one. */
+  nextLevelName?: string;
   criteria: CriterionResult[];
   /** Criteria of the next level that are unmet (with their gap). */
   blockers: CriterionResult[];

@@ -45,6 +45,7 @@ function suggestModel(
       layerName: layer.name,
       level,
       levelName: level === 0 ? model.baseline : model.levels[level - 1]!.name,
+      ...(model.levels[level] ? { nextLevelName: model.levels[level]!.name } : {}),
       criteria,
       blockers: next.filter((c) => c.status === 'unmet'),
       unknowns: next.filter((c) => c.status === 'unknown'),

@@ -26,7 +26,18 @@ export function renderMarkdown(s: SnapshotBody): string {
       );
     }
     out.push('');
-    for (const l of layers) out.push(...renderLayer(l), '');
+    const next = layers.filter((l) => l.blockers.length || l.unknowns.length);
+    if (next.length) {
+      out.push('What to improve next:', '');
+      for (const l of next) {
+        const to = l.nextLevelName ?? `level ${l.level + 1}`;
+        const gaps = l.blockers.map((c) => (c.gap ? `${c.gap}` : c.id));
+        const confirm = l.unknowns.length ? `${l.unknowns.length} to confirm` : '';
+        out.push(`- **${l.layerName} → ${to}:** ${[...gaps, confirm].filter(Boolean).join('; ')}`);
+      }
+      out.push('');
+    }
+    for (const l of layers) out.push(...renderLayer(l));
   }
   out.push('## Evidence', '');
   if (!s.metrics.length) out.push('_No evidence: the account has no records yet._');
@@ -60,23 +71,16 @@ function renderLayer(l: LayerSuggestion): string[] {
       out.push(`- ? ${c.statement} (\`${c.id}\`): ${c.reason}. Would decide: ${c.wouldDecide}.`);
     out.push('');
   }
-  const steps = [
-    ...l.blockers,
-    ...l.unknowns.filter((c) => !c.values || !Object.keys(c.values).length),
-  ];
-  if (steps.length) {
-    out.push('Next steps:');
-    for (const c of l.blockers) out.push(`- ${c.statement}${c.gap ? ` (now: ${c.gap})` : ''}`);
-    for (const c of l.unknowns) out.push(`- Confirm: ${c.statement} (${c.wouldDecide})`);
-  } else if (!l.blockers.length && !l.unknowns.length) {
-    out.push('_Top level of this layer reached._');
-  }
+  if (!l.blockers.length && !l.unknowns.length) out.push('_Top level of this layer reached._', '');
   return out;
 }
 
 function line(c: CriterionResult): string {
-  const values = c.values ? Object.entries(c.values).map(([k, v]) => `${k} = ${fmt(v)}`) : [];
-  const extra = [c.attested ? 'attested' : '', ...values, c.gap ?? ''].filter(Boolean).join('; ');
+  const values =
+    c.values && !c.gap ? Object.entries(c.values).map(([k, v]) => `${k} = ${fmt(v)}`) : [];
+  const extra = [c.attested ? 'attested' : '', ...values, c.gap ? `now ${c.gap}` : '']
+    .filter(Boolean)
+    .join('; ');
   return `${c.statement} (\`${c.id}\`)${extra ? `: ${extra}` : ''}`;
 }
 
