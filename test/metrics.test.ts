@@ -5,14 +5,11 @@ import { wilson } from '../src/metrics/helpers.js';
 import { computeMetrics } from '../src/metrics/index.js';
 import { parseWindow } from '../src/metrics/window.js';
 import { importRecords, parseRecordsDocument } from '../src/jobs/import-records.js';
-import { Store } from '../src/store/store.js';
+import type { Store } from '../src/store/store.js';
+import { backends } from './helpers/backends.js';
 
 let store: Store;
 let n = 0;
-beforeAll(async () => {
-  store = await Store.open({});
-});
-afterAll(async () => store.close());
 
 const AS_OF = '2026-06-30';
 
@@ -39,7 +36,12 @@ const t = (i: number, extra: Partial<Ticket> = {}) => ({
   ...extra,
 });
 
-describe('evidence metrics', () => {
+describe.each(backends)('evidence metrics on $name', (backend) => {
+  beforeAll(async () => {
+    store = await backend.open();
+  });
+  afterAll(async () => store.close());
+
   it('counts only the tickets created inside the window', async () => {
     const m = await metricsFor({
       tickets: [
