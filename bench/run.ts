@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
@@ -23,6 +24,13 @@ async function reachable(): Promise<boolean> {
   }
 }
 
+// Child mode: one backend per process, so each peak-RSS figure is that backend's alone.
+if (process.argv[2] === '--child') {
+  const r = await benchSnapshot(process.argv[3] as 'pglite' | 'postgres', n, url);
+  process.stdout.write(JSON.stringify(r));
+  process.exit(0);
+}
+
 const results: SnapshotBench[] = [];
 for (const backend of ['pglite', 'postgres'] as const) {
   if (backend === 'postgres' && !(await reachable())) {
@@ -32,7 +40,16 @@ for (const backend of ['pglite', 'postgres'] as const) {
     continue;
   }
   console.error(`bench: ${backend}, seeding ${n.toLocaleString('en-US')} tickets…`);
-  const r = await benchSnapshot(backend, n, url);
+  const out = execFileSync(
+    process.execPath,
+    [...process.execArgv, new URL(import.meta.url).pathname, '--child', backend],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 20,
+    },
+  );
+  const r = JSON.parse(out) as SnapshotBench;
   console.error(
     `bench: ${backend}: seed ${r.seedSeconds.toFixed(1)} s, upsert ${Math.round(r.upsertPerSecond)} tickets/s, snapshot ${r.snapshotSeconds.toFixed(2)} s, peak RSS ${Math.round(r.peakRssMb)} MB`,
   );
