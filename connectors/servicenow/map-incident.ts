@@ -1,0 +1,148 @@
+import { Ticket, type Priority } from '../../src/domain/records.js';
+import { bool, choiceNumber, int, parseDate, slug, type DateOrder, type Fields } from './values.js';
+
+/**
+ * Incident → Ticket, shared by the Table API stream and the CSV import so both land in the same
+ * records. Accepts stored values (`3`, `7`, `phone`) and display labels (`3 - Moderate`,
+ * `Closed`, `Phone`). Pure: no I/O, no clock.
+ */
+
+export type MapResult<T> = { ok: true; record: T } | { ok: false; error: string };
+
+/** ServiceNow priority 1..5 (value or "1 - Critical" label). */
+export function toPriority(v: string | undefined): Priority | undefined {
+  const n = choiceNumber(v);
+  if (n !== undefined) {
+    if (n === 1) return 'urgent';
+    if (n === 2) return 'high';
+    if (n === 3) return 'normal';
+    if (n === 4 || n === 5) return 'low';
+    return undefined;
+  }
+  const t = v ? slug(v) : '';
+  if (t === 'critical') return 'urgent';
+  if (t === 'high') return 'high';
+  if (t === 'moderate' || t === 'medium') return 'normal';
+  if (t === 'low' || t === 'planning') return 'low';
+  return undefined;
+}
+
+/** incident_state / state, value or label → ticket status; undefined when unknown. */
+export function toStatus(v: string | undefined): Ticket['status'] | undefined {
+  if (v === undefined) return undefined;
+  const n = choiceNumber(v);
+  if (n !== undefined && String(n) === v.trim()) {
+    // Values of incident.incident_state / incident.state on a base instance.
+    return ({ 1: 'new', 2: 'open', 3: 'hold', 6: 'solved', 7: 'closed', 8: 'closed' } as const)[
+      n as 1 | 2 | 3 | 6 | 7 | 8
+    ];
+  }
+  const t = slug(v);
+  if (t === 'new') return 'new';
+  if (/^(in_progress|active|assigned|work_in_progress|open)$/.test(t)) return 'open';
+  if (/^awaiting_(user_info|caller|customer)/.test(t)) return 'pending';
+  if (/^(on_hold|awaiting_|pending)/.test(t)) return 'hold';
+  if (t === 'resolved') return 'solved';
+  if (/^(closed|canceled|cancelled)/.test(t)) return 'closed';
+  return undefined;
+}
+
+/** contact_type → lower-case channel; "Self service" is the portal (web). */
+export function toChannel(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const t = slug(v);
+  if (!t) return undefined;
+  if (t === 'self_service' || t === 'service_portal' || t === 'portal') return 'web';
+  return t.slice(0, 50);
+}
+
+/** Fields the incident mapper reads (Table API names). */
+export const incidentFields = [
+  'sys_id',
+  'number',
+  'opened_at',
+  'sys_created_on',
+  'sys_updated_on',
+  'resolved_at',
+  'closed_at',
+  'priority',
+  'incident_state',
+  'state',
+  'active',
+  'contact_type',
+  'assignment_group',
+  'assigned_to',
+  'company',
+  'reopen_count',
+  'reassignment_count',
+  'knowledge',
+  'problem_id',
+  'rfc',
+  'caused_by',
+  'made_sla',
+  'sys_mod_count',
+] as const;
+
+export interface IncidentMapOptions {
+  dateOrder?: DateOrder;
+  /** The incident is linked to a knowledge article through m2m_kb_task. */
+  kbLinked?: boolean;
+}
+
+export function incidentToTicket(f: Fields, o: IncidentMapOptions = {}): MapResult<Ticket> {
+  const order = o.dateOrder ?? 'ymd';
+  const sourceId = f.sys_id ?? f.number;
+  if (!sourceId) return { ok: false, error: 'no sys_id or number' };
+  const dates: Record<string, string | undefined> = {};
+  for (const k of ['opened_at', 'sys_created_on', 'sys_updated_on', 'resolved_at', 'closed_at']) {
+    const d = parseDate(f[k], order);
+    if (d === null) return { ok: false, error: `${k}: "${f[k]}" is not a date (${order})` };
+    dates[k] = d;
+  }
+  const createdAt = dates.opened_at ?? dates.sys_created_on;
+  if (!createdAt) return { ok: false, error: 'no opened_at or sys_created_on' };
+  const active = bool(f.active);
+  const status =
+    toStatus(f.incident_state) ??
+    toStatus(f.state) ??
+    (active === false ? 'closed' : dates.resolved_at ? 'solved' : 'open');
+  const flag = bool(f.knowledge);
+  const knowledgeLinked = o.kbLinked ? true : flag;
+  const problemLinked =
+    f.problem_id !== undefined || f.rfc !== undefined || f.caused_by !== undefined
+      ? true
+      : 'problem_id' in f || 'rfc' in f || 'caused_by' in f
+        ? false
+        : undefined;
+  const candidate = {
+    sourceId,
+    createdAt,
+    ...(dates.sys_updated_on ? { updatedAt: dates.sys_updated_on } : {}),
+    ...(dates.resolved_at ? { solvedAt: dates.resolved_at } : {}),
+    ...(dates.closed_at ? { closedAt: dates.closed_at } : {}),
+    ...opt('priority', toPriority(f.priority)),
+    status,
+    ...opt('channel', toChannel(f.contact_type)),
+    ...opt('groupId', f.assignment_group),
+    ...opt('assigneeId', f.assigned_to),
+    ...opt('organisationId', f.company),
+    ...opt('reopenCount', nonNegative(int(f.reopen_count))),
+    ...opt('reassignmentCount', nonNegative(int(f.reassignment_count))),
+    ...opt('knowledgeLinked', knowledgeLinked),
+    ...opt('problemLinked', problemLinked),
+    ...opt('madeSla', bool(f.made_sla)),
+    tags: [],
+  };
+  const r = Ticket.safeParse(candidate);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    return { ok: false, error: `${issue.path.join('.') || 'record'}: ${issue.message}` };
+  }
+  return { ok: true, record: r.data };
+}
+
+const nonNegative = (n: number | undefined) => (n !== undefined && n >= 0 ? n : undefined);
+
+function opt<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {
+  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };
+}

@@ -1,0 +1,166 @@
+/**
+ * The one place where ServiceNow values are normalised, whatever they came from: the Table API
+ * (every value a string; reference fields as a plain sys_id, `{value, link}`, `{display_value,
+ * link}` or `{display_value, value, link}` depending on `sysparm_display_value` and
+ * `sysparm_exclude_reference_link`) or a list export (CSV with values or display labels such as
+ * `3 - Moderate`, `?` or empty for missing). Pure functions: no I/O, no clock.
+ */
+
+/** A row reduced to field name → string (absent when the field is missing or empty). */
+export type Fields = Record<string, string | undefined>;
+
+const MISSING = new Set(['', '?', 'null', '(empty)', 'undefined']);
+
+/** One field value of any shape → its stored value as a string, or undefined when missing. */
+export function flattenValue(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'string') {
+    const t = v.trim();
+    return MISSING.has(t.toLowerCase()) ? undefined : t;
+  }
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'object') {
+    const o = v as { value?: unknown; display_value?: unknown };
+    // The stored value (a sys_id, a choice value) wins over the display value when both are given.
+    if ('value' in o) return flattenValue(o.value);
+    if ('display_value' in o) return flattenValue(o.display_value);
+  }
+  return undefined;
+}
+
+/** The display value of a field, when the API sent one (`{display_value}` shapes). */
+export function displayValue(v: unknown): string | undefined {
+  if (v && typeof v === 'object' && 'display_value' in v)
+    return flattenValue((v as { display_value: unknown }).display_value);
+  return undefined;
+}
+
+/** A whole row → `Fields`. Keys are kept as sent (dot-walked names such as `user.name` too). */
+export function flattenRow(row: Record<string, unknown>): Fields {
+  const out: Fields = {};
+  for (const [k, v] of Object.entries(row)) out[k] = flattenValue(v);
+  return out;
+}
+
+export function bool(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  const t = v.toLowerCase();
+  if (t === 'true' || t === '1' || t === 'yes' || t === 'y') return true;
+  if (t === 'false' || t === '0' || t === 'no' || t === 'n') return false;
+  return undefined;
+}
+
+/** "3", "3.0", "1,234" → integer; anything else → undefined. */
+export function int(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const t = v.replace(/,/g, '');
+  if (!/^-?\d+(\.0+)?$/.test(t)) return undefined;
+  return Number.parseInt(t, 10);
+}
+
+/** A choice value or its label: "3" or "3 - Moderate" → 3. */
+export function choiceNumber(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(-?\d+)(\s*-\s*.*)?$/.exec(v.trim());
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Lower-case label with runs of spaces, hyphens and punctuation as one underscore. */
+export const slug = (v: string) =>
+  v
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
+
+/**
+ * Order of day, month and year in slash/dot dates. The Table API always sends
+ * `yyyy-MM-dd HH:mm:ss` in UTC; exports use the instance's format, with no zone.
+ */
+export type DateOrder = 'ymd' | 'dmy' | 'mdy';
+
+const YMD =
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const SLASH =
+  /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
+
+/**
+ * A ServiceNow date-time → ISO-8601 in UTC. Values without a zone are taken as UTC (the Table
+ * API's stored values are UTC; an export's zone is not in the file). Returns undefined when
+ * missing and null when present but not a valid date.
+ */
+export function parseDate(
+  v: string | undefined,
+  order: DateOrder = 'ymd',
+): string | undefined | null {
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  let y: number, mo: number, d: number, h: number, mi: number, s: number;
+  let zone = 'Z';
+  const iso = YMD.exec(t);
+  if (iso) {
+    [y, mo, d, h, mi, s] = [iso[1], iso[2], iso[3], iso[4], iso[5], iso[6]].map((x) =>
+      Number(x ?? 0),
+    ) as [number, number, number, number, number, number];
+    if (iso[7]) zone = iso[7] === 'Z' ? 'Z' : iso[7].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+  } else {
+    const m = SLASH.exec(t);
+    if (!m || order === 'ymd') return null;
+    const a = Number(m[1]);
+    const b = Number(m[2]);
+    [d, mo] = order === 'dmy' ? [a, b] : [b, a];
+    y = Number(m[3]);
+    h = Number(m[4] ?? 0);
+    mi = Number(m[5] ?? 0);
+    s = Number(m[6] ?? 0);
+    const ampm = m[7]?.toLowerCase();
+    if (ampm) {
+      if (h < 1 || h > 12) return null;
+      h = (h % 12) + (ampm === 'pm' ? 12 : 0);
+    }
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  const check = new Date(ms);
+  if (check.getUTCDate() !== d || check.getUTCMonth() !== mo - 1) return null; // 31/2
+  if (zone === 'Z') return check.toISOString();
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const withZone = new Date(`${p(y, 4)}-${p(mo)}-${p(d)}T${p(h)}:${p(mi)}:${p(s)}${zone}`);
+  return Number.isNaN(withZone.getTime()) ? null : withZone.toISOString();
+}
+
+/**
+ * What a date value says about the order of day and month: "dmy" when the first number cannot
+ * be a month, "mdy" when the second cannot, "ymd" for ISO dates, undefined when ambiguous.
+ */
+export function dateOrderHint(v: string | undefined): DateOrder | undefined {
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  if (YMD.test(t)) return 'ymd';
+  const m = SLASH.exec(t);
+  if (!m) return undefined;
+  const a = Number(m[1]);
+  const b = Number(m[2]);
+  if (a > 12 && b <= 12) return 'dmy';
+  if (b > 12 && a <= 12) return 'mdy';
+  return undefined;
+}
+
+/** Table API stored date-time (UTC) for a query: 2016-02-29 01:16:00. */
+export function toSnDateTime(iso: string | Date): string {
+  return new Date(iso).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/**
+ * A ServiceNow duration → minutes. Durations are stored as a date-time after the epoch
+ * ("1970-01-03 04:00:00" is 2 days 4 hours); plain seconds are accepted too.
+ */
+export function durationMinutes(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) / 60;
+  const iso = parseDate(t, 'ymd');
+  if (!iso) return undefined;
+  const ms = Date.parse(iso);
+  return ms >= 0 ? ms / 60_000 : undefined;
+}
