@@ -13,6 +13,20 @@ export interface PageResult {
   cursor: unknown;
   /** Pages seen so far on this stream (for progress). */
   done?: boolean;
+  /** Things the user should know that did not stop the page (e.g. a field the source dropped). */
+  warnings?: string[];
+}
+
+/**
+ * Thrown by a stream when the source lacks the data or the credentials may not read it (a
+ * table that is absent, 403/404, rows all hidden by ACLs): the run goes on, and the stream's
+ * record kinds stay uncovered so their evidence is unknown, never zero.
+ */
+export class SourceUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SourceUnavailable';
+  }
 }
 
 export interface StreamContext<Config> {

@@ -1,7 +1,11 @@
 import type { RecordKind } from '../../src/domain/records.js';
 import { MaturityError } from '../../src/errors.js';
 import type { Account, Store } from '../../src/store/store.js';
-import type { ConnectorDefinition, PageResult } from './define-connector.js';
+import {
+  SourceUnavailable,
+  type ConnectorDefinition,
+  type PageResult,
+} from './define-connector.js';
 import type { HttpClient } from './http-client.js';
 
 export interface SyncProgress {
@@ -19,6 +23,9 @@ export interface StreamOutcome {
   records: number;
   quarantined: number;
   error?: MaturityError | Error;
+  /** The source lacks this data or may not be read: evidence unknown (not a failure). */
+  unavailable?: string;
+  warnings?: string[];
 }
 
 export interface RunSyncOptions<C> {
@@ -102,6 +109,7 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
             0,
           );
           outcome.quarantined += page.quarantined?.length ?? 0;
+          if (page.warnings?.length) (outcome.warnings ??= []).push(...page.warnings);
           o.onProgress?.({
             stream: stream.name,
             pages: outcome.pages,
@@ -121,6 +129,17 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
         done: true,
       });
     } catch (err) {
+      if (err instanceof SourceUnavailable) {
+        // Evidence unknown: whatever this stream covered before is no longer vouched for.
+        await o.store.db.query(
+          'DELETE FROM record_coverage WHERE account_id = $1 AND kind = ANY($2::text[]) AND source = $3',
+          [o.account.id, stream.kinds, key],
+        );
+        outcome.ok = true;
+        outcome.unavailable = err.message;
+        outcomes.push(outcome);
+        continue;
+      }
       outcome.error = err as Error;
       if (o.failFast || (err instanceof MaturityError && err.code === 'E_CONNECTOR_AUTH')) {
         outcomes.push(outcome);

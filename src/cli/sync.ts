@@ -24,6 +24,10 @@ export async function syncCommand(ctx: CliContext, accountName: string): Promise
     `synced "${accountName}": ${records} records from ${outcomes.length - failed.length}/${outcomes.length} streams` +
       (quarantined ? `, ${quarantined} invalid records quarantined` : ''),
   );
+  for (const o of outcomes) {
+    if (o.unavailable) ctx.io.err(`missing evidence: ${o.stream}: ${o.unavailable}`);
+    for (const w of o.warnings ?? []) ctx.io.err(`warning: ${o.stream}: ${w}`);
+  }
   if (failed.length) {
     throw new MaturityError(
       'E_CONNECTOR_UNAVAILABLE',
