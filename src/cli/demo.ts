@@ -1,20 +1,29 @@
-import { generateOrganisation } from '../demo/generate-org.js';
+import { zendesk } from '../../connectors/zendesk/index.js';
 import { profileNames, profiles, type ProfileName } from '../demo/profiles.js';
-import { inputError } from '../errors.js';
-import { importRecords } from '../jobs/import-records.js';
+import { inputError, MaturityError } from '../errors.js';
+import { connectAccount } from '../jobs/connect-account.js';
+import { syncAccount } from '../jobs/sync-account.js';
 import { takeSnapshot } from '../jobs/take-snapshot.js';
 import { renderMarkdown } from '../report/render-markdown.js';
+import { startZendeskSimulator } from '../simulator/index.js';
 import type { CliContext } from './context.js';
+import { syncProgressReporter } from './progress.js';
 
 export interface DemoFlags {
   profile?: string;
   tickets?: string;
   json?: boolean;
+  /** Simulate Zendesk's rate limit: one 429 after this many requests per endpoint family. */
+  rateLimit?: string;
+  /** Share of requests (0..1) the simulator answers with a fault (5xx, reset, truncated body). */
+  faults?: string;
+  seed?: string;
 }
 
 /**
- * Builds a deterministic organisation of the chosen profile in the embedded store, snapshots it
- * and prints the report: the whole pipeline on the embedded default, no service needed.
+ * The whole product on the embedded default, no service needed: starts the built-in Zendesk
+ * simulator on loopback with the chosen profile's organisation, connects to it through the real
+ * Zendesk connector, syncs (with progress), snapshots and prints the report.
  */
 export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<void> {
   const profile = (flags.profile ?? 'managed') as ProfileName;
@@ -22,24 +31,99 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<vo
     throw inputError(
       `--profile must be one of ${profileNames.join(', ')} (got "${flags.profile}")`,
     );
-  const tickets = flags.tickets === undefined ? 5000 : Number(flags.tickets);
-  if (!Number.isInteger(tickets) || tickets < 0 || tickets > 2_000_000) {
-    throw inputError(`--tickets must be a whole number from 0 to 2000000 (got "${flags.tickets}")`);
-  }
+  const tickets = wholeNumber('--tickets', flags.tickets, 5000, 0, 2_000_000);
+  const perWindow =
+    flags.rateLimit === undefined
+      ? undefined
+      : wholeNumber('--rate-limit', flags.rateLimit, 0, 1, 100_000);
+  const faultRate = flags.faults === undefined ? 0 : Number(flags.faults);
+  if (!(faultRate >= 0 && faultRate <= 0.5))
+    throw inputError(`--faults must be a share from 0 to 0.5 (got "${flags.faults}")`);
+  const seed = wholeNumber('--seed', flags.seed, 42, 0, 2 ** 31);
   const rules = ctx.rules();
   const store = await ctx.openStore();
   const name = `demo-${profile}`;
   const now = new Date();
   ctx.io.err(
-    `demo: building the "${profile}" organisation (${profiles[profile].description}) with ${tickets} tickets…`,
+    `demo: starting a simulated Zendesk with the "${profile}" organisation (${profiles[profile].description}), ${tickets} tickets…`,
   );
-  const batch = generateOrganisation(profiles[profile], { tickets, now });
-  // A demo account is rebuilt from scratch each run, so its figures never mix with older runs.
-  await store.db.query(`DELETE FROM accounts WHERE name = $1 AND connector = 'records'`, [name]);
-  const { account } = await importRecords(store, name, batch, 'demo');
-  ctx.io.err(
-    `demo: stored ${tickets} tickets in ${ctx.config.DATABASE_URL ? 'PostgreSQL' : ctx.config.dbDir}; computing the snapshot…`,
-  );
-  const body = await takeSnapshot(store, account, { rules, now });
-  ctx.io.out(flags.json ? JSON.stringify(body, null, 2) : renderMarkdown(body));
+  const sim = await startZendeskSimulator({
+    profile,
+    tickets,
+    now,
+    seed,
+    ...(perWindow ? { rateLimit: { perWindow, retryAfterSeconds: 1 } } : {}),
+    ...(faultRate ? { faults: { rate: faultRate } } : {}),
+  });
+  const reporter = syncProgressReporter(ctx.io);
+  let stopped: ReturnType<typeof reporter.stop> | undefined;
+  const progress = { ...reporter, stop: () => (stopped ??= reporter.stop()) };
+  try {
+    // A demo account is rebuilt from scratch each run, so its figures never mix with older runs.
+    await store.db.query('DELETE FROM accounts WHERE name = $1', [name]);
+    const { account, identity } = await connectAccount(store, zendesk, {
+      name,
+      config: {
+        subdomain: 'demo',
+        baseUrl: sim.url,
+        // The simulator has no export limit unless --rate-limit asks for one.
+        incrementalPerMinute: 100_000,
+      },
+      secret: sim.credentials,
+      box: ctx.secretBox(),
+    });
+    ctx.io.err(`demo: connected to ${identity}; syncing…`);
+    const started = Date.now();
+    const outcomes = await syncAccount(store, account, {
+      box: ctx.secretBox(),
+      onProgress: progress.onProgress,
+      onWait: progress.onWait,
+      clientOptions: { backoffMs: 50 },
+    });
+    const waited = progress.stop();
+    const failed = outcomes.filter((x) => !x.ok);
+    if (failed.length) {
+      throw new MaturityError(
+        'E_CONNECTOR_UNAVAILABLE',
+        `demo sync failed: ${failed.map((f) => `${f.stream} (${f.error?.message})`).join('; ')}`,
+      );
+    }
+    const records = outcomes.reduce((n, x) => n + x.records, 0);
+    const pages = outcomes.reduce((n, x) => n + x.pages, 0);
+    const seconds = (Date.now() - started) / 1000;
+    ctx.io.err(
+      `demo: synced ${records} records in ${pages} pages over ${sim.stats.requests} requests in ${seconds.toFixed(1)} s` +
+        ` (${Math.round(records / Math.max(seconds, 0.001))} records/s; ${waited.waits} waits` +
+        `${sim.stats.rateLimited ? `, ${sim.stats.rateLimited} rate-limited` : ''}` +
+        `${faultsText(sim.stats.faults)}); computing the snapshot…`,
+    );
+    const body = await takeSnapshot(store, account, { rules, now });
+    ctx.io.out(flags.json ? JSON.stringify(body, null, 2) : renderMarkdown(body));
+  } finally {
+    progress.stop();
+    await sim.close();
+  }
+}
+
+function faultsText(f: Record<string, number>): string {
+  const n = Object.values(f).reduce((a, b) => a + b, 0);
+  return n
+    ? `, ${n} faults survived (${Object.entries(f)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')})`
+    : '';
+}
+
+function wholeNumber(
+  flag: string,
+  raw: string | undefined,
+  dflt: number,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined) return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw inputError(`${flag} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  return n;
 }

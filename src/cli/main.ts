@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { MaturityError } from '../errors.js';
 import { accountsListCommand } from './accounts.js';
 import { attestCommand } from './attest.js';
+import { connectZendeskCommand } from './connect-zendesk.js';
 import { CliContext, processIo, type Io } from './context.js';
 import { demoCommand } from './demo.js';
 import { importRecordsCommand } from './import-records.js';
@@ -28,12 +29,45 @@ export async function main(
   program
     .command('demo')
     .description(
-      'build a sample organisation in the embedded store, snapshot it and print the report',
+      'start the built-in Zendesk simulator, connect and sync through the real connector, snapshot and print the report',
     )
     .option('--profile <name>', 'bootstrap | structured | managed | holistic', 'managed')
     .option('--tickets <n>', 'number of tickets to generate', '5000')
     .option('--json', 'print the snapshot as JSON')
+    .option(
+      '--rate-limit <n>',
+      'simulate rate limiting: a 429 after n requests per endpoint family',
+    )
+    .option(
+      '--faults <share>',
+      'share of requests answered with a fault (5xx, reset, truncated body)',
+    )
+    .option('--seed <n>', 'seed of the organisation and the faults', '42')
     .action((flags) => demoCommand(context(), flags));
+
+  const connect = program
+    .command('connect')
+    .description(
+      'connect a helpdesk account (the credentials are checked before anything is stored)',
+    );
+  connect
+    .command('zendesk')
+    .description('connect a Zendesk account with an admin API token (or an OAuth token)')
+    .requiredOption('--name <account>', 'a name for the account (letters, digits, ".", "_", "-")')
+    .requiredOption('--subdomain <subdomain>', 'acme, acme.zendesk.com or https://acme.zendesk.com')
+    .option('--email <email>', "an admin's email address (with --token)")
+    .option('--token <token>', 'an API token from Admin Center')
+    .option('--oauth-token <token>', 'an OAuth access token (instead of --email/--token)')
+    .option('--base-url <url>', 'another host for the API (a proxy, a test server)')
+    .option('--plan-field <key>', 'organisation field that holds the support plan')
+    .option('--plan-tags <tags>', 'comma-separated organisation tags that name plans')
+    .option(
+      '--knowledge-tags <tags>',
+      'comma-separated ticket tags meaning "answered with an article"',
+    )
+    .option('--since <date>', 'history to export on the first sync (YYYY-MM-DD; default two years)')
+    .option('--update', 'replace the settings or credentials of an existing account')
+    .action((flags) => connectZendeskCommand(context(), flags));
 
   const imp = program.command('import').description('load data from files');
   imp

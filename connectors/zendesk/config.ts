@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Accepts `acme`, `acme.zendesk.com` or `https://acme.zendesk.com/...` and returns the subdomain
+ * label and the account's base URL. Returns an error sentence when the label is not valid.
+ */
+export function parseSubdomain(input: string): { subdomain: string; url: string } | string {
+  const raw = input.trim().toLowerCase();
+  let host = raw;
+  if (/^[a-z]+:\/\//.test(raw)) {
+    try {
+      host = new URL(raw).hostname;
+    } catch {
+      return `"${input}" is not a valid URL`;
+    }
+  } else {
+    host = raw.replace(/\/.*$/, '');
+  }
+  const label = host.endsWith('.zendesk.com') ? host.slice(0, -'.zendesk.com'.length) : host;
+  if (!LABEL.test(label)) {
+    return `"${input}" is not a Zendesk subdomain: give the part before .zendesk.com (letters, digits and "-"), e.g. acme for https://acme.zendesk.com`;
+  }
+  return { subdomain: label, url: `https://${label}.zendesk.com` };
+}
+
+export const ZendeskConfig = z
+  .object({
+    subdomain: z.string().min(1, 'the Zendesk subdomain is required'),
+    /** Another host for the same API: a proxy, a test server, the built-in simulator. */
+    baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** Organisation field whose value names the plan (e.g. support_plan). */
+    planField: z.string().min(1).max(200).optional(),
+    /** Organisation tags that name plans (e.g. ["standard", "premium"]). */
+    planTags: z.array(z.string().min(1).max(200)).max(100).optional(),
+    /** Ticket tags that mean "linked to / resolved with a knowledge article". */
+    knowledgeTags: z.array(z.string().min(1).max(200)).max(100).optional(),
+    /** History to export on the first sync (ISO date); default two years. */
+    since: z.iso.date().optional(),
+    /** Client-side budget of the incremental exports (Zendesk documents 10 per minute). */
+    incrementalPerMinute: z.number().int().min(1).max(100_000).default(10),
+  })
+  .transform((c, ctx) => {
+    const parsed = parseSubdomain(c.subdomain);
+    if (typeof parsed === 'string') {
+      ctx.addIssue({ code: 'custom', path: ['subdomain'], message: parsed });
+      return z.NEVER;
+    }
+    return { ...c, subdomain: parsed.subdomain, baseUrl: c.baseUrl ?? parsed.url };
+  });
+export type ZendeskConfig = z.output<typeof ZendeskConfig>;
+
+export const ZendeskSecret = z
+  .object({
+    email: z.email('--email must be the email address of a Zendesk admin').optional(),
+    token: z.string().min(1, '--token is empty').optional(),
+    oauthToken: z.string().min(1, '--oauth-token is empty').optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.oauthToken) return;
+    if (!s.email)
+      ctx.addIssue({ code: 'custom', path: ['email'], message: 'is required with --token' });
+    if (!s.token)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['token'],
+        message: 'is required (an API token from Admin Center), or give --oauth-token',
+      });
+  });
+export type ZendeskSecret = z.infer<typeof ZendeskSecret>;
+
+/** The Authorization header: API token (email/token) or OAuth bearer. */
+export function authHeader(secret: ZendeskSecret): string {
+  if (secret.oauthToken) return `Bearer ${secret.oauthToken}`;
+  return `Basic ${Buffer.from(`${secret.email}/token:${secret.token}`).toString('base64')}`;
+}

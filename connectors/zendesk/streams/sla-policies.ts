@@ -1,0 +1,71 @@
+import { SlaPolicy, type Priority, type SlaMetric } from '../../../src/domain/records.js';
+import type { StreamDefinition } from '../../shared/define-connector.js';
+import { ZendeskApi } from '../client.js';
+import type { ZendeskConfig } from '../config.js';
+import { mapPage } from '../map-page.js';
+import { ZendeskSlaPolicy } from '../schemas.js';
+import { slaMetricOf } from './sla-outcomes.js';
+
+const PRIORITIES = new Set<string>(['urgent', 'high', 'normal', 'low']);
+
+/**
+ * One SLA policy with its targets (minutes, per priority and metric) and its filter conditions
+ * kept as given, so plans can be derived from them. Group SLA policies are OLAs.
+ */
+export function toSlaPolicy(p: ZendeskSlaPolicy, kind: 'sla' | 'ola' = 'sla'): SlaPolicy {
+  const targets = (p.policy_metrics ?? []).flatMap((m) => {
+    const metric: SlaMetric | undefined = slaMetricOf(m.metric, 1);
+    const minutes =
+      m.target ?? (m.target_in_seconds != null ? m.target_in_seconds / 60 : undefined);
+    if (!metric || !PRIORITIES.has(m.priority) || !minutes || minutes <= 0) return [];
+    return [
+      {
+        priority: m.priority as Priority,
+        metric,
+        targetMinutes: minutes,
+        businessHours: m.business_hours ?? false,
+      },
+    ];
+  });
+  const conditions = (['all', 'any'] as const).flatMap((group) =>
+    (p.filter?.[group] ?? []).map((c) => ({ group, ...c })),
+  );
+  return {
+    sourceId: kind === 'ola' ? `group-${p.id}` : p.id,
+    name: p.title,
+    kind,
+    targets,
+    conditions,
+    ...(p.created_at ? { createdAt: p.created_at } : {}),
+    ...(p.updated_at ? { updatedAt: p.updated_at } : {}),
+  };
+}
+
+export const slaPolicies: StreamDefinition<ZendeskConfig> = {
+  name: 'sla-policies',
+  kinds: ['slaPolicies'],
+  async sync(ctx) {
+    const api = new ZendeskApi(ctx.client);
+    // https://developer.zendesk.com/api-reference/ticketing/business-rules/sla_policies/#list-sla-policies
+    const sla = await api.listPage('/api/v2/slas/policies.json', 'sla_policies', undefined, {
+      unpaged: true,
+    });
+    // Group SLA policies (OLAs between teams) exist on some plans only: 403/404 means none.
+    const ola = await api.listPage(
+      '/api/v2/group_slas/policies.json',
+      'group_sla_policies',
+      undefined,
+      {
+        optional: true,
+        unpaged: true,
+      },
+    );
+    const a = mapPage(sla.items, ZendeskSlaPolicy, (p) => toSlaPolicy(p), SlaPolicy);
+    const b = mapPage(ola.items, ZendeskSlaPolicy, (p) => toSlaPolicy(p, 'ola'), SlaPolicy);
+    await ctx.commit({
+      records: { slaPolicies: [...a.records, ...b.records] },
+      quarantined: [...a.invalid, ...b.invalid],
+      cursor: null,
+    });
+  },
+};
