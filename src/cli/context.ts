@@ -3,6 +3,7 @@ import { loadDefaultRules, type RuleSet } from '../engine/index.js';
 import { MaturityError } from '../errors.js';
 import { secretBoxFor, type SecretBox } from '../store/secrets.js';
 import { Store } from '../store/store.js';
+import { redisConnection, type QueueSetup } from '../jobs/queues.js';
 
 export interface Io {
   out: (text: string) => void;
@@ -24,7 +25,7 @@ export class CliContext {
 
   constructor(
     readonly io: Io,
-    env: Record<string, string | undefined>,
+    private readonly env: Record<string, string | undefined>,
   ) {
     try {
       this.config = loadConfig(env);
@@ -38,6 +39,27 @@ export class CliContext {
       this.config.DATABASE_URL ? { url: this.config.DATABASE_URL } : { dir: this.config.dbDir },
     );
     return this.store;
+  }
+
+  /** Queued mode: Redis for the queues, PostgreSQL for the data every worker process shares. */
+  queueSetup(): QueueSetup {
+    if (!this.config.REDIS_URL)
+      throw new MaturityError('E_CONFIG', 'REDIS_URL is not set: queued mode needs Redis');
+    if (!this.config.DATABASE_URL) {
+      throw new MaturityError(
+        'E_CONFIG',
+        'REDIS_URL is set but DATABASE_URL is not: workers in several processes must share PostgreSQL (the embedded store serves one process)',
+      );
+    }
+    return {
+      connection: redisConnection(this.config.REDIS_URL),
+      ...(this.queuePrefix ? { prefix: this.queuePrefix } : {}),
+    };
+  }
+
+  /** Tests run several deployments on one Redis: MATURITY_QUEUE_PREFIX keeps them apart. */
+  get queuePrefix(): string | undefined {
+    return this.env.MATURITY_QUEUE_PREFIX;
   }
 
   secretBox(): SecretBox {

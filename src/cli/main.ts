@@ -1,6 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { MaturityError } from '../errors.js';
-import { accountsListCommand } from './accounts.js';
+import {
+  accountsListCommand,
+  accountsRemoveCommand,
+  accountsRotateKeyCommand,
+  accountsShowCommand,
+} from './accounts.js';
 import { attestCommand } from './attest.js';
 import { connectZendeskCommand } from './connect-zendesk.js';
 import { CliContext, processIo, type Io } from './context.js';
@@ -10,7 +15,9 @@ import { importServiceNowIncidentsCommand } from './import-servicenow-incidents.
 import { reportCommand } from './report.js';
 import { rulesCheckCommand } from './rules-check.js';
 import { snapshotCommand } from './snapshot.js';
+import { scheduleCommand } from './schedule.js';
 import { syncCommand } from './sync.js';
+import { workerCommand } from './worker.js';
 
 /** Runs the CLI; returns the exit code. Streams and env come in as parameters for tests. */
 export async function main(
@@ -102,7 +109,32 @@ export async function main(
     .option('--window <spec>', 'evidence window: 90d, 6m or all', '90d')
     .option('--rules <dir>', 'rules directory (default: the shipped rules/)')
     .option('--json', 'print the snapshot as JSON')
+    .option('--no-sync', 'judge the records already stored, without syncing first')
+    .option('--no-wait', 'with REDIS_URL: print the queued job id and return at once')
+    .option('--timeout <seconds>', 'with REDIS_URL: how long to wait for the workers', '3600')
     .action((account, flags) => snapshotCommand(context(), account, flags));
+
+  program
+    .command('worker')
+    .description(
+      'run BullMQ workers for syncs, metrics, evaluations and nightly schedules (needs REDIS_URL and DATABASE_URL)',
+    )
+    .option('--concurrency <n>', 'sync jobs in parallel in this process', '4')
+    .option(
+      '--lock-ms <ms>',
+      "job lock period: how soon a killed worker's job moves to another worker",
+    )
+    .action((flags) => workerCommand(context(), flags));
+
+  program
+    .command('schedule [account]')
+    .description('set, remove or list nightly snapshot schedules (BullMQ job schedulers)')
+    .option('--cron <expr>', 'cron expression', '0 2 * * *')
+    .option('--tz <zone>', 'IANA time zone', 'UTC')
+    .option('--remove', "turn the account's schedule off")
+    .option('--list', 'list every schedule with its next run')
+    .option('--json', 'with --list: print JSON')
+    .action((account, flags) => scheduleCommand(context(), account, flags));
 
   program
     .command('report <account>')
@@ -138,6 +170,25 @@ export async function main(
     .command('list')
     .option('--json', 'print as JSON')
     .action((flags) => accountsListCommand(context(), flags));
+  accounts
+    .command('show <account>')
+    .option('--json', 'print as JSON')
+    .description(
+      'settings, status (and any error needing attention), record counts, last sync and snapshot',
+    )
+    .action((name, flags) => accountsShowCommand(context(), name, flags));
+  accounts
+    .command('remove <account>')
+    .description(
+      'delete the account with its records, snapshots and schedule (other accounts untouched)',
+    )
+    .action((name) => accountsRemoveCommand(context(), name));
+  accounts
+    .command('rotate-key')
+    .description(
+      're-seal stored credentials under MATURITY_SECRET (old key from MATURITY_SECRET_PREVIOUS)',
+    )
+    .action(() => accountsRotateKeyCommand(context(), env));
 
   try {
     await program.parseAsync(argv);

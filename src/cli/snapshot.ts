@@ -1,14 +1,30 @@
+import { findConnector } from '../../connectors/index.js';
+import type { SnapshotBody } from '../domain/evidence.js';
+import type { RecordKind } from '../domain/records.js';
+import { MaturityError } from '../errors.js';
+import { snapshotJobData } from '../jobs/handlers.js';
+import { QUEUES, enqueueSnapshot, jobIds, queue, queueEvents } from '../jobs/queues.js';
+import { syncAccount } from '../jobs/sync-account.js';
 import { takeSnapshot } from '../jobs/take-snapshot.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import type { CliContext } from './context.js';
+import { syncProgressReporter } from './progress.js';
 
 export interface SnapshotFlags {
   asOf?: string;
   window?: string;
   json?: boolean;
   rules?: string;
+  /** commander's --no-sync / --no-wait give false. */
+  sync?: boolean;
+  wait?: boolean;
+  timeout?: string;
 }
 
+/**
+ * sync (connected accounts) ► metrics ► evaluate ► stored snapshot. Inline without REDIS_URL; with
+ * it, the same steps run as a BullMQ flow on the workers and this command waits for the result.
+ */
 export async function snapshotCommand(
   ctx: CliContext,
   accountName: string,
@@ -17,10 +33,85 @@ export async function snapshotCommand(
   const rules = ctx.rules(flags.rules);
   const store = await ctx.openStore();
   const account = await store.getAccount(accountName);
+  const connector = findConnector(account.connector);
+  if (ctx.config.REDIS_URL && flags.sync !== false) return queued(ctx, accountName, flags);
+
+  let failedSources: string[] = [];
+  let failedKinds: RecordKind[] = [];
+  if (connector && flags.sync !== false) {
+    const progress = syncProgressReporter(ctx.io);
+    try {
+      const outcomes = await syncAccount(store, account, {
+        box: ctx.secretBox(),
+        onProgress: progress.onProgress,
+        onWait: progress.onWait,
+      });
+      const failed = outcomes.filter((o) => !o.ok);
+      failedSources = failed.map((f) => f.stream);
+      failedKinds = connector.streams
+        .filter((s) => failedSources.includes(s.name))
+        .flatMap((s) => s.kinds);
+      for (const f of failed)
+        ctx.io.err(
+          `snapshot: stream ${f.stream} failed (${f.error?.message}); its evidence is unknown in this snapshot`,
+        );
+    } finally {
+      progress.stop();
+    }
+  }
   const body = await takeSnapshot(store, account, {
     asOf: flags.asOf,
     window: flags.window,
     rules,
+    failedKinds,
+    failedSources,
   });
+  ctx.io.out(flags.json ? JSON.stringify(body, null, 2) : renderMarkdown(body));
+}
+
+async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags): Promise<void> {
+  const setup = ctx.queueSetup();
+  const store = await ctx.openStore();
+  const data = await snapshotJobData(store, accountName, {
+    ...(flags.window ? { window: flags.window } : {}),
+    ...(flags.asOf ? { asOf: flags.asOf } : {}),
+  });
+  // A snapshot asked for by hand always runs; nightly triggers share one id per day instead.
+  const day = new Date().toISOString().slice(0, 10);
+  const tag = `|cli-${Date.now().toString(36)}`;
+  const job = await enqueueSnapshot(setup, data, day, tag);
+  if (flags.wait === false) {
+    ctx.io.out(`queued snapshot of "${accountName}": job ${job.id}`);
+    return;
+  }
+  const events = queueEvents(setup, QUEUES.evaluate);
+  const syncQueue = queue(setup, QUEUES.sync);
+  const ids = jobIds(data.accountId, day, tag);
+  const streams = Object.keys(data.kindsByStream);
+  let lastLine = '';
+  const timer = setInterval(async () => {
+    const states = await Promise.all(
+      streams.map(async (s) => (await syncQueue.getJob(ids.sync(s)))?.getState() ?? 'unknown'),
+    );
+    const done = states.filter((s) => s === 'completed').length;
+    const failed = states.filter((s) => s === 'failed').length;
+    const line = `snapshot ${accountName}: sync ${done}/${streams.length} streams done${failed ? `, ${failed} failed` : ''}`;
+    if (line !== lastLine) ctx.io.err((lastLine = line));
+  }, 1000);
+  try {
+    await events.waitUntilReady();
+    const timeoutMs = Number(flags.timeout ?? 3600) * 1000;
+    await job.waitUntilFinished(events, timeoutMs);
+  } catch (err) {
+    throw new MaturityError(
+      'E_CONNECTOR_UNAVAILABLE',
+      `the snapshot job ${job.id} did not finish: ${(err as Error).message}`,
+    );
+  } finally {
+    clearInterval(timer);
+    await Promise.all([events.close(), syncQueue.close()]);
+  }
+  const account = await store.getAccount(accountName);
+  const body = (await store.latestSnapshot(account.id)) as SnapshotBody;
   ctx.io.out(flags.json ? JSON.stringify(body, null, 2) : renderMarkdown(body));
 }

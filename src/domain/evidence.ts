@@ -49,6 +49,8 @@ export interface LayerSuggestion {
   blockers: CriterionResult[];
   /** Criteria of the next level that data could not decide. */
   unknowns: CriterionResult[];
+  /** Partial snapshot: evidence went missing, so the previous snapshot's level is kept. */
+  heldFromPrevious?: boolean;
 }
 
 export interface Attestation {
@@ -68,6 +70,8 @@ export interface SnapshotBody {
   rulesVersion: string;
   rulesHash: string;
   partial: boolean;
+  /** Streams whose sync failed in this run (partial snapshots). */
+  failedSources?: string[];
   metrics: Metric[];
   layers: LayerSuggestion[];
 }

@@ -6,7 +6,9 @@ export function renderMarkdown(s: SnapshotBody): string {
   out.push(`# Support maturity: ${s.account}`, '');
   out.push(
     `As of ${s.asOf.slice(0, 10)} · window ${s.window === 'all' ? 'all data' : s.window} · rules ${s.rulesVersion} (${s.rulesHash.slice(0, 8)})` +
-      (s.partial ? ' · **partial: some sources failed, their evidence is unknown**' : ''),
+      (s.partial
+        ? ` · **partial: ${s.failedSources?.length ? s.failedSources.join(', ') : 'some sources'} failed; their evidence is unknown and levels they would decide are held**`
+        : ''),
     '',
   );
   const models = groupBy(s.layers, (l) => l.model);
@@ -22,7 +24,7 @@ export function renderMarkdown(s: SnapshotBody): string {
       const top = l.criteria.length ? Math.max(...l.criteria.map((c) => c.level)) : 0;
       const next = l.level >= top ? 'top level reached' : String(l.blockers.length);
       out.push(
-        `| ${l.layerName} | ${l.level} · ${l.levelName} | ${met} | ${next} | ${l.unknowns.length} |`,
+        `| ${l.layerName} | ${l.level} · ${l.levelName}${l.heldFromPrevious ? ' (held from the last full snapshot)' : ''} | ${met} | ${next} | ${l.unknowns.length} |`,
       );
     }
     out.push('');

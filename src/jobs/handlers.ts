@@ -1,0 +1,112 @@
+import type { Job } from 'bullmq';
+import { findConnector } from '../../connectors/index.js';
+import type { HttpClientOptions } from '../../connectors/shared/http-client.js';
+import type { Metric, SnapshotBody } from '../domain/evidence.js';
+import type { RecordKind } from '../domain/records.js';
+import type { RuleSet } from '../engine/index.js';
+import { MaturityError } from '../errors.js';
+import type { SecretBox } from '../store/secrets.js';
+import type { Store } from '../store/store.js';
+import type { SnapshotJobData, SyncJobData } from './queues.js';
+import { syncAccount } from './sync-account.js';
+import { computeSnapshotMetrics, evaluateSnapshot } from './take-snapshot.js';
+
+/** What every handler needs; the same handlers run inline (CLI) and in BullMQ workers. */
+export interface HandlerContext {
+  store: Store;
+  box: SecretBox;
+  rules: RuleSet;
+  clientOptions?: Partial<HttpClientOptions>;
+  now?: () => Date;
+}
+
+export interface MetricsJobResult {
+  window: { spec: string; from: string | null; to: string };
+  metrics: Metric[];
+  failedSources: string[];
+}
+
+/** Syncs one stream of one account; throws when the stream failed, so the queue can retry it. */
+export async function syncStreamJob(
+  ctx: HandlerContext,
+  data: SyncJobData,
+): Promise<{ records: number; pages: number }> {
+  const account = await ctx.store.getAccount(data.account);
+  const [outcome] = await syncAccount(ctx.store, account, {
+    box: ctx.box,
+    streams: [data.stream],
+    ...(ctx.clientOptions ? { clientOptions: ctx.clientOptions } : {}),
+  });
+  if (!outcome)
+    throw new MaturityError(
+      'E_INPUT',
+      `connector ${account.connector} has no stream "${data.stream}"`,
+    );
+  if (!outcome.ok) throw outcome.error ?? new Error(`stream ${data.stream} failed`);
+  return { records: outcome.records, pages: outcome.pages };
+}
+
+export async function metricsJob(
+  ctx: HandlerContext,
+  data: SnapshotJobData,
+  failedSources: string[],
+): Promise<MetricsJobResult> {
+  const account = await ctx.store.getAccount(data.account);
+  const failedKinds = failedSources.flatMap((s) => data.kindsByStream[s] ?? []) as RecordKind[];
+  const { window, metrics } = await computeSnapshotMetrics(ctx.store, account, {
+    ...(data.asOf ? { asOf: data.asOf } : {}),
+    ...(data.window ? { window: data.window } : {}),
+    ...(ctx.now ? { now: ctx.now() } : {}),
+    failedKinds,
+  });
+  return {
+    window: {
+      spec: window.spec,
+      from: window.from?.toISOString() ?? null,
+      to: window.to.toISOString(),
+    },
+    metrics,
+    failedSources,
+  };
+}
+
+export async function evaluateJob(
+  ctx: HandlerContext,
+  data: SnapshotJobData,
+  m: MetricsJobResult,
+): Promise<SnapshotBody> {
+  const account = await ctx.store.getAccount(data.account);
+  return evaluateSnapshot(ctx.store, account, {
+    window: {
+      spec: m.window.spec,
+      from: m.window.from ? new Date(m.window.from) : null,
+      to: new Date(m.window.to),
+    },
+    metrics: m.metrics,
+    rules: ctx.rules,
+    failedSources: m.failedSources,
+  });
+}
+
+/** The streams of an account's connector and the record kinds each delivers. */
+export async function snapshotJobData(
+  store: Store,
+  accountName: string,
+  o: { window?: string; asOf?: string } = {},
+): Promise<SnapshotJobData> {
+  const account = await store.getAccount(accountName);
+  const connector = findConnector(account.connector);
+  const kindsByStream = Object.fromEntries(
+    (connector?.streams ?? []).map((s) => [s.name, s.kinds as string[]]),
+  );
+  return { accountId: account.id, account: account.name, kindsByStream, ...o };
+}
+
+/** Stream names of the sync children whose failure the flow ignored (BullMQ keys end in the job id). */
+export async function failedStreams(job: Job): Promise<string[]> {
+  const failures = await job.getIgnoredChildrenFailures();
+  return Object.keys(failures)
+    .map((key) => key.split(':').pop()!.split('|')[1]!)
+    .filter(Boolean)
+    .sort();
+}

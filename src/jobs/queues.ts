@@ -1,0 +1,119 @@
+import { FlowProducer, Queue, QueueEvents, type ConnectionOptions, type FlowJob } from 'bullmq';
+import { MaturityError } from '../errors.js';
+
+export const QUEUES = {
+  sync: 'maturity-sync',
+  metrics: 'maturity-metrics',
+  evaluate: 'maturity-evaluate',
+  trigger: 'maturity-trigger',
+} as const;
+
+export interface SyncJobData {
+  accountId: number;
+  account: string;
+  stream: string;
+}
+export interface SnapshotJobData {
+  accountId: number;
+  account: string;
+  window?: string;
+  asOf?: string;
+  /** Stream → record kinds, so the metrics job can leave failed streams' kinds unknown. */
+  kindsByStream: Record<string, string[]>;
+}
+
+/** Redis connection options from REDIS_URL (BullMQ needs maxRetriesPerRequest null for workers). */
+export function redisConnection(url: string): ConnectionOptions {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new MaturityError('E_CONFIG', 'REDIS_URL is not a valid URL');
+  }
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+  };
+}
+
+export interface QueueSetup {
+  connection: ConnectionOptions;
+  /** Key prefix: tests use their own so they never see each other's jobs. */
+  prefix?: string;
+}
+
+/** BullMQ custom ids may not contain ':'; account names cannot, and days are ISO dates. */
+export const jobIds = (accountId: number, day: string, runTag = '') => ({
+  sync: (stream: string) => `${accountId}|${stream}|${day}${runTag}`,
+  metrics: `${accountId}|metrics|${day}${runTag}`,
+  evaluate: `${accountId}|evaluate|${day}${runTag}`,
+});
+
+const retry = { attempts: 5, backoff: { type: 'exponential', delay: 2000 } } as const;
+
+/**
+ * A snapshot as a flow: one sync job per stream in parallel ► metrics ► evaluate. Ids are
+ * deterministic per (account, stream, day), so a second trigger the same day adds nothing. A sync
+ * that fails for good does not block the flow: the snapshot is then marked partial.
+ */
+export function snapshotFlow(data: SnapshotJobData, day: string, runTag = ''): FlowJob {
+  const ids = jobIds(data.accountId, day, runTag);
+  const keep = { removeOnComplete: { age: 7 * 86400 }, removeOnFail: { age: 30 * 86400 } };
+  return {
+    name: 'evaluate',
+    queueName: QUEUES.evaluate,
+    data,
+    opts: { jobId: ids.evaluate, ...retry, ...keep },
+    children: [
+      {
+        name: 'metrics',
+        queueName: QUEUES.metrics,
+        data,
+        opts: { jobId: ids.metrics, ...retry, ...keep },
+        children: Object.keys(data.kindsByStream).map((stream) => ({
+          name: 'sync',
+          queueName: QUEUES.sync,
+          data: { accountId: data.accountId, account: data.account, stream } satisfies SyncJobData,
+          opts: { jobId: ids.sync(stream), ...retry, ...keep, ignoreDependencyOnFailure: true },
+        })),
+      },
+    ],
+  };
+}
+
+export async function enqueueSnapshot(
+  setup: QueueSetup,
+  data: SnapshotJobData,
+  day: string,
+  runTag = '',
+) {
+  const flow = new FlowProducer({
+    connection: setup.connection,
+    ...(setup.prefix ? { prefix: setup.prefix } : {}),
+  });
+  try {
+    const node = await flow.add(snapshotFlow(data, day, runTag));
+    return node.job;
+  } finally {
+    await flow.close();
+  }
+}
+
+export function queueEvents(setup: QueueSetup, name: string): QueueEvents {
+  return new QueueEvents(name, {
+    connection: setup.connection,
+    ...(setup.prefix ? { prefix: setup.prefix } : {}),
+  });
+}
+
+export function queue(setup: QueueSetup, name: string): Queue {
+  return new Queue(name, {
+    connection: setup.connection,
+    ...(setup.prefix ? { prefix: setup.prefix } : {}),
+  });
+}

@@ -1,0 +1,143 @@
+import { CronExpressionParser } from 'cron-parser';
+import { inputError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import { QUEUES, queue, type QueueSetup } from './queues.js';
+
+export const DEFAULT_CRON = '0 2 * * *';
+export const DEFAULT_TZ = 'UTC';
+
+export interface Schedule {
+  account: string;
+  cron: string;
+  tz: string;
+  enabled: boolean;
+  next?: string;
+}
+
+export const schedulerId = (accountId: number) => `nightly|${accountId}`;
+
+export function validateSchedule(cron: string, tz: string): void {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+  } catch {
+    throw inputError(`--tz must be an IANA time zone like Europe/Paris (got "${tz}")`);
+  }
+  try {
+    CronExpressionParser.parse(cron, { tz });
+  } catch (err) {
+    throw inputError(`--cron "${cron}" is not a valid cron expression (${(err as Error).message})`);
+  }
+}
+
+/** Saves the schedule in the database and upserts the account's BullMQ job scheduler (idempotent). */
+export async function setSchedule(
+  store: Store,
+  setup: QueueSetup,
+  accountName: string,
+  cron: string,
+  tz: string,
+): Promise<Schedule> {
+  validateSchedule(cron, tz);
+  const account = await store.getAccount(accountName);
+  await store.db.query(
+    `INSERT INTO schedules (account_id, cron, tz, enabled) VALUES ($1, $2, $3, true)
+     ON CONFLICT (account_id) DO UPDATE SET cron = EXCLUDED.cron, tz = EXCLUDED.tz, enabled = true, updated_at = now()`,
+    [account.id, cron, tz],
+  );
+  await mirror(setup, account.id, account.name, { cron, tz, enabled: true });
+  return { account: account.name, cron, tz, enabled: true };
+}
+
+export async function removeSchedule(
+  store: Store,
+  setup: QueueSetup,
+  accountName: string,
+): Promise<void> {
+  const account = await store.getAccount(accountName);
+  await store.db.query(
+    `INSERT INTO schedules (account_id, cron, tz, enabled) VALUES ($1, $2, $3, false)
+     ON CONFLICT (account_id) DO UPDATE SET enabled = false, updated_at = now()`,
+    [account.id, DEFAULT_CRON, DEFAULT_TZ],
+  );
+  await mirror(setup, account.id, account.name, {
+    cron: DEFAULT_CRON,
+    tz: DEFAULT_TZ,
+    enabled: false,
+  });
+}
+
+export async function listSchedules(store: Store, setup: QueueSetup): Promise<Schedule[]> {
+  const rows = await store.db.query<{
+    id: number;
+    name: string;
+    cron: string;
+    tz: string;
+    enabled: boolean;
+  }>(
+    `SELECT a.id, a.name, s.cron, s.tz, s.enabled FROM schedules s JOIN accounts a ON a.id = s.account_id ORDER BY a.name`,
+  );
+  const q = queue(setup, QUEUES.trigger);
+  try {
+    const live = new Map((await q.getJobSchedulers(0, -1)).map((j) => [j.key, j.next]));
+    return rows.map((r) => ({
+      account: r.name,
+      cron: r.cron,
+      tz: r.tz,
+      enabled: r.enabled,
+      ...(live.get(schedulerId(r.id))
+        ? { next: new Date(live.get(schedulerId(r.id))!).toISOString() }
+        : {}),
+    }));
+  } finally {
+    await q.close();
+  }
+}
+
+/**
+ * Every connected account gets a nightly schedule unless one was set or removed on purpose; the
+ * Redis schedulers are rebuilt from the database. Run at worker start.
+ */
+export async function ensureSchedules(store: Store, setup: QueueSetup): Promise<number> {
+  await store.db.query(
+    `INSERT INTO schedules (account_id, cron, tz, enabled)
+     SELECT id, $1, $2, true FROM accounts WHERE connector <> 'records' ON CONFLICT (account_id) DO NOTHING`,
+    [DEFAULT_CRON, DEFAULT_TZ],
+  );
+  const rows = await store.db.query<{
+    id: number;
+    name: string;
+    cron: string;
+    tz: string;
+    enabled: boolean;
+  }>(
+    `SELECT a.id, a.name, s.cron, s.tz, s.enabled FROM schedules s JOIN accounts a ON a.id = s.account_id`,
+  );
+  for (const r of rows) await mirror(setup, r.id, r.name, r);
+  return rows.filter((r) => r.enabled).length;
+}
+
+async function mirror(
+  setup: QueueSetup,
+  accountId: number,
+  account: string,
+  s: { cron: string; tz: string; enabled: boolean },
+) {
+  const q = queue(setup, QUEUES.trigger);
+  try {
+    if (s.enabled) {
+      await q.upsertJobScheduler(
+        schedulerId(accountId),
+        { pattern: s.cron, tz: s.tz },
+        {
+          name: 'nightly-snapshot',
+          data: { account },
+          opts: { removeOnComplete: 100, removeOnFail: 100 },
+        },
+      );
+    } else {
+      await q.removeJobScheduler(schedulerId(accountId));
+    }
+  } finally {
+    await q.close();
+  }
+}
