@@ -7,6 +7,7 @@ import {
   accountsShowCommand,
 } from './accounts.js';
 import { attestCommand } from './attest.js';
+import { connectServiceNowCommand } from './connect-servicenow.js';
 import { connectZendeskCommand } from './connect-zendesk.js';
 import { CliContext, processIo, type Io } from './context.js';
 import { demoCommand } from './demo.js';
@@ -75,6 +76,17 @@ export async function main(
     .option('--since <date>', 'history to export on the first sync (YYYY-MM-DD; default two years)')
     .option('--update', 'replace the settings or credentials of an existing account')
     .action((flags) => connectZendeskCommand(context(), flags));
+  connect
+    .command('servicenow')
+    .description('connect a ServiceNow instance with a user and password (or an OAuth token)')
+    .requiredOption('--name <account>', 'a name for the account (letters, digits, ".", "_", "-")')
+    .requiredOption('--instance <url>', 'the instance address, like https://acme.service-now.com')
+    .option('--user <user>', 'a user with the itil role (and read on the tables in the README)')
+    .option('--password <password>', "the user's password")
+    .option('--oauth-token <token>', 'an OAuth access token (instead of --user/--password)')
+    .option('--base-url <url>', 'another host for the API (a proxy, a test server)')
+    .option('--update', 'replace the settings or credentials of an existing account')
+    .action((flags) => connectServiceNowCommand(context(), flags));
 
   const imp = program.command('import').description('load data from files');
   imp

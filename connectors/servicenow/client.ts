@@ -1,0 +1,199 @@
+import { HttpClient, type HttpClientOptions } from '../shared/http-client.js';
+import { MaturityError } from '../../src/errors.js';
+import {
+  ServiceNowErrorBody,
+  ServiceNowTablePage,
+  type ServiceNowConfig,
+  type ServiceNowSecret,
+} from './schemas.js';
+import { flattenRow, type Fields } from './values.js';
+
+/**
+ * The only file of this connector that talks HTTP. Everything it returns has been parsed (zod)
+ * and flattened (values.ts); nothing past it sees a raw response.
+ */
+
+export function createServiceNowClient(
+  config: ServiceNowConfig,
+  secret: ServiceNowSecret,
+  options: Partial<HttpClientOptions> = {},
+): HttpClient {
+  const auth = secret.oauthToken
+    ? `Bearer ${secret.oauthToken}`
+    : `Basic ${Buffer.from(`${config.user ?? ''}:${secret.password ?? ''}`).toString('base64')}`;
+  return new HttpClient({
+    tool: 'ServiceNow',
+    baseURL: config.baseUrl ?? config.instance,
+    // ServiceNow rate limits are per hour and set by each instance's admins: a Retry-After of
+    // several minutes is normal, so the cap is higher than for per-minute APIs.
+    maxRetryAfterMs: 15 * 60_000,
+    ...options,
+    headers: { Authorization: auth, ...options.headers },
+  });
+}
+
+export interface TablePageQuery {
+  table: string;
+  fields: readonly string[];
+  /** Encoded query (conditions and ORDERBY clauses), sent as sysparm_query. */
+  query?: string;
+  limit: number;
+  offset: number;
+}
+
+export type TablePage =
+  | {
+      kind: 'page';
+      rows: Fields[];
+      /** X-Total-Count: rows matching the query before ACLs filter them. */
+      total?: number;
+      /** Another page follows (Link rel="next", else X-Total-Count, else a full page). */
+      hasMore: boolean;
+      /** Offset of the next page (from the Link header when it says, else offset + limit). */
+      nextOffset: number;
+      /** Requested fields that no row carried: misspelt, absent on this instance, or field ACLs. */
+      missingFields: string[];
+    }
+  | { kind: 'unavailable'; status: number; reason: string };
+
+/**
+ * One page of a table. GET /api/now/table/{tableName} with sysparm_fields, sysparm_query,
+ * sysparm_limit and sysparm_offset; stored values (sysparm_display_value=false) and plain
+ * reference sys_ids (sysparm_exclude_reference_link=true).
+ * https://www.servicenow.com/docs/ → Table API → GET /now/table/{tableName}
+ * A table the instance lacks (404 "Invalid table") or the user may not read (403) comes back as
+ * `unavailable`; a 404 "No Record found" (Table API v1's empty answer) is an empty page.
+ */
+export async function fetchTablePage(http: HttpClient, q: TablePageQuery): Promise<TablePage> {
+  const res = await http.get(`/api/now/table/${encodeURIComponent(q.table)}`, {
+    params: {
+      sysparm_fields: q.fields.join(','),
+      ...(q.query ? { sysparm_query: q.query } : {}),
+      sysparm_limit: q.limit,
+      sysparm_offset: q.offset,
+      sysparm_display_value: 'false',
+      sysparm_exclude_reference_link: 'true',
+    },
+    allowStatus: [403, 404],
+  });
+  if (res.status === 403 || res.status === 404) {
+    const err = ServiceNowErrorBody.safeParse(res.data);
+    const message = err.success ? (err.data.error.message ?? '') : '';
+    const detail = err.success ? (err.data.error.detail ?? '') : '';
+    if (res.status === 404 && /no record/i.test(message)) {
+      return {
+        kind: 'page',
+        rows: [],
+        total: 0,
+        hasMore: false,
+        nextOffset: q.offset,
+        missingFields: [],
+      };
+    }
+    const said = [message, detail].filter(Boolean).join(': ');
+    return {
+      kind: 'unavailable',
+      status: res.status,
+      reason:
+        res.status === 403
+          ? `the user may not read table ${q.table} (HTTP 403${said ? `, ${said}` : ''})`
+          : `table ${q.table} is not on this instance (HTTP 404${said ? `, ${said}` : ''})`,
+    };
+  }
+  const parsed = ServiceNowTablePage.safeParse(res.data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new MaturityError(
+      'E_CONNECTOR_RESPONSE',
+      `ServiceNow sent an unexpected body for table ${q.table} (at ${issue.path.join('.') || 'top level'}: ${issue.message})`,
+    );
+  }
+  const rows = parsed.data.result.map(flattenRow);
+  const raw = parsed.data.result;
+  const total = headerInt(res.headers['x-total-count']);
+  const link = res.headers.link;
+  const next = link ? nextLink(link) : undefined;
+  const hasMore = link
+    ? next !== undefined
+    : total !== undefined
+      ? q.offset + q.limit < total
+      : raw.length >= q.limit;
+  const nextOffset =
+    next?.offset !== undefined && next.offset > q.offset ? next.offset : q.offset + q.limit;
+  const missingFields = raw.length
+    ? q.fields.filter((f) => !raw.some((r) => Object.prototype.hasOwnProperty.call(r, f)))
+    : [];
+  return {
+    kind: 'page',
+    rows,
+    ...(total !== undefined ? { total } : {}),
+    hasMore,
+    nextOffset,
+    missingFields,
+  };
+}
+
+const headerInt = (v: string | undefined) =>
+  v !== undefined && /^\d+$/.test(v.trim()) ? Number(v.trim()) : undefined;
+
+/**
+ * The rel="next" entry of a Link header (RFC 8288), with its sysparm_offset. Only the offset is
+ * used: the next request goes to our own base URL, never to a host named by the server.
+ */
+export function nextLink(header: string): { offset?: number } | undefined {
+  for (const part of header.split(/,(?=\s*<)/)) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (!m) continue;
+    const rel = /\brel\s*=\s*"?([^";]+)"?/i.exec(m[2]!)?.[1];
+    if (!rel || !rel.toLowerCase().split(/\s+/).includes('next')) continue;
+    const offset = /[?&]sysparm_offset=(\d+)/.exec(m[1]!)?.[1];
+    return offset !== undefined ? { offset: Number(offset) } : {};
+  }
+  return undefined;
+}
+
+/**
+ * The connection check: one cheap Table API call (one incident, one field). Each way it can go
+ * wrong becomes one sentence naming what to fix.
+ */
+export async function checkConnection(
+  http: HttpClient,
+  config: ServiceNowConfig,
+): Promise<{ identity: string }> {
+  const where = config.baseUrl ?? config.instance;
+  const credentials = config.user ? '--user and --password' : '--oauth-token';
+  let page: TablePage;
+  try {
+    page = await fetchTablePage(http, {
+      table: 'incident',
+      fields: ['sys_id'],
+      limit: 1,
+      offset: 0,
+    });
+  } catch (err) {
+    if (!(err instanceof MaturityError)) throw err;
+    if (err.code === 'E_CONNECTOR_AUTH')
+      throw new MaturityError(
+        'E_CONNECTOR_AUTH',
+        `ServiceNow at ${where} rejected the credentials (HTTP 401): check ${credentials}`,
+        { cause: err },
+      );
+    if (err.code === 'E_CONNECTOR_RESPONSE' && /HTML|HTTP 3\d\d/.test(err.message))
+      throw new MaturityError(
+        'E_CONNECTOR_RESPONSE',
+        `${where} answered with a web page instead of the Table API's JSON: the instance may be hibernating (wake it from the developer portal) or --instance is not a ServiceNow instance`,
+        { cause: err },
+      );
+    throw err;
+  }
+  if (page.kind === 'unavailable') {
+    throw new MaturityError(
+      page.status === 403 ? 'E_CONNECTOR_AUTH' : 'E_CONNECTOR_NOT_FOUND',
+      page.status === 403
+        ? `ServiceNow at ${where} accepted the credentials but the user may not read incidents: give it the itil role (or read access to incident)`
+        : `${where} has no Table API for incidents (HTTP 404): check --instance`,
+    );
+  }
+  const host = new URL(config.instance).host;
+  return { identity: config.user ? `${config.user} on ${host}` : `an OAuth token on ${host}` };
+}

@@ -1,0 +1,143 @@
+import type { Ticket } from '../../../src/domain/records.js';
+import type { PageResult, StreamContext, StreamDefinition } from '../../shared/define-connector.js';
+import { fetchTablePage } from '../client.js';
+import { incidentFields, incidentToTicket } from '../map-incident.js';
+import type { ServiceNowConfig } from '../schemas.js';
+import type { Fields } from '../values.js';
+import { DEFAULT_PAGE_SIZE, readTable, type TableCursor, type TableSpec } from './read-table.js';
+
+const spec: TableSpec = {
+  table: 'incident',
+  fields: incidentFields,
+  required: ['sys_id', 'opened_at', 'sys_updated_on'],
+  mode: 'incremental',
+};
+
+interface IncidentCursor {
+  table?: TableCursor;
+  /** sys_created_on of the newest m2m_kb_task link seen by the last complete run. */
+  linksUntil?: string;
+}
+
+interface KbLinks {
+  tasks: Set<string>;
+  newest?: string;
+  /** Incidents linked at or after a given instant. */
+  since(ts: string): string[];
+}
+
+/**
+ * incident → tickets. An incident counts as knowledge-linked when its `knowledge` flag is set or
+ * m2m_kb_task links it to an article. Links are read first (one pass over m2m_kb_task, fields
+ * task and sys_created_on); an incident linked since the last run but not updated is read again
+ * so its record says so. Without read access to m2m_kb_task only the flag is used (a warning).
+ */
+export const incident: StreamDefinition<ServiceNowConfig> = {
+  name: 'incident',
+  kinds: ['tickets'],
+  async sync(ctx) {
+    const saved = (ctx.cursor ?? {}) as IncidentCursor;
+    const warnings: string[] = [];
+    const links = await loadKbLinks(ctx, warnings);
+    const recheck =
+      links && saved.linksUntil && saved.table?.complete
+        ? new Set(links.since(saved.linksUntil))
+        : undefined;
+    const finalLinks = links?.newest ?? saved.linksUntil;
+    const keep = saved.linksUntil ? { linksUntil: saved.linksUntil } : {};
+    let cursor: IncidentCursor = { ...saved };
+    for await (const batch of readTable(ctx, spec, saved.table)) {
+      const page = mapRows(batch.rows, links);
+      for (const t of page.records?.tickets ?? []) recheck?.delete(t.sourceId);
+      const end = batch.last && !recheck?.size;
+      cursor = {
+        table: batch.cursor,
+        ...(end ? (finalLinks ? { linksUntil: finalLinks } : {}) : keep),
+      };
+      await ctx.commit({
+        ...page,
+        cursor,
+        done: end,
+        warnings: [...warnings.splice(0), ...batch.warnings],
+      });
+    }
+    // Incidents linked to an article since the last run, not otherwise updated: read them again.
+    const ids = [...(recheck ?? [])];
+    for (let i = 0; i < ids.length; i += 100) {
+      const chunk = ids.slice(i, i + 100);
+      const res = await fetchTablePage(ctx.client, {
+        table: 'incident',
+        fields: incidentFields,
+        query: `sys_idIN${chunk.join(',')}`,
+        limit: chunk.length,
+        offset: 0,
+      });
+      if (res.kind !== 'page') break;
+      const last = i + 100 >= ids.length;
+      await ctx.commit({
+        ...mapRows(res.rows, links),
+        cursor: last && finalLinks ? { ...cursor, linksUntil: finalLinks } : cursor,
+        done: last,
+      });
+    }
+  },
+};
+
+function mapRows(
+  rows: Fields[],
+  links: KbLinks | undefined,
+): Pick<PageResult, 'records' | 'quarantined'> {
+  const tickets: Ticket[] = [];
+  const quarantined: NonNullable<PageResult['quarantined']> = [];
+  for (const row of rows) {
+    const r = incidentToTicket(row, {
+      kbLinked: row.sys_id ? links?.tasks.has(row.sys_id) : false,
+    });
+    if (r.ok) tickets.push(r.record);
+    else
+      quarantined.push({
+        ...(row.sys_id ? { sourceId: row.sys_id } : {}),
+        error: r.error,
+        payload: row,
+      });
+  }
+  return { records: { tickets }, quarantined };
+}
+
+async function loadKbLinks(
+  ctx: StreamContext<ServiceNowConfig>,
+  warnings: string[],
+): Promise<KbLinks | undefined> {
+  const limit = ctx.config.pageSize ?? DEFAULT_PAGE_SIZE;
+  const created = new Map<string, string>();
+  for (let offset = 0; ;) {
+    const page = await fetchTablePage(ctx.client, {
+      table: 'm2m_kb_task',
+      fields: ['task', 'sys_created_on'],
+      query: 'ORDERBYsys_id',
+      limit,
+      offset,
+    });
+    if (page.kind === 'unavailable') {
+      warnings.push(
+        `${page.reason}: knowledge-linked incidents are those with the knowledge flag only`,
+      );
+      return undefined;
+    }
+    for (const r of page.rows) {
+      if (!r.task) continue;
+      const at = r.sys_created_on ?? '';
+      const prev = created.get(r.task);
+      if (prev === undefined || at > prev) created.set(r.task, at);
+    }
+    if (!page.hasMore) break;
+    offset = page.nextOffset;
+  }
+  let newest: string | undefined;
+  for (const at of created.values()) if (at && (!newest || at > newest)) newest = at;
+  return {
+    tasks: new Set(created.keys()),
+    ...(newest ? { newest } : {}),
+    since: (ts) => [...created].filter(([, at]) => at >= ts).map(([task]) => task),
+  };
+}

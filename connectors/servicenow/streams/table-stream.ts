@@ -1,0 +1,49 @@
+import type { RecordKind, RecordOf } from '../../../src/domain/records.js';
+import type { PageResult, StreamDefinition } from '../../shared/define-connector.js';
+import type { RowResult } from '../map-records.js';
+import type { ServiceNowConfig } from '../schemas.js';
+import type { Fields } from '../values.js';
+import { readTable, type TableSpec } from './read-table.js';
+
+/**
+ * A stream that maps each row of one table to one record of one kind: rows the mapper skips
+ * (inactive, cancelled) are deleted, rows it rejects are quarantined. One commit per page.
+ */
+export function tableStream<K extends RecordKind>(o: {
+  name: string;
+  kind: K;
+  spec: TableSpec;
+  map: (row: Fields, now: Date) => RowResult<RecordOf<K>>;
+}): StreamDefinition<ServiceNowConfig> {
+  return {
+    name: o.name,
+    kinds: [o.kind],
+    async sync(ctx) {
+      for await (const batch of readTable(ctx, o.spec, ctx.cursor)) {
+        const records: RecordOf<K>[] = [];
+        const deletes: string[] = [];
+        const quarantined: NonNullable<PageResult['quarantined']> = [];
+        for (const row of batch.rows) {
+          const r = o.map(row, ctx.now());
+          if (r.ok === 'skip') {
+            if (row.sys_id) deletes.push(row.sys_id);
+          } else if (r.ok) records.push(r.record);
+          else
+            quarantined.push({
+              ...(row.sys_id ? { sourceId: row.sys_id } : {}),
+              error: r.error,
+              payload: row,
+            });
+        }
+        await ctx.commit({
+          records: { [o.kind]: records },
+          deletes: { [o.kind]: deletes },
+          quarantined,
+          cursor: batch.cursor,
+          done: batch.last,
+          warnings: batch.warnings,
+        });
+      }
+    },
+  };
+}
