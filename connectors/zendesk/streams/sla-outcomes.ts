@@ -5,7 +5,7 @@ import type { ZendeskConfig } from '../config.js';
 import { ZendeskMetricEvent } from '../schemas.js';
 import { exportStart } from './tickets.js';
 
-/** The time-based exports return at most this many events per page. */
+/** A time-based export page this full may have more behind it (when end_of_stream is absent). */
 const FULL_PAGE = 1000;
 /** Open SLA targets remembered between pages; the oldest are dropped past this (memory bound). */
 const MAX_OPEN = 50_000;
@@ -142,13 +142,18 @@ export const slaOutcomes: StreamDefinition<ZendeskConfig> = {
         else bad.push(invalid(state.open[key], r.error));
       }
       const count = page.count ?? page.ticket_metric_events.length;
+      // end_of_stream is the documented end; older answers only say it with a short page.
+      const finished =
+        page.end_of_stream === true ||
+        !page.next_page ||
+        (page.end_of_stream == null && count < FULL_PAGE);
       const end = page.end_time ?? state.startTime;
-      // A full page that does not move time forward would be read forever: step past it.
-      const next = end > state.startTime || count < FULL_PAGE ? end : state.startTime + 1;
+      // A page that does not move time forward would be read forever: step past its second.
+      const next = end > state.startTime || finished ? end : state.startTime + 1;
       prune(state.open, next);
       state.startTime = next;
       await ctx.commit({ records: { slaOutcomes: records }, quarantined: bad, cursor: state });
-      if (page.end_of_stream === true || !page.next_page || count < FULL_PAGE) return;
+      if (finished) return;
     }
   },
 };
