@@ -3,7 +3,7 @@ import type { SnapshotBody } from '../domain/evidence.js';
 import type { RecordKind } from '../domain/records.js';
 import { MaturityError } from '../errors.js';
 import { snapshotJobData } from '../jobs/handlers.js';
-import { QUEUES, enqueueSnapshot, jobIds, queue, queueEvents } from '../jobs/queues.js';
+import { QUEUES, enqueueSnapshot, jobIds, queue, waitForSnapshot } from '../jobs/queues.js';
 import { syncAccount } from '../jobs/sync-account.js';
 import { takeSnapshot } from '../jobs/take-snapshot.js';
 import { renderMarkdown } from '../report/render-markdown.js';
@@ -84,7 +84,6 @@ async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags
     ctx.io.out(`queued snapshot of "${accountName}": job ${job.id}`);
     return;
   }
-  const events = queueEvents(setup, QUEUES.evaluate);
   const syncQueue = queue(setup, QUEUES.sync);
   const ids = jobIds(data.accountId, day, tag);
   const streams = Object.keys(data.kindsByStream);
@@ -99,9 +98,7 @@ async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags
     if (line !== lastLine) ctx.io.err((lastLine = line));
   }, 1000);
   try {
-    await events.waitUntilReady();
-    const timeoutMs = Number(flags.timeout ?? 3600) * 1000;
-    await job.waitUntilFinished(events, timeoutMs);
+    await waitForSnapshot(setup, job.id, Number(flags.timeout ?? 3600) * 1000);
   } catch (err) {
     throw new MaturityError(
       'E_CONNECTOR_UNAVAILABLE',
@@ -109,7 +106,7 @@ async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags
     );
   } finally {
     clearInterval(timer);
-    await Promise.all([events.close(), syncQueue.close()]);
+    await syncQueue.close();
   }
   const account = await store.getAccount(accountName);
   const body = (await store.latestSnapshot(account.id)) as SnapshotBody;

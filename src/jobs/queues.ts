@@ -1,4 +1,11 @@
-import { FlowProducer, Queue, QueueEvents, type ConnectionOptions, type FlowJob } from 'bullmq';
+import {
+  FlowProducer,
+  Job,
+  Queue,
+  QueueEvents,
+  type ConnectionOptions,
+  type FlowJob,
+} from 'bullmq';
 import { MaturityError } from '../errors.js';
 
 export const QUEUES = {
@@ -86,21 +93,41 @@ export function snapshotFlow(data: SnapshotJobData, day: string, runTag = ''): F
   };
 }
 
+/** Adds the flow (or finds the same day's one) and returns the id of its evaluate job. */
 export async function enqueueSnapshot(
   setup: QueueSetup,
   data: SnapshotJobData,
   day: string,
   runTag = '',
-) {
+): Promise<{ id: string }> {
   const flow = new FlowProducer({
     connection: setup.connection,
     ...(setup.prefix ? { prefix: setup.prefix } : {}),
   });
   try {
     const node = await flow.add(snapshotFlow(data, day, runTag));
-    return node.job;
+    return { id: node.job.id! };
   } finally {
     await flow.close();
+  }
+}
+
+/** Waits for a snapshot flow's evaluate job; returns its result or throws its failure. */
+export async function waitForSnapshot<T = unknown>(
+  setup: QueueSetup,
+  jobId: string,
+  timeoutMs: number,
+): Promise<T> {
+  const q = queue(setup, QUEUES.evaluate);
+  const events = queueEvents(setup, QUEUES.evaluate);
+  try {
+    await events.waitUntilReady();
+    const job = await Job.fromId(q, jobId);
+    if (!job) throw new MaturityError('E_INPUT', `no snapshot job ${jobId}`);
+    return (await job.waitUntilFinished(events, timeoutMs)) as T;
+  } finally {
+    await events.close();
+    await q.close();
   }
 }
 

@@ -1,0 +1,219 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { zendesk } from '../../connectors/zendesk/index.js';
+import { loadDefaultRules } from '../../src/engine/index.js';
+import { connectAccount } from '../../src/jobs/connect-account.js';
+import { snapshotJobData, type HandlerContext } from '../../src/jobs/handlers.js';
+import {
+  enqueueSnapshot,
+  redisConnection,
+  waitForSnapshot,
+  type QueueSetup,
+} from '../../src/jobs/queues.js';
+import { listSchedules, setSchedule } from '../../src/jobs/schedules.js';
+import { startWorkers, type RunningWorkers } from '../../src/jobs/worker.js';
+import { startZendeskSimulator, type ZendeskSimulator } from '../../src/simulator/index.js';
+import { SecretBox } from '../../src/store/secrets.js';
+import { Store } from '../../src/store/store.js';
+import { PG_URL, backends } from '../helpers/backends.js';
+import { REDIS_URL, dropPrefix, redisUp } from '../helpers/redis.js';
+
+const pgUp = backends.some((b) => b.name === 'postgres');
+const SECRET = 'queue-test-secret-0123456789abcdef0123';
+const quiet = pino({ level: 'silent' });
+const bin = fileURLToPath(new URL('../../bin/maturity.js', import.meta.url));
+
+describe.skipIf(!redisUp || !pgUp)('queued snapshots on Redis and PostgreSQL', () => {
+  let store: Store;
+  let schema: string;
+  let setup: QueueSetup;
+  let ctx: HandlerContext;
+  let sims: ZendeskSimulator[] = [];
+  let running: RunningWorkers | undefined;
+  let children: ChildProcess[] = [];
+  const box = new SecretBox(SECRET);
+
+  beforeAll(async () => {
+    schema = `q_${process.pid}_${Date.now().toString(36)}`;
+    store = await Store.open({ url: PG_URL, schema });
+    ctx = { store, box, rules: loadDefaultRules() };
+  });
+  afterAll(async () => {
+    await store.db.exec(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
+    await store.close();
+  });
+  let n = 0;
+  const fresh = () => {
+    setup = {
+      connection: redisConnection(REDIS_URL),
+      prefix: `mtest${process.pid}x${Date.now().toString(36)}${n++}`,
+    };
+    return setup;
+  };
+  afterEach(async () => {
+    for (const c of children) c.kill('SIGKILL');
+    children = [];
+    await running?.close();
+    running = undefined;
+    await Promise.all(sims.map((s) => s.close()));
+    sims = [];
+    if (setup?.prefix) await dropPrefix(setup.prefix);
+  });
+
+  async function connected(name: string, o: Parameters<typeof startZendeskSimulator>[0]) {
+    const sim = await startZendeskSimulator(o);
+    sims.push(sim);
+    const { account } = await connectAccount(store, zendesk, {
+      name,
+      config: { subdomain: 'demo', baseUrl: sim.url, incrementalPerMinute: 100000 },
+      secret: sim.credentials,
+      box,
+      clientOptions: { sleep: async () => undefined },
+    });
+    return { sim, account };
+  }
+
+  const finished = (job: { id: string }, timeoutMs = 60_000) =>
+    waitForSnapshot(setup, job.id, timeoutMs);
+
+  it('runs a snapshot flow end to end: every stream synced, then metrics, then a stored snapshot', async () => {
+    fresh();
+    const { sim, account } = await connected('flow', { profile: 'managed', tickets: 400, seed: 7 });
+    running = startWorkers(ctx, { ...setup, log: quiet, concurrency: 4 });
+    const data = await snapshotJobData(store, 'flow');
+    const job = await enqueueSnapshot(setup, data, '2026-11-22');
+    const result = (await finished(job)) as {
+      partial: boolean;
+      levels: { model: string; layer: string; level: number }[];
+    };
+    expect(result.partial).toBe(false);
+    const counts = await store.countRecords(account.id);
+    expect(counts.tickets).toBe(sim.data.tickets.length);
+    expect(counts.groups).toBe(sim.data.groups.length);
+    const snap = await store.latestSnapshot(account.id);
+    expect(snap?.metrics.find((m) => m.id === 'tickets.count')).toBeDefined();
+    expect(result.levels.find((l) => l.model === 'ftworks' && l.layer === 'offerings')?.level).toBe(
+      3,
+    );
+  });
+
+  it('runs a duplicate trigger for the same account and day once', async () => {
+    fresh();
+    await connected('dup', { profile: 'structured', tickets: 200, seed: 3 });
+    const completed: string[] = [];
+    running = startWorkers(ctx, { ...setup, log: quiet });
+    running.workers[0]!.on('completed', (j) => completed.push(String(j.id)));
+    const data = await snapshotJobData(store, 'dup');
+    const first = await enqueueSnapshot(setup, data, '2026-11-22');
+    const second = await enqueueSnapshot(setup, data, '2026-11-22');
+    expect(second.id).toBe(first.id);
+    await finished(first);
+    const third = await enqueueSnapshot(setup, data, '2026-11-22');
+    expect(third.id).toBe(first.id);
+    expect(completed.sort()).toEqual(
+      Object.keys(data.kindsByStream)
+        .map((s) => `${data.accountId}|${s}|2026-11-22`)
+        .sort(),
+    );
+  });
+
+  it('does not retry an authentication error, marks the account, and stores a partial snapshot', async () => {
+    fresh();
+    const { account } = await connected('auth', { profile: 'structured', tickets: 100, seed: 5 });
+    // The token is revoked at the helpdesk after connecting.
+    await store.setAccountSecret(
+      account.id,
+      box.seal({ email: 'admin@demo.example', token: 'revoked' }),
+    );
+    const attempts: number[] = [];
+    running = startWorkers(ctx, { ...setup, log: quiet });
+    running.workers[0]!.on('failed', (j) => attempts.push(j?.attemptsMade ?? -1));
+    const data = await snapshotJobData(store, 'auth');
+    const job = await enqueueSnapshot(setup, data, '2026-11-22');
+    const result = (await finished(job)) as { partial: boolean; failedSources: string[] };
+    expect(result.partial).toBe(true);
+    expect(result.failedSources).toEqual(Object.keys(data.kindsByStream).sort());
+    // One attempt each: no retries.
+    expect(attempts.length).toBe(Object.keys(data.kindsByStream).length);
+    expect(attempts.every((a) => a === 1)).toBe(true);
+    const after = await store.getAccount('auth');
+    expect(after.status).toBe('needs-attention');
+    expect(after.statusDetail).toMatch(/credentials|anonymous|token/i);
+  });
+
+  it('loses nothing when a worker process is killed mid-sync: another worker resumes from the checkpoint', async () => {
+    fresh();
+    // A slow helpdesk (a 429 with Retry-After: 1 every 3 requests) so the kill lands mid-sync.
+    const { sim, account } = await connected('kill', {
+      profile: 'structured',
+      tickets: 900,
+      seed: 11,
+      exportPageSize: 100,
+      rateLimit: { perWindow: 3, retryAfterSeconds: 1 },
+    });
+    const env = {
+      ...process.env,
+      DATABASE_URL: `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+      REDIS_URL,
+      MATURITY_QUEUE_PREFIX: setup.prefix!,
+      MATURITY_SECRET: SECRET,
+      LOG_LEVEL: 'silent',
+    };
+    const startWorker = () => {
+      const c = spawn(
+        process.execPath,
+        [bin, 'worker', '--concurrency', '2', '--lock-ms', '2000'],
+        { env, stdio: 'ignore' },
+      );
+      children.push(c);
+      return c;
+    };
+    const first = startWorker();
+    const data = await snapshotJobData(store, 'kill');
+    const job = await enqueueSnapshot(setup, data, '2026-11-22');
+    // Wait until the ticket export has committed some pages, then kill -9.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const [row] = await store.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM tickets WHERE account_id = $1',
+        [account.id],
+      );
+      if ((row?.n ?? 0) >= 200) break;
+      if (Date.now() > deadline) throw new Error('the first worker never started syncing tickets');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    first.kill('SIGKILL');
+    const [mid] = await store.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM tickets WHERE account_id = $1',
+      [account.id],
+    );
+    expect(mid!.n).toBeLessThan(sim.data.tickets.length);
+    startWorker();
+    await finished(job, 120_000);
+    const counts = await store.countRecords(account.id);
+    expect(counts.tickets).toBe(sim.data.tickets.length);
+    expect(counts.slaOutcomes).toBeGreaterThan(0);
+  });
+
+  it('fires a schedule: the scheduler enqueues the flow and a snapshot is stored', async () => {
+    fresh();
+    const { account } = await connected('sched', { profile: 'bootstrap', tickets: 50, seed: 2 });
+    // Every second (six-field cron), so the test does not wait for 02:00.
+    await setSchedule(store, setup, 'sched', '* * * * * *', 'Europe/Paris');
+    const listed = await listSchedules(store, setup);
+    expect(listed.find((s) => s.account === 'sched')).toMatchObject({
+      cron: '* * * * * *',
+      tz: 'Europe/Paris',
+      enabled: true,
+    });
+    running = startWorkers(ctx, { ...setup, log: quiet });
+    const deadline = Date.now() + 30_000;
+    while (!(await store.latestSnapshot(account.id))) {
+      if (Date.now() > deadline) throw new Error('no snapshot from the schedule within 30 s');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect((await store.latestSnapshot(account.id))?.account).toBe('sched');
+  });
+});
