@@ -33,7 +33,15 @@ export const agents: StreamDefinition<ServiceNowConfig> = {
       ctx,
       {
         table: 'sys_user_has_role',
-        fields: ['sys_id', 'user', 'user.name', 'user.active', 'user.sys_created_on', 'role.name'],
+        fields: [
+          'sys_id',
+          'user',
+          'user.sys_id',
+          'user.name',
+          'user.active',
+          'user.sys_created_on',
+          'role.name',
+        ],
         required: ['user', 'role.name'],
         filter: `role.nameIN${agentRoleNames.join(',')}`,
         mode: 'full',
@@ -42,8 +50,10 @@ export const agents: StreamDefinition<ServiceNowConfig> = {
     )) {
       warnings.push(...batch.warnings);
       for (const r of batch.rows) {
-        if (!r.user || !r['role.name']) continue;
-        const u = user(r.user);
+        // A reference shows its display value when the instance forces display values.
+        const id = r['user.sys_id'] ?? r.user;
+        if (!id || !r['role.name']) continue;
+        const u = user(id);
         u.roles.add(r['role.name']);
         if (r['user.name']) u.name = r['user.name'];
         const active = bool(r['user.active']);

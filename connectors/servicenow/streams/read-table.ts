@@ -63,7 +63,7 @@ export async function* readTable(
   const limit = ctx.config.pageSize ?? DEFAULT_PAGE_SIZE;
   let cursor = startCursor(saved, spec.mode);
   let seen = 0;
-  let hidden = 0;
+  let total: number | undefined;
   let warnedFields = false;
   for (;;) {
     if (ctx.signal?.aborted) throw new Error('sync aborted');
@@ -99,15 +99,14 @@ export async function* readTable(
     }
     const rows = page.rows;
     seen += rows.length;
-    if (page.total !== undefined && !page.hasMore)
-      hidden = Math.max(0, page.total - cursor.skip - rows.length);
+    total ??= page.total;
     cursor = advance(cursor, rows, spec, page, limit);
     const last = !page.hasMore;
     if (last) {
       cursor = { ...cursor, complete: true };
-      if (seen === 0 && hidden > 0) {
+      if (seen === 0 && total) {
         throw new SourceUnavailable(
-          `the user may read none of the ${hidden} rows of table ${spec.table} (ACLs hide them)`,
+          `the user may read none of the ${total} rows of table ${spec.table} (ACLs hide them)`,
         );
       }
     }

@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import nock from 'nock';
+import { servicenow } from '../../connectors/servicenow/index.js';
+import { createServiceNowClient } from '../../connectors/servicenow/client.js';
+import { ServiceNowConfig } from '../../connectors/servicenow/schemas.js';
+import { runSync } from '../../connectors/shared/run-sync.js';
+import type { Account, Store } from '../../src/store/store.js';
+
+export const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/servicenow');
+export const fixture = <T = unknown>(name: string): T =>
+  JSON.parse(readFileSync(path.join(FIXTURES, name), 'utf8')) as T;
+
+export const BASE = 'https://acme.service-now.com';
+
+export type Row = Record<string, unknown>;
+
+/** What the fake server saw, for assertions on the requests. */
+export interface Seen {
+  table: string;
+  query: Record<string, string>;
+}
+
+/**
+ * A Table API that follows the documentation, on nock: sysparm_query conditions (=, >=, IN,
+ * dot-walked names looked up as given) and ORDERBY clauses, sysparm_offset/sysparm_limit,
+ * sysparm_fields (unknown names dropped silently, as ServiceNow does), X-Total-Count and a Link
+ * header with first/prev/next/last.
+ */
+export function tableApi(tables: Record<string, Row[] | number>, seen: Seen[] = []) {
+  return nock(BASE)
+    .persist()
+    .get(/^\/api\/now\/table\/[^/?]+/)
+    .query(true)
+    .reply(function (uri) {
+      const url = new URL(uri, BASE);
+      const table = decodeURIComponent(url.pathname.split('/').pop()!);
+      const q = Object.fromEntries(url.searchParams);
+      seen.push({ table, query: q });
+      const data = tables[table];
+      if (data === undefined)
+        return [
+          404,
+          { error: { message: `Invalid table ${table}`, detail: null }, status: 'failure' },
+        ];
+      if (typeof data === 'number')
+        return [
+          data,
+          { error: { message: 'User Not Authorized', detail: 'ACL' }, status: 'failure' },
+        ];
+      let rows = [...data];
+      const order: string[] = [];
+      for (const part of (q.sysparm_query ?? '').split('^').filter(Boolean)) {
+        if (part.startsWith('ORDERBY')) {
+          order.push(part.slice(7));
+          continue;
+        }
+        const m = /^([\w.]+)(>=|IN|=)(.*)$/.exec(part);
+        if (!m) continue;
+        const [, field, op, value] = m as unknown as [string, string, string, string];
+        if (!rows.some((r) => field in r)) continue; // unknown field: ignored, as ServiceNow does
+        rows = rows.filter((r) => {
+          const v = String(r[field] ?? '');
+          return op === '>='
+            ? v >= value
+            : op === 'IN'
+              ? value.split(',').includes(v)
+              : v === value;
+        });
+      }
+      rows.sort((a, b) => {
+        for (const f of order) {
+          const x = String(a[f] ?? '');
+          const y = String(b[f] ?? '');
+          if (x !== y) return x < y ? -1 : 1;
+        }
+        return 0;
+      });
+      const limit = Number(q.sysparm_limit ?? 10000);
+      const offset = Number(q.sysparm_offset ?? 0);
+      const fields = q.sysparm_fields?.split(',');
+      const page = rows
+        .slice(offset, offset + limit)
+        .map((r) =>
+          fields ? Object.fromEntries(fields.filter((f) => f in r).map((f) => [f, r[f]])) : r,
+        );
+      const link = (o: number, rel: string) => {
+        const u = new URL(url);
+        u.searchParams.set('sysparm_offset', String(o));
+        return `<${u}>;rel="${rel}"`;
+      };
+      const links = [link(0, 'first')];
+      if (offset > 0) links.push(link(Math.max(0, offset - limit), 'prev'));
+      if (offset + limit < rows.length) links.push(link(offset + limit, 'next'));
+      links.push(link(Math.max(0, Math.floor((rows.length - 1) / limit) * limit), 'last'));
+      return [
+        200,
+        { result: page },
+        {
+          'Content-Type': 'application/json',
+          'X-Total-Count': String(rows.length),
+          Link: links.join(','),
+        },
+      ];
+    });
+}
+
+export const config = (extra: Record<string, unknown> = {}) =>
+  ServiceNowConfig.parse({ instance: BASE, user: 'maturity.reader', pageSize: 3, ...extra });
+
+export const fastClient = (sleeps: number[] = []) =>
+  createServiceNowClient(
+    config(),
+    { password: 'pw' },
+    {
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+      backoffMs: 1,
+    },
+  );
+
+export async function sync(
+  store: Store,
+  account: Account,
+  streams?: string[],
+  sleeps: number[] = [],
+) {
+  return runSync({
+    store,
+    account,
+    connector: servicenow as never,
+    config: config(),
+    client: fastClient(sleeps),
+    ...(streams ? { streams } : {}),
+  });
+}
+
+/** An incident row as the Table API sends it with sysparm_exclude_reference_link=true. */
+export function incidentRow(n: number, updated: string, extra: Row = {}): Row {
+  return {
+    sys_id: `inc${String(n).padStart(4, '0')}`,
+    number: `INC${String(n).padStart(7, '0')}`,
+    opened_at: '2026-01-05 09:00:00',
+    sys_created_on: '2026-01-05 09:00:00',
+    sys_updated_on: updated,
+    resolved_at: '',
+    closed_at: '',
+    priority: '3',
+    incident_state: '2',
+    state: '2',
+    active: 'true',
+    contact_type: 'email',
+    assignment_group: 'grp1',
+    assigned_to: '',
+    company: '',
+    reopen_count: '0',
+    reassignment_count: '0',
+    knowledge: 'false',
+    problem_id: '',
+    rfc: '',
+    caused_by: '',
+    made_sla: 'true',
+    sys_mod_count: '1',
+    ...extra,
+  };
+}
