@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { buildPlans, csmFieldKey, findPlanSource, planOf } from '../../connectors/zendesk/plans.js';
+import type { ZendeskOrganization } from '../../connectors/zendesk/schemas.js';
+import { toOrganisation } from '../../connectors/zendesk/streams/organisations.js';
+import { toSlaPolicy } from '../../connectors/zendesk/streams/sla-policies.js';
+import type { SlaPolicy } from '../../src/domain/records.js';
+
+const org = (id: number, extra: Partial<ZendeskOrganization> = {}): ZendeskOrganization => ({
+  id: String(id),
+  name: `Org ${id}`,
+  tags: [],
+  organization_fields: {},
+  ...extra,
+});
+const policy = (id: string, field: string, value: unknown, urgent = 60): SlaPolicy =>
+  toSlaPolicy({
+    id,
+    title: `SLA ${id}`,
+    filter: { all: [{ field, operator: 'is', value }], any: [] },
+    policy_metrics: [
+      { priority: 'urgent', metric: 'first_reply_time', target: urgent, business_hours: false },
+    ],
+  });
+
+describe('where plans live', () => {
+  it('takes the organisation field an SLA policy filters on, with the dropdown labels', () => {
+    const fields = [
+      {
+        id: '1',
+        key: 'support_plan',
+        title: 'Support plan',
+        custom_field_options: [{ name: 'Gold (24x7)', value: 'gold' }],
+      },
+    ];
+    const source = findPlanSource(fields, [
+      policy('1', 'organization.custom_fields.support_plan', 'gold'),
+    ]);
+    expect(source).toMatchObject({ kind: 'field', key: 'support_plan' });
+    expect(planOf(org(1, { organization_fields: { support_plan: 'gold' } }), source)).toBe('gold');
+    expect(buildPlans({ gold: 4 }, source, [])[0]).toMatchObject({
+      name: 'Gold (24x7)',
+      customerCount: 4,
+    });
+  });
+
+  it('takes the tags SLA policies filter on', () => {
+    const source = findPlanSource([], [policy('1', 'current_tags', 'vip_customer key_account')]);
+    expect(source).toEqual({
+      kind: 'tags',
+      tags: ['vip_customer', 'key_account'],
+      why: expect.any(String),
+    });
+    expect(planOf(org(1, { tags: ['emea', 'key_account'] }), source)).toBe('key_account');
+  });
+
+  it('honours --plan-field and --plan-tags over any heuristic', () => {
+    const policies = [policy('1', 'organization.custom_fields.support_plan', 'gold')];
+    expect(findPlanSource([], policies, { planField: 'contract_level' })).toMatchObject({
+      kind: 'field',
+      key: 'contract_level',
+    });
+    expect(findPlanSource([], policies, { planTags: ['Bronze', 'Silver'] })).toMatchObject({
+      kind: 'tags',
+      tags: ['bronze', 'silver'],
+    });
+  });
+
+  it('falls back to a field named like a plan, then to the usual plan names in tags', () => {
+    expect(findPlanSource([{ id: '1', key: 'tier', title: 'Customer tier' }], [])).toMatchObject({
+      kind: 'field',
+      key: 'tier',
+    });
+    const source = findPlanSource([{ id: '2', key: 'region', title: 'Region' }], []);
+    expect(source).toMatchObject({ kind: 'tags', tags: 'vocabulary' });
+    expect(planOf(org(1, { tags: ['emea', 'premium_support', 'basic'] }), source)).toBe(
+      'premium_support',
+    );
+    expect(planOf(org(2, { tags: ['emea'] }), source)).toBeUndefined();
+  });
+});
+
+describe('plan records', () => {
+  it('ranks tiers by the usual names, then by the tighter urgent SLA', () => {
+    const tags = { kind: 'tags' as const, tags: 'vocabulary' as const, why: '' };
+    const plans = buildPlans({ enterprise: 1, standard: 6, premium: 3 }, tags, []);
+    expect(plans.map((p) => [p.name, p.tier])).toEqual([
+      ['Standard', 1],
+      ['Premium', 2],
+      ['Enterprise', 3],
+    ]);
+    const field = { kind: 'field' as const, key: 'plan', labels: {}, why: '' };
+    const policies = [
+      policy('a', 'organization.custom_fields.plan', 'alpha', 15),
+      policy('b', 'organization.custom_fields.plan', 'beta', 120),
+    ];
+    const custom = buildPlans({ alpha: 1, beta: 1 }, field, policies);
+    expect(custom.map((p) => [p.name, p.tier, p.slaPolicyId])).toEqual([
+      ['Beta', 1, 'b'],
+      ['Alpha', 2, 'a'],
+    ]);
+  });
+
+  it('marks a named customer-success manager only where the account has such a field', () => {
+    const fields = [{ id: '1', key: 'csm', title: 'CSM' }];
+    const source = { kind: 'tags' as const, tags: 'vocabulary' as const, why: '' };
+    expect(csmFieldKey(fields)).toBe('csm');
+    expect(
+      toOrganisation(org(1, { organization_fields: { csm: 123 } }), source, 'csm').hasCsm,
+    ).toBe(true);
+    expect(
+      toOrganisation(org(2, { organization_fields: { csm: null } }), source, 'csm').hasCsm,
+    ).toBe(false);
+    expect(toOrganisation(org(3), source, undefined)).not.toHaveProperty('hasCsm');
+  });
+});
