@@ -66,16 +66,14 @@ export async function removeSchedule(
   });
 }
 
-export async function listSchedules(store: Store, setup: QueueSetup): Promise<Schedule[]> {
-  const rows = await store.db.query<{
-    id: number;
-    name: string;
-    cron: string;
-    tz: string;
-    enabled: boolean;
-  }>(
-    `SELECT a.id, a.name, s.cron, s.tz, s.enabled FROM schedules s JOIN accounts a ON a.id = s.account_id ORDER BY a.name`,
+const scheduleRows = (store: Store) =>
+  store.db.query<{ id: number; name: string; cron: string; tz: string; enabled: boolean }>(
+    `SELECT a.id, a.name, s.cron, s.tz, s.enabled
+     FROM schedules s JOIN accounts a ON a.id = s.account_id ORDER BY a.name`,
   );
+
+export async function listSchedules(store: Store, setup: QueueSetup): Promise<Schedule[]> {
+  const rows = await scheduleRows(store);
   const q = queue(setup, QUEUES.trigger);
   try {
     const live = new Map((await q.getJobSchedulers(0, -1)).map((j) => [j.key, j.next]));
@@ -103,15 +101,7 @@ export async function ensureSchedules(store: Store, setup: QueueSetup): Promise<
      SELECT id, $1, $2, true FROM accounts WHERE connector <> 'records' ON CONFLICT (account_id) DO NOTHING`,
     [DEFAULT_CRON, DEFAULT_TZ],
   );
-  const rows = await store.db.query<{
-    id: number;
-    name: string;
-    cron: string;
-    tz: string;
-    enabled: boolean;
-  }>(
-    `SELECT a.id, a.name, s.cron, s.tz, s.enabled FROM schedules s JOIN accounts a ON a.id = s.account_id`,
-  );
+  const rows = await scheduleRows(store);
   for (const r of rows) await mirror(setup, r.id, r.name, r);
   return rows.filter((r) => r.enabled).length;
 }
