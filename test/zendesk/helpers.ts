@@ -27,6 +27,7 @@ export async function syncZendesk(
     streams?: string[];
     config?: Record<string, unknown>;
     sleep?: (ms: number) => Promise<void>;
+    timeoutMs?: number;
     signal?: AbortSignal;
     onProgress?: Parameters<typeof runSync>[0]['onProgress'];
   },
@@ -41,6 +42,7 @@ export async function syncZendesk(
   const client = zendesk.createClient(config, secret, {
     sleep: o.sleep ?? (async () => undefined),
     backoffMs: 1,
+    ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
   });
   return runSync({
     store,

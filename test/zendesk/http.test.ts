@@ -180,6 +180,23 @@ describe('tickets: the cursor-based incremental export', () => {
     expect(await ids(store, 'tickets', account.id)).toEqual(['1', '2']);
   });
 
+  it('retries a request that times out', async () => {
+    const { sleep, waits } = fakeSleep();
+    nock(BASE)
+      .get(EXPORT)
+      .query(true)
+      .delay(500)
+      .reply(200, exportPage([ticket(9)], 'c0', true));
+    nock(BASE)
+      .get(EXPORT)
+      .query(true)
+      .reply(200, exportPage([ticket(1)], 'c1', true));
+    const [outcome] = await sync(['tickets'], { sleep, timeoutMs: 100 });
+    expect(outcome).toMatchObject({ ok: true, records: 1 });
+    expect(waits).toHaveLength(1);
+    expect(await ids(store, 'tickets', account.id)).toEqual(['1']);
+  });
+
   it('fails the stream with one clear sentence when every attempt answers a non-JSON 5xx', async () => {
     nock(BASE)
       .get(EXPORT)

@@ -107,7 +107,7 @@ export const tickets: StreamDefinition<ZendeskConfig> = {
       state = page.after_cursor ? { cursor: page.after_cursor } : state;
       await ctx.commit({
         records: { tickets: records },
-        deletes: { tickets: deleted, slaOutcomes: [] },
+        deletes: { tickets: deleted },
         quarantined: [...invalid, ...sets.invalid],
         cursor: state,
       });
