@@ -10,6 +10,7 @@ import { takeSnapshot } from '../../src/jobs/take-snapshot.js';
 import { loadDefaultRules } from '../../src/engine/index.js';
 import { secretBoxFor } from '../../src/store/secrets.js';
 import { Store } from '../../src/store/store.js';
+import { cliHome } from '../helpers/cli.js';
 import {
   BASE,
   FIXTURES,
@@ -407,5 +408,60 @@ describe('sync through the Table API', () => {
     await expect(checkConnection(fastClient(), config())).resolves.toEqual({
       identity: 'maturity.reader on acme.service-now.com',
     });
+  });
+});
+
+describe('the CLI', () => {
+  it('connects, syncs and reports missing evidence without printing the password', async () => {
+    tableApi({
+      incident: [incidentRow(1, '2026-02-01 10:00:00')],
+      m2m_kb_task: [],
+      task_sla: [],
+      contract_sla: [],
+      kb_knowledge: 403,
+      sys_user_group: [],
+      sys_user_has_role: [],
+      sys_user_grmember: [],
+    });
+    const cli = cliHome();
+    const secret = 'S3cret-pw!';
+    const c = await cli.run(
+      'connect',
+      'servicenow',
+      '--name',
+      'acme',
+      '--instance',
+      BASE,
+      '--user',
+      'maturity.reader',
+      '--password',
+      secret,
+    );
+    expect(c.code, c.err).toBe(0);
+    expect(c.out).toMatch(/connected "acme" as maturity.reader on acme.service-now.com/);
+    const s = await cli.run('sync', 'acme');
+    expect(s.code, s.err).toBe(0);
+    expect(s.err).toMatch(
+      /missing evidence: kb_knowledge: the user may not read table kb_knowledge/,
+    );
+    expect(s.err).toMatch(
+      /missing evidence: service_offering: table service_offering is not on this instance/,
+    );
+    for (const r of [c, s]) expect(r.out + r.err).not.toContain(secret);
+    const bad = await cli.run(
+      'connect',
+      'servicenow',
+      '--name',
+      'other',
+      '--instance',
+      'http://acme.service-now.com',
+      '--user',
+      'u',
+      '--password',
+      secret,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--instance: must use https/);
+    expect(bad.err).not.toContain(secret);
   });
 });
