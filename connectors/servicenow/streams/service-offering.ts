@@ -1,4 +1,5 @@
 import type { Plan } from '../../../src/domain/records.js';
+import { MaturityError } from '../../../src/errors.js';
 import {
   SourceUnavailable,
   type PageResult,
@@ -48,7 +49,8 @@ export const serviceOffering: StreamDefinition<ServiceNowConfig> = {
         }
       }
     } catch (err) {
-      if (!(err instanceof SourceUnavailable)) throw err;
+      // Unreadable, or its fields differ on this instance: the offerings still count as plans.
+      if (!(err instanceof SourceUnavailable || err instanceof MaturityError)) throw err;
       warnings.push(`${(err as Error).message}: plans are stored without customer counts`);
       customers = undefined;
     }
