@@ -12,7 +12,13 @@ for (const dep of Object.keys(extract?.optionalDependencies ?? {})) {
   const key = `node_modules/${dep}`;
   if (lock.packages[key]) continue;
   const [, os, cpu] = /msgpackr-extract-(\w+)-(\w+)$/.exec(dep) ?? [];
-  lock.packages[key] = { version: extract.optionalDependencies[dep], cpu: [cpu], license: 'MIT', optional: true, os: [os] };
+  lock.packages[key] = {
+    version: extract.optionalDependencies[dep],
+    cpu: [cpu],
+    license: 'MIT',
+    optional: true,
+    os: [os],
+  };
   added++;
 }
 const [root, ...rest] = Object.entries(lock.packages);
