@@ -2,6 +2,7 @@ import { defineConnector } from '../shared/define-connector.js';
 import { checkConnection, createServiceNowClient } from './client.js';
 import { ServiceNowConfig, ServiceNowSecret } from './schemas.js';
 import { agents } from './streams/agents.js';
+import { asmtAssessmentInstance } from './streams/asmt-assessment-instance.js';
 import { contractSla } from './streams/contract-sla.js';
 import { incident } from './streams/incident.js';
 import { kbKnowledge } from './streams/kb-knowledge.js';
@@ -9,12 +10,21 @@ import { serviceOffering } from './streams/service-offering.js';
 import { sysUserGroup } from './streams/sys-user-group.js';
 import { taskSla } from './streams/task-sla.js';
 
-/** ServiceNow through the Table API: incidents, SLAs, knowledge, groups, agents, offerings. */
+/** ServiceNow through the Table API: incidents, SLAs, knowledge, groups, agents, offerings, surveys. */
 export const servicenow = defineConnector<ServiceNowConfig, ServiceNowSecret>({
   id: 'servicenow',
   configSchema: ServiceNowConfig,
   secretSchema: ServiceNowSecret,
   createClient: createServiceNowClient,
   testConnection: (client, config) => checkConnection(client, config),
-  streams: [incident, taskSla, contractSla, serviceOffering, kbKnowledge, sysUserGroup, agents],
+  streams: [
+    incident,
+    taskSla,
+    contractSla,
+    serviceOffering,
+    kbKnowledge,
+    sysUserGroup,
+    agents,
+    asmtAssessmentInstance,
+  ],
 });

@@ -89,6 +89,12 @@ export const ServiceNowConfig = z.object({
   user: z.string().min(1).max(200).optional(),
   /** Records per Table API page (sysparm_limit). */
   pageSize: z.number().int().min(1).max(10_000).optional(),
+  /** Surveys count for CSAT when triggered by a record of these tables (default: incident). */
+  surveyTriggerTables: z
+    .array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a table name such as incident'))
+    .min(1)
+    .max(20)
+    .optional(),
 });
 export type ServiceNowConfig = z.infer<typeof ServiceNowConfig>;
 
