@@ -38,5 +38,8 @@ export async function connectServiceNowCommand(
     box: ctx.secretBox(),
     ...(flags.update ? { update: true } : {}),
   });
-  ctx.io.out(`connected "${account.name}" as ${identity}; next: maturity sync ${account.name}`);
+  const scheduled = await ctx.scheduleNewAccount(account.name);
+  ctx.io.out(
+    `connected "${account.name}" as ${identity}; next: maturity sync ${account.name}${scheduled}`,
+  );
 }

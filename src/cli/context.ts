@@ -62,6 +62,19 @@ export class CliContext {
     return this.env.MATURITY_QUEUE_PREFIX;
   }
 
+  /**
+   * After a successful connect: in queued mode the account gets its nightly schedule at once;
+   * otherwise `maturity worker` gives it one when it starts. Returns a line for the user.
+   */
+  async scheduleNewAccount(accountName: string): Promise<string> {
+    if (!this.config.REDIS_URL || !this.config.DATABASE_URL) return '';
+    const { ensureDefaultSchedule } = await import('../jobs/schedules.js');
+    const s = await ensureDefaultSchedule(await this.openStore(), this.queueSetup(), accountName);
+    return s
+      ? `; nightly snapshots on "${s.cron}" (${s.tz}), change with: maturity schedule ${accountName}`
+      : '';
+  }
+
   secretBox(): SecretBox {
     return secretBoxFor(this.config.MATURITY_SECRET, this.config.MATURITY_HOME);
   }

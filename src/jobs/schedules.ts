@@ -91,6 +91,20 @@ export async function listSchedules(store: Store, setup: QueueSetup): Promise<Sc
   }
 }
 
+/** A newly connected account gets the nightly default, unless it already has a schedule. */
+export async function ensureDefaultSchedule(
+  store: Store,
+  setup: QueueSetup,
+  accountName: string,
+): Promise<Schedule | undefined> {
+  const account = await store.getAccount(accountName);
+  const [existing] = await store.db.query('SELECT 1 FROM schedules WHERE account_id = $1', [
+    account.id,
+  ]);
+  if (existing) return undefined;
+  return setSchedule(store, setup, accountName, DEFAULT_CRON, DEFAULT_TZ);
+}
+
 /**
  * Every connected account gets a nightly schedule unless one was set or removed on purpose; the
  * Redis schedulers are rebuilt from the database. Run at worker start.

@@ -18,6 +18,7 @@ import { startZendeskSimulator, type ZendeskSimulator } from '../../src/simulato
 import { SecretBox } from '../../src/store/secrets.js';
 import { Store } from '../../src/store/store.js';
 import { PG_URL, backends } from '../helpers/backends.js';
+import { cliHome } from '../helpers/cli.js';
 import { REDIS_URL, dropPrefix, redisUp } from '../helpers/redis.js';
 
 const pgUp = backends.some((b) => b.name === 'postgres');
@@ -141,6 +142,9 @@ describe.skipIf(!redisUp || !pgUp)('queued snapshots on Redis and PostgreSQL', (
     const after = await store.getAccount('auth');
     expect(after.status).toBe('needs-attention');
     expect(after.statusDetail).toMatch(/credentials|anonymous|token/i);
+    const shown = await cliHome(cliEnv()).run('accounts', 'show', 'auth');
+    expect(shown.out).toMatch(/status\s+needs-attention: /);
+    expect(shown.out).not.toContain('revoked');
   });
 
   it('loses nothing when a worker process is killed mid-sync: another worker resumes from the checkpoint', async () => {
@@ -215,5 +219,73 @@ describe.skipIf(!redisUp || !pgUp)('queued snapshots on Redis and PostgreSQL', (
       await new Promise((r) => setTimeout(r, 250));
     }
     expect((await store.latestSnapshot(account.id))?.account).toBe('sched');
+  });
+
+  const cliEnv = () => ({
+    DATABASE_URL: `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    REDIS_URL,
+    MATURITY_QUEUE_PREFIX: setup.prefix!,
+    MATURITY_SECRET: SECRET,
+  });
+
+  it('runs `maturity snapshot` through the workers when REDIS_URL is set, and --no-wait returns the job id', async () => {
+    fresh();
+    await connected('viacli', { profile: 'structured', tickets: 150, seed: 9 });
+    running = startWorkers(ctx, { ...setup, log: quiet });
+    const cli = cliHome(cliEnv());
+    const r = await cli.run('snapshot', 'viacli', '--json');
+    expect(r.code).toBe(0);
+    const body = JSON.parse(r.out);
+    expect(body.account).toBe('viacli');
+    expect(body.partial).toBe(false);
+    expect(body.layers.find((l: { layer: string }) => l.layer === 'offerings').level).toBe(2);
+    const queued = await cli.run('snapshot', 'viacli', '--no-wait');
+    expect(queued.out).toMatch(
+      /^queued snapshot of "viacli": job \d+\|evaluate\|\d{4}-\d{2}-\d{2}\|cli-/,
+    );
+  });
+
+  it('gives a newly connected account its nightly schedule, and removes only that account with `accounts remove`', async () => {
+    fresh();
+    const sim = await startZendeskSimulator({ profile: 'bootstrap', tickets: 40, seed: 4 });
+    sims.push(sim);
+    const cli = cliHome(cliEnv());
+    for (const name of ['keep', 'drop']) {
+      const r = await cli.run(
+        'connect',
+        'zendesk',
+        '--name',
+        name,
+        '--subdomain',
+        'demo',
+        '--base-url',
+        sim.url,
+        '--email',
+        sim.credentials.email,
+        '--token',
+        sim.credentials.token,
+      );
+      expect(r.err).toBe('');
+      expect(r.out).toMatch(/nightly snapshots on "0 2 \* \* \*" \(UTC\)/);
+    }
+    await store.upsert((await store.getAccount('keep')).id, 'groups', [
+      { sourceId: 'g1', name: 'Support' },
+    ]);
+    await store.upsert((await store.getAccount('drop')).id, 'groups', [
+      { sourceId: 'g1', name: 'Support' },
+    ]);
+    const removed = await cli.run('accounts', 'remove', 'drop');
+    expect(removed.code).toBe(0);
+    expect(await store.findAccount('drop')).toBeUndefined();
+    expect((await store.countRecords((await store.getAccount('keep')).id)).groups).toBe(1);
+    const schedules = await listSchedules(store, setup);
+    expect(schedules.map((s) => s.account)).toContain('keep');
+    expect(schedules.map((s) => s.account)).not.toContain('drop');
+    const list = JSON.parse((await cli.run('schedule', '--list', '--json')).out) as {
+      account: string;
+      next?: string;
+    }[];
+    expect(list.find((s) => s.account === 'keep')?.next).toBeDefined();
+    expect(list.some((s) => s.account === 'drop')).toBe(false);
   });
 });
