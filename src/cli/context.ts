@@ -1,3 +1,4 @@
+import type { Io } from './io.js';
 import { loadConfig, type Config } from '../config.js';
 import { loadDefaultRules, type RuleSet } from '../engine/index.js';
 import { MaturityError } from '../errors.js';
@@ -5,20 +6,9 @@ import { secretBoxFor, type SecretBox } from '../store/secrets.js';
 import { Store } from '../store/store.js';
 import { redisConnection, type QueueSetup } from '../jobs/queues.js';
 
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  /** Whether stderr is a terminal (progress bars only then). */
-  isTty: boolean;
-}
-
-export const processIo: Io = {
-  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
-  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
-  isTty: Boolean(process.stderr.isTTY),
-};
-
 /** What every command gets: env-derived config, a lazily opened store, the rules. */
+export type { Io } from './io.js';
+
 export class CliContext {
   private store?: Store;
   readonly config: Config;

@@ -1,24 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { MaturityError } from '../errors.js';
-import {
-  accountsListCommand,
-  accountsRemoveCommand,
-  accountsRotateKeyCommand,
-  accountsShowCommand,
-} from './accounts.js';
-import { attestCommand } from './attest.js';
-import { connectServiceNowCommand } from './connect-servicenow.js';
-import { connectZendeskCommand } from './connect-zendesk.js';
-import { CliContext, processIo, type Io } from './context.js';
-import { demoCommand } from './demo.js';
-import { importRecordsCommand } from './import-records.js';
-import { importServiceNowIncidentsCommand } from './import-servicenow-incidents.js';
-import { reportCommand } from './report.js';
-import { rulesCheckCommand } from './rules-check.js';
-import { snapshotCommand } from './snapshot.js';
-import { scheduleCommand } from './schedule.js';
-import { syncCommand } from './sync.js';
-import { workerCommand } from './worker.js';
+import type { CliContext } from './context.js';
+import { processIo, type Io } from './io.js';
 
 /** Runs the CLI; returns the exit code. Streams and env come in as parameters for tests. */
 export async function main(
@@ -26,8 +9,10 @@ export async function main(
   io: Io = processIo,
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
+  // Command modules (and the store, queue and HTTP libraries behind them) load on first use, so
+  // `maturity --help` and quick commands start fast.
   let ctx: CliContext | undefined;
-  const context = () => (ctx ??= new CliContext(io, env));
+  const context = async () => (ctx ??= new (await import('./context.js')).CliContext(io, env));
   const program = new Command('maturity')
     .description('Infers how mature a support organisation is from its helpdesk data.')
     .exitOverride()
@@ -51,7 +36,7 @@ export async function main(
       'share of requests answered with a fault (5xx, reset, truncated body)',
     )
     .option('--seed <n>', 'seed of the organisation and the faults', '42')
-    .action((flags) => demoCommand(context(), flags));
+    .action(async (flags) => (await import('./demo.js')).demoCommand(await context(), flags));
 
   const connect = program
     .command('connect')
@@ -75,7 +60,9 @@ export async function main(
     )
     .option('--since <date>', 'history to export on the first sync (YYYY-MM-DD; default two years)')
     .option('--update', 'replace the settings or credentials of an existing account')
-    .action((flags) => connectZendeskCommand(context(), flags));
+    .action(async (flags) =>
+      (await import('./connect-zendesk.js')).connectZendeskCommand(await context(), flags),
+    );
   connect
     .command('servicenow')
     .description('connect a ServiceNow instance with a user and password (or an OAuth token)')
@@ -86,7 +73,9 @@ export async function main(
     .option('--oauth-token <token>', 'an OAuth access token (instead of --user/--password)')
     .option('--base-url <url>', 'another host for the API (a proxy, a test server)')
     .option('--update', 'replace the settings or credentials of an existing account')
-    .action((flags) => connectServiceNowCommand(context(), flags));
+    .action(async (flags) =>
+      (await import('./connect-servicenow.js')).connectServiceNowCommand(await context(), flags),
+    );
 
   const imp = program.command('import').description('load data from files');
   imp
@@ -95,7 +84,9 @@ export async function main(
       'load normalised records (JSON: {"tickets": [...], "slaPolicies": [...], ...}); all or nothing',
     )
     .requiredOption('--name <account>', 'account to load into (created if new)')
-    .action((file, flags) => importRecordsCommand(context(), file, flags));
+    .action(async (file, flags) =>
+      (await import('./import-records.js')).importRecordsCommand(await context(), file, flags),
+    );
   imp
     .command('servicenow-incidents <file>')
     .description(
@@ -103,14 +94,20 @@ export async function main(
     )
     .requiredOption('--name <account>', 'account to load into (created if new)')
     .option('--date-format <order>', 'dmy or mdy (default: detected from the data)')
-    .action((file, flags) => importServiceNowIncidentsCommand(context(), file, flags));
+    .action(async (file, flags) =>
+      (await import('./import-servicenow-incidents.js')).importServiceNowIncidentsCommand(
+        await context(),
+        file,
+        flags,
+      ),
+    );
 
   program
     .command('sync <account>')
     .description(
       'pull new and changed records from the helpdesk (resumes where the last sync stopped)',
     )
-    .action((account) => syncCommand(context(), account));
+    .action(async (account) => (await import('./sync.js')).syncCommand(await context(), account));
 
   program
     .command('snapshot <account>')
@@ -124,7 +121,9 @@ export async function main(
     .option('--no-sync', 'judge the records already stored, without syncing first')
     .option('--no-wait', 'with REDIS_URL: print the queued job id and return at once')
     .option('--timeout <seconds>', 'with REDIS_URL: how long to wait for the workers', '3600')
-    .action((account, flags) => snapshotCommand(context(), account, flags));
+    .action(async (account, flags) =>
+      (await import('./snapshot.js')).snapshotCommand(await context(), account, flags),
+    );
 
   program
     .command('worker')
@@ -136,7 +135,7 @@ export async function main(
       '--lock-ms <ms>',
       "job lock period: how soon a killed worker's job moves to another worker",
     )
-    .action((flags) => workerCommand(context(), flags));
+    .action(async (flags) => (await import('./worker.js')).workerCommand(await context(), flags));
 
   program
     .command('schedule [account]')
@@ -146,13 +145,17 @@ export async function main(
     .option('--remove', "turn the account's schedule off")
     .option('--list', 'list every schedule with its next run')
     .option('--json', 'with --list: print JSON')
-    .action((account, flags) => scheduleCommand(context(), account, flags));
+    .action(async (account, flags) =>
+      (await import('./schedule.js')).scheduleCommand(await context(), account, flags),
+    );
 
   program
     .command('report <account>')
     .description("print the account's latest snapshot")
     .option('--format <format>', 'md | json', 'md')
-    .action((account, flags) => reportCommand(context(), account, flags));
+    .action(async (account, flags) =>
+      (await import('./report.js')).reportCommand(await context(), account, flags),
+    );
 
   program
     .command('attest <account> <criterion>')
@@ -167,40 +170,53 @@ export async function main(
       '--expires <date>',
       "when the attestation lapses (default: the rule's validity, usually 365 days)",
     )
-    .action((account, criterion, flags) =>
-      attestCommand(context(), account, criterion, { ...flags, no: Boolean(flags.notInPlace) }),
+    .action(async (account, criterion, flags) =>
+      (await import('./attest.js')).attestCommand(await context(), account, criterion, {
+        ...flags,
+        no: Boolean(flags.notInPlace),
+      }),
     );
 
   const rules = program.command('rules').description('the maturity model files');
   rules
     .command('check [dir]')
     .description('validate a rules directory (default: the shipped rules/)')
-    .action((dir) => rulesCheckCommand(context(), dir));
+    .action(async (dir) =>
+      (await import('./rules-check.js')).rulesCheckCommand(await context(), dir),
+    );
 
   const accounts = program.command('accounts').description('connected and imported accounts');
   accounts
     .command('list')
     .option('--json', 'print as JSON')
-    .action((flags) => accountsListCommand(context(), flags));
+    .action(async (flags) =>
+      (await import('./accounts.js')).accountsListCommand(await context(), flags),
+    );
   accounts
     .command('show <account>')
     .option('--json', 'print as JSON')
     .description(
       'settings, status (and any error needing attention), record counts, last sync and snapshot',
     )
-    .action((name, flags) => accountsShowCommand(context(), name, flags));
+    .action(async (name, flags) =>
+      (await import('./accounts.js')).accountsShowCommand(await context(), name, flags),
+    );
   accounts
     .command('remove <account>')
     .description(
       'delete the account with its records, snapshots and schedule (other accounts untouched)',
     )
-    .action((name) => accountsRemoveCommand(context(), name));
+    .action(async (name) =>
+      (await import('./accounts.js')).accountsRemoveCommand(await context(), name),
+    );
   accounts
     .command('rotate-key')
     .description(
       're-seal stored credentials under MATURITY_SECRET (old key from MATURITY_SECRET_PREVIOUS)',
     )
-    .action(() => accountsRotateKeyCommand(context(), env));
+    .action(async () =>
+      (await import('./accounts.js')).accountsRotateKeyCommand(await context(), env),
+    );
 
   try {
     await program.parseAsync(argv);
