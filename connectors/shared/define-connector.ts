@@ -44,6 +44,13 @@ export interface StreamDefinition<Config> {
   name: string;
   /** Record kinds this stream delivers in full once it completes. */
   kinds: RecordKind[];
+  /**
+   * The stream re-reads its whole source list on every pass (no incremental cursor): when a pass
+   * completes, the runner deletes the records of its kinds that the pass did not upsert (deleted
+   * at the source). A pass resumed after a crash keeps its start, so nothing read before the
+   * crash is lost. A kind that another stream of the connector also delivers is not swept.
+   */
+  fullRefresh?: boolean;
   sync(ctx: StreamContext<Config>): Promise<void>;
 }
 

@@ -26,6 +26,8 @@ export interface StreamOutcome {
   /** The source lacks this data or may not be read: evidence unknown (not a failure). */
   unavailable?: string;
   warnings?: string[];
+  /** Full-refresh streams: records the complete pass did not see again (deleted at the source). */
+  removed?: number;
 }
 
 export interface RunSyncOptions<C> {
@@ -47,6 +49,12 @@ export interface RunSyncOptions<C> {
  * Runs a connector's streams for one account. Each page's records, deletions and checkpoint are
  * committed together, so a sync killed at any point resumes from the last committed page and
  * re-reading a page only upserts. A stream that finishes marks its record kinds as covered.
+ *
+ * Full-refresh streams (`fullRefresh: true`) are swept: the first page committed by a pass also
+ * stores the pass's start (sync_state.run_started_at, the database's time), which stays while the
+ * pass is resumed after a crash. When the pass completes, the records of the stream's kinds not
+ * upserted since that start are deleted in the same transaction that marks the kinds covered, and
+ * the start is cleared. A pass that fails, is killed or ends in SourceUnavailable deletes nothing.
  */
 export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]> {
   const outcomes: StreamOutcome[] = [];
@@ -67,6 +75,9 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
       [o.account.id, key],
     );
     let cursor: unknown = row?.cursor ?? undefined;
+    const fullRefresh = stream.fullRefresh === true;
+    /** The start of the pass this run commits to (PostgreSQL text, round-trips exactly). */
+    let passStart: string | undefined;
     try {
       await stream.sync({
         config: o.config,
@@ -76,7 +87,7 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
         ...(o.signal ? { signal: o.signal } : {}),
         commit: async (page: PageResult) => {
           if (o.signal?.aborted) throw new Error('sync aborted');
-          await o.store.db.transaction(async (tx) => {
+          const started = await o.store.db.transaction(async (tx) => {
             for (const [kind, list] of Object.entries(page.records ?? {})) {
               if (list?.length)
                 await o.store.upsert(o.account.id, kind as RecordKind, list as never, tx);
@@ -96,12 +107,19 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
                 ],
               );
             }
-            await tx.query(
-              `INSERT INTO sync_state (account_id, stream, cursor, updated_at) VALUES ($1, $2, $3::jsonb, now())
-               ON CONFLICT (account_id, stream) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
-              [o.account.id, key, JSON.stringify(page.cursor ?? null)],
+            // A full pass starts with its first committed page and keeps that start until it
+            // completes, across crashes; incremental streams carry no pass start.
+            const [state] = await tx.query<{ started: string | null }>(
+              `INSERT INTO sync_state (account_id, stream, cursor, updated_at, run_started_at)
+               VALUES ($1, $2, $3::jsonb, now(), CASE WHEN $4::boolean THEN now() END)
+               ON CONFLICT (account_id, stream) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now(),
+                 run_started_at = CASE WHEN $4::boolean THEN COALESCE(sync_state.run_started_at, now()) END
+               RETURNING run_started_at::text AS started`,
+              [o.account.id, key, JSON.stringify(page.cursor ?? null), fullRefresh],
             );
+            return state?.started ?? undefined;
           });
+          passStart ??= started;
           cursor = page.cursor;
           outcome.pages++;
           outcome.records += Object.values(page.records ?? {}).reduce(
@@ -119,7 +137,35 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
           });
         },
       });
-      await o.store.markCovered(o.account.id, stream.kinds, key);
+      if (fullRefresh) {
+        const sweep = sweepable(o.connector, stream.name, stream.kinds);
+        if (sweep.shared.length) {
+          (outcome.warnings ??= []).push(
+            `${sweep.shared.join(', ')} also come(s) from another stream: records deleted at the source are not removed`,
+          );
+        }
+        outcome.removed = await o.store.db.transaction(async (tx) => {
+          let removed = 0;
+          // Only the run that still owns the pass sweeps (a run that committed nothing this time
+          // has no start of its own and leaves the records be).
+          const owned = passStart
+            ? await tx.query(
+                `UPDATE sync_state SET run_started_at = NULL
+                  WHERE account_id = $1 AND stream = $2 AND run_started_at = $3::timestamptz
+                  RETURNING 1`,
+                [o.account.id, key, passStart],
+              )
+            : [];
+          if (owned.length) {
+            for (const kind of sweep.kinds)
+              removed += await o.store.sweep(o.account.id, kind, passStart!, key, tx);
+          }
+          await o.store.markCovered(o.account.id, stream.kinds, key, tx);
+          return removed;
+        });
+      } else {
+        await o.store.markCovered(o.account.id, stream.kinds, key);
+      }
       outcome.ok = true;
       o.onProgress?.({
         stream: stream.name,
@@ -149,4 +195,17 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
     outcomes.push(outcome);
   }
   return outcomes;
+}
+
+/** The kinds a full-refresh stream may sweep: those no other stream of its connector delivers. */
+function sweepable(
+  connector: ConnectorDefinition<unknown, unknown>,
+  name: string,
+  kinds: RecordKind[],
+): { kinds: RecordKind[]; shared: RecordKind[] } {
+  const others = new Set(connector.streams.filter((s) => s.name !== name).flatMap((s) => s.kinds));
+  return {
+    kinds: kinds.filter((k) => !others.has(k)),
+    shared: kinds.filter((k) => others.has(k)),
+  };
 }

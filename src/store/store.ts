@@ -137,6 +137,33 @@ export class Store {
     );
   }
 
+  /**
+   * The sweep at the end of a complete full-refresh pass: deletes the records of `kind` that no
+   * upsert touched since `since` (the pass's start, a timestamptz literal), except those whose
+   * source id `stream` quarantined since then (they still exist at the source: their last valid
+   * version stays). Returns how many records went.
+   */
+  async sweep(
+    accountId: number,
+    kind: RecordKind,
+    since: string,
+    stream: string,
+    db: Db = this.db,
+  ): Promise<number> {
+    const rows = await db.query<{ n: number }>(
+      `WITH gone AS (
+         DELETE FROM ${tables[kind].table} r
+          WHERE r.account_id = $1 AND r.synced_at < $2::timestamptz
+            AND NOT EXISTS (SELECT 1 FROM quarantine q
+                             WHERE q.account_id = r.account_id AND q.stream = $3
+                               AND q.source_id = r.source_id AND q.at >= $2::timestamptz)
+          RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [accountId, since, stream],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   /** Marks record kinds as delivered in full (by a finished sync or an import). */
   async markCovered(
     accountId: number,

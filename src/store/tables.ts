@@ -126,7 +126,8 @@ export const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toL
 
 /**
  * One INSERT … SELECT FROM jsonb_to_recordset … ON CONFLICT DO UPDATE per kind: a whole page of
- * records travels as one JSON parameter, the same on PGlite and PostgreSQL.
+ * records travels as one JSON parameter, the same on PGlite and PostgreSQL. Inserted and updated
+ * rows alike get synced_at = now() (the transaction's time).
  */
 export function upsertSql(kind: RecordKind): string {
   const spec = tables[kind];
@@ -135,9 +136,10 @@ export function upsertSql(kind: RecordKind): string {
   const recordset = ['"sourceId" text', ...fields.map((f) => `"${f}" ${spec.fields[f]}`)].join(
     ', ',
   );
-  const select = ['$1::int', 'x."sourceId"', ...fields.map((f) => `x."${f}"`)].join(', ');
-  const updates = cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
-  return `INSERT INTO ${spec.table} (account_id, source_id, ${cols.join(', ')})
+  const select = ['$1::int', 'x."sourceId"', ...fields.map((f) => `x."${f}"`), 'now()'].join(', ');
+  // synced_at marks the record as seen by this transaction (see Store.sweep).
+  const updates = [...cols.map((c) => `${c} = EXCLUDED.${c}`), 'synced_at = now()'].join(', ');
+  return `INSERT INTO ${spec.table} (account_id, source_id, ${cols.join(', ')}, synced_at)
 SELECT ${select} FROM jsonb_to_recordset($2::jsonb) AS x(${recordset})
 ON CONFLICT (account_id, source_id) DO UPDATE SET ${updates}`;
 }

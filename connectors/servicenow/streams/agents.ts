@@ -21,6 +21,7 @@ const COMMIT_EVERY = 1000;
 export const agents: StreamDefinition<ServiceNowConfig> = {
   name: 'agents',
   kinds: ['agents'],
+  fullRefresh: true,
   async sync(ctx) {
     const warnings: string[] = [];
     const users = new Map<string, UserRoles>();

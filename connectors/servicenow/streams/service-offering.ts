@@ -17,6 +17,7 @@ import { readTable } from './read-table.js';
 export const serviceOffering: StreamDefinition<ServiceNowConfig> = {
   name: 'service_offering',
   kinds: ['plans'],
+  fullRefresh: true,
   async sync(ctx) {
     const warnings: string[] = [];
     const offerings = [];

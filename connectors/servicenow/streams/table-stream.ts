@@ -7,7 +7,8 @@ import { readTable, type TableSpec } from './read-table.js';
 
 /**
  * A stream that maps each row of one table to one record of one kind: rows the mapper skips
- * (inactive, cancelled) are deleted, rows it rejects are quarantined. One commit per page.
+ * (inactive, cancelled) are deleted, rows it rejects are quarantined. One commit per page. A table
+ * read in `full` mode is a full-refresh stream: what a complete pass did not see is removed.
  */
 export function tableStream<K extends RecordKind>(o: {
   name: string;
@@ -18,6 +19,7 @@ export function tableStream<K extends RecordKind>(o: {
   return {
     name: o.name,
     kinds: [o.kind],
+    ...(o.spec.mode === 'full' ? { fullRefresh: true } : {}),
     async sync(ctx) {
       for await (const batch of readTable(ctx, o.spec, ctx.cursor)) {
         const records: RecordOf<K>[] = [];

@@ -28,6 +28,7 @@ export function toAgent(u: ZendeskUser, groupIds: string[]): Agent | undefined {
 export const agents: StreamDefinition<ZendeskConfig> = {
   name: 'agents',
   kinds: ['agents'],
+  fullRefresh: true,
   async sync(ctx) {
     const api = new ZendeskApi(ctx.client);
     const memberships = new Map<string, string[]>();

@@ -38,6 +38,7 @@ export function toAutomation(r: ZendeskRule, kind: Kind): Automation {
 export const automations: StreamDefinition<ZendeskConfig> = {
   name: 'automations',
   kinds: ['automations'],
+  fullRefresh: true,
   async sync(ctx) {
     const start = (ctx.cursor as AutomationCursor | null | undefined) ?? { list: 0 };
     for (let i = start.list; i < LISTS.length; i++) {
@@ -47,7 +48,14 @@ export const automations: StreamDefinition<ZendeskConfig> = {
         key: l.key,
         kind: 'automations',
         ...(i === start.list && start.next ? { resumeFrom: start.next } : {}),
-        map: (items) => mapPage(items, ZendeskRule, (r) => toAutomation(r, l.kind), Automation),
+        map: (items) => {
+          const page = mapPage(items, ZendeskRule, (r) => toAutomation(r, l.kind), Automation);
+          // Quarantined under the stored id, so the sweep keeps the last valid version.
+          const invalid = page.invalid.map((i) =>
+            i.sourceId ? { ...i, sourceId: `${l.kind}-${i.sourceId}` } : i,
+          );
+          return { records: page.records, invalid };
+        },
         onPage: (next) =>
           next ? { list: i, next } : i + 1 < LISTS.length ? { list: i + 1 } : null,
       });

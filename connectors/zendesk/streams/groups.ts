@@ -17,6 +17,7 @@ export function toGroup(g: ZendeskGroup): Group {
 export const groups: StreamDefinition<ZendeskConfig> = {
   name: 'groups',
   kinds: ['groups'],
+  fullRefresh: true,
   sync: (ctx) =>
     syncList(ctx, {
       path: '/api/v2/groups.json',

@@ -29,6 +29,7 @@ export function toKbArticle(a: ZendeskArticle): KbArticle {
 export const kbArticles: StreamDefinition<ZendeskConfig> = {
   name: 'kb-articles',
   kinds: ['kbArticles'],
+  fullRefresh: true,
   sync: (ctx) =>
     syncList(ctx, {
       path: '/api/v2/help_center/articles.json',

@@ -56,6 +56,9 @@ async function allPages(api: ZendeskApi, path: string, key: string): Promise<unk
 export const organisations: StreamDefinition<ZendeskConfig> = {
   name: 'organisations',
   kinds: ['organisations', 'plans'],
+  // Plans are derived from the organisations and written with the last page only, so a complete
+  // pass rewrites every plan that still has customers and sweeps the others.
+  fullRefresh: true,
   async sync(ctx) {
     const api = new ZendeskApi(ctx.client);
     // https://developer.zendesk.com/api-reference/ticketing/organizations/organization_fields/

@@ -35,6 +35,7 @@ export function toSatisfactionRating(r: ZendeskSatisfactionRating): Satisfaction
 export const satisfactionRatings: StreamDefinition<ZendeskConfig> = {
   name: 'satisfaction-ratings',
   kinds: ['satisfactionRatings'],
+  fullRefresh: true,
   sync: (ctx) =>
     syncList(ctx, {
       path: '/api/v2/satisfaction_ratings.json',

@@ -44,6 +44,7 @@ export function toSlaPolicy(p: ZendeskSlaPolicy, kind: 'sla' | 'ola' = 'sla'): S
 export const slaPolicies: StreamDefinition<ZendeskConfig> = {
   name: 'sla-policies',
   kinds: ['slaPolicies'],
+  fullRefresh: true,
   async sync(ctx) {
     const api = new ZendeskApi(ctx.client);
     // https://developer.zendesk.com/api-reference/ticketing/business-rules/sla_policies/#list-sla-policies
@@ -64,7 +65,11 @@ export const slaPolicies: StreamDefinition<ZendeskConfig> = {
     const b = mapPage(ola.items, ZendeskSlaPolicy, (p) => toSlaPolicy(p, 'ola'), SlaPolicy);
     await ctx.commit({
       records: { slaPolicies: [...a.records, ...b.records] },
-      quarantined: [...a.invalid, ...b.invalid],
+      // Group policies are quarantined under their stored id (group-…), as the sweep expects.
+      quarantined: [
+        ...a.invalid,
+        ...b.invalid.map((i) => (i.sourceId ? { ...i, sourceId: `group-${i.sourceId}` } : i)),
+      ],
       cursor: null,
     });
   },
