@@ -20,8 +20,10 @@ export async function syncCommand(ctx: CliContext, accountName: string): Promise
   const failed = outcomes.filter((o) => !o.ok);
   const records = outcomes.reduce((n, o) => n + o.records, 0);
   const quarantined = outcomes.reduce((n, o) => n + o.quarantined, 0);
+  const removed = outcomes.reduce((n, o) => n + (o.removed ?? 0), 0);
   ctx.io.out(
     `synced "${accountName}": ${records} records from ${outcomes.length - failed.length}/${outcomes.length} streams` +
+      (removed ? `, ${removed} deleted at the source and removed` : '') +
       (quarantined ? `, ${quarantined} invalid records quarantined` : ''),
   );
   for (const o of outcomes) {
