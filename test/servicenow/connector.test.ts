@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkConnection, fetchTablePage } from '../../connectors/servicenow/client.js';
 import { incidentToTicket } from '../../connectors/servicenow/map-incident.js';
 import { flattenRow } from '../../connectors/servicenow/values.js';
@@ -9,7 +9,7 @@ import { connectAccount } from '../../src/jobs/connect-account.js';
 import { takeSnapshot } from '../../src/jobs/take-snapshot.js';
 import { loadDefaultRules } from '../../src/engine/index.js';
 import { secretBoxFor } from '../../src/store/secrets.js';
-import { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { cliHome } from '../helpers/cli.js';
 import {
   BASE,
@@ -22,6 +22,7 @@ import {
   tableApi,
   type Row,
   type Seen,
+  useNockedStore,
 } from './helpers.js';
 
 let store: Store;
@@ -35,17 +36,7 @@ const ids = async (accountId: number, table = 'tickets') =>
     )
   ).map((r) => r.source_id);
 
-beforeAll(async () => {
-  nock.disableNetConnect();
-  store = await Store.open({});
-});
-afterEach(() => {
-  nock.cleanAll();
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await store.close();
-});
+useNockedStore((s) => (store = s));
 
 describe('the real ServiceNow samples', () => {
   it('knows every sample in the fixtures folder', () => {

@@ -1,11 +1,19 @@
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { servicenow } from '../../connectors/servicenow/index.js';
 import { runSync } from '../../connectors/shared/run-sync.js';
 import { computeMetrics } from '../../src/metrics/index.js';
 import { parseWindow } from '../../src/metrics/window.js';
-import { Store } from '../../src/store/store.js';
-import { config, fastClient, incidentRow, sync, tableApi, type Row, type Seen } from './helpers.js';
+import type { Store } from '../../src/store/store.js';
+import {
+  config,
+  fastClient,
+  incidentRow,
+  sync,
+  tableApi,
+  type Row,
+  type Seen,
+  useNockedStore,
+} from './helpers.js';
 
 let store: Store;
 let n = 0;
@@ -44,17 +52,7 @@ const contract = (id: string): Row => ({
   sys_updated_on: '2025-01-01 00:00:00',
 });
 
-beforeAll(async () => {
-  nock.disableNetConnect();
-  store = await Store.open({});
-});
-afterEach(() => {
-  nock.cleanAll();
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await store.close();
-});
+useNockedStore((s) => (store = s));
 
 describe('full-refresh ServiceNow streams', () => {
   it('removes agents who lost their role, offerings and SLA definitions deleted at the source; incremental tables are not swept', async () => {

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { servicenow } from '../../connectors/servicenow/index.js';
 import { createServiceNowClient } from '../../connectors/servicenow/client.js';
 import { ServiceNowConfig } from '../../connectors/servicenow/schemas.js';
 import { runSync } from '../../connectors/shared/run-sync.js';
-import type { Account, Store } from '../../src/store/store.js';
+import { Store, type Account } from '../../src/store/store.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/servicenow');
 export const fixture = <T = unknown>(name: string): T =>
@@ -164,4 +165,21 @@ export function incidentRow(n: number, updated: string, extra: Row = {}): Row {
     sys_mod_count: '1',
     ...extra,
   };
+}
+
+/** A fresh in-memory store for a test file, with nock refusing every real network call. */
+export function useNockedStore(set: (store: Store) => void): void {
+  let store: Store | undefined;
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    store = await Store.open({});
+    set(store);
+  });
+  afterEach(() => {
+    nock.cleanAll();
+  });
+  afterAll(async () => {
+    nock.enableNetConnect();
+    await store?.close();
+  });
 }

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   answerPosition as position,
   instanceScore,
@@ -9,8 +9,8 @@ import {
 import { flattenRow } from '../../connectors/servicenow/values.js';
 import { loadDefaultRules } from '../../src/engine/index.js';
 import { takeSnapshot } from '../../src/jobs/take-snapshot.js';
-import { Store } from '../../src/store/store.js';
-import { BASE, sync, tableApi, type Row, type Seen } from './helpers.js';
+import type { Store } from '../../src/store/store.js';
+import { BASE, sync, tableApi, type Row, type Seen, useNockedStore } from './helpers.js';
 
 /** A survey instance row as the Table API sends it (stored values, plain sys_ids). */
 function instance(n: number, state: string, extra: Row = {}): Row {
@@ -148,17 +148,7 @@ const csat = async (a: Awaited<ReturnType<typeof account>>) => {
   };
 };
 
-beforeAll(async () => {
-  nock.disableNetConnect();
-  store = await Store.open({});
-});
-afterEach(() => {
-  nock.cleanAll();
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await store.close();
-});
+useNockedStore((s) => (store = s));
 
 describe('CSAT from ServiceNow surveys', () => {
   it('rates a page of instances from their answers, pages both tables, and feeds csat.*', async () => {

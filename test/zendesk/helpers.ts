@@ -5,6 +5,7 @@ import { runSync } from '../../connectors/shared/run-sync.js';
 import { zendesk } from '../../connectors/zendesk/index.js';
 import { ZendeskConfig, type ZendeskSecret } from '../../connectors/zendesk/config.js';
 import type { Account, Store } from '../../src/store/store.js';
+import type { ZendeskSimulator } from '../../src/simulator/index.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/zendesk');
 export const fixture = <T = Record<string, unknown>>(name: string): T =>
@@ -62,4 +63,41 @@ export async function ids(store: Store, table: string, accountId: number): Promi
     [accountId],
   );
   return rows.map((r) => r.source_id);
+}
+
+export const NOW = new Date('2026-03-01T12:00:00Z');
+export const CREDENTIALS = { email: secret.email!, token: secret.token! };
+export const sorted = (xs: unknown[]) => xs.map(String).sort();
+
+/** What the connector must store for the simulator's account, by table (source ids, sorted). */
+export function expectedRecords(sim: ZendeskSimulator): Record<string, string[]> {
+  const d = sim.data;
+  return {
+    tickets: sorted(d.tickets.map((t) => t.id)),
+    organisations: sorted(d.organizations.map((o) => o.id)),
+    groups: sorted(d.groups.map((g) => g.id)),
+    agents: sorted(d.users.map((u) => u.id)),
+    automations: sorted([
+      ...d.macros.map((r) => `macro-${r.id}`),
+      ...d.triggers.map((r) => `trigger-${r.id}`),
+      ...d.automations.map((r) => `automation-${r.id}`),
+    ]),
+    kb_articles: sorted(d.articles.map((a) => a.id)),
+    sla_policies: sorted([
+      ...d.slaPolicies.map((p) => p.id),
+      ...d.groupSlaPolicies.map((p) => `group-${p.id}`),
+    ]),
+    sla_outcomes: sorted(
+      d.metricEvents
+        .filter((e) => e.type === 'apply_sla')
+        .map((e) => `${e.ticket_id}:first_reply_time:1`),
+    ),
+    satisfaction_ratings: sorted(d.satisfactionRatings.map((r) => r.id)),
+  };
+}
+
+export async function stored(store: Store, accountId: number, tables: string[]) {
+  const out: Record<string, string[]> = {};
+  for (const t of tables) out[t] = await ids(store, t, accountId);
+  return out;
 }

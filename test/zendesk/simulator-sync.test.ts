@@ -1,44 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startZendeskSimulator, type ZendeskSimulator } from '../../src/simulator/index.js';
+import { startZendeskSimulator } from '../../src/simulator/index.js';
 import { Store } from '../../src/store/store.js';
-import { fakeSleep, ids, secret, syncZendesk } from './helpers.js';
-
-const NOW = new Date('2026-03-01T12:00:00Z');
-const CREDENTIALS = { email: secret.email!, token: secret.token! };
-const sorted = (xs: unknown[]) => xs.map(String).sort();
-
-/** What the connector must store for the simulator's account, by table. */
-function expected(sim: ZendeskSimulator): Record<string, string[]> {
-  const d = sim.data;
-  return {
-    tickets: sorted(d.tickets.map((t) => t.id)),
-    organisations: sorted(d.organizations.map((o) => o.id)),
-    groups: sorted(d.groups.map((g) => g.id)),
-    agents: sorted(d.users.map((u) => u.id)),
-    automations: sorted([
-      ...d.macros.map((r) => `macro-${r.id}`),
-      ...d.triggers.map((r) => `trigger-${r.id}`),
-      ...d.automations.map((r) => `automation-${r.id}`),
-    ]),
-    kb_articles: sorted(d.articles.map((a) => a.id)),
-    sla_policies: sorted([
-      ...d.slaPolicies.map((p) => p.id),
-      ...d.groupSlaPolicies.map((p) => `group-${p.id}`),
-    ]),
-    sla_outcomes: sorted(
-      d.metricEvents
-        .filter((e) => e.type === 'apply_sla')
-        .map((e) => `${e.ticket_id}:first_reply_time:1`),
-    ),
-    satisfaction_ratings: sorted(d.satisfactionRatings.map((r) => r.id)),
-  };
-}
-
-async function stored(store: Store, accountId: number, tables: string[]) {
-  const out: Record<string, string[]> = {};
-  for (const t of tables) out[t] = await ids(store, t, accountId);
-  return out;
-}
+import {
+  CREDENTIALS,
+  NOW,
+  expectedRecords,
+  fakeSleep,
+  ids,
+  stored,
+  syncZendesk,
+} from './helpers.js';
 
 describe('a sync of the simulated Zendesk', () => {
   let store: Store;
@@ -68,7 +39,7 @@ describe('a sync of the simulated Zendesk', () => {
       expect(sim.stats.faults.truncate).toBeGreaterThan(0);
       expect(sim.stats.rateLimited).toBeGreaterThan(0);
       expect(waits).toContain(2000);
-      const want = expected(sim);
+      const want = expectedRecords(sim);
       expect(await stored(store, account.id, Object.keys(want))).toEqual(want);
       // Breaches and fulfilments split over pages still settle as the events say.
       const [breached] = await store.db.query<{ n: number }>(
@@ -125,7 +96,7 @@ describe('a sync of the simulated Zendesk', () => {
       // 1600 tickets in pages of 200: the resumed run reads pages 4..8 and nothing before.
       expect(sim.stats.byPath[exportPath]! - before).toBe(5);
       expect(second.find((o) => o.stream === 'tickets')).toMatchObject({ records: 1000 });
-      const want = expected(sim);
+      const want = expectedRecords(sim);
       expect(await stored(store, account.id, Object.keys(want))).toEqual(want);
     } finally {
       await sim.close();
