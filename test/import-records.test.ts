@@ -51,6 +51,15 @@ describe('maturity import records', () => {
     expect(r.err).toMatch(/^maturity: .*x\.json: not valid JSON .*nothing was stored\n$/);
   });
 
+  it('rejects an account name that would not survive a command line or a job id', async () => {
+    const cli = cliHome();
+    const file = path.join(cli.home, 'org.json');
+    writeFileSync(file, JSON.stringify(good));
+    const r = await cli.run('import', 'records', file, '--name', 'acme corp/<x>');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^maturity: --name must be 1-63 letters, digits/);
+  });
+
   it('rejects an unknown record kind', async () => {
     const cli = cliHome();
     const file = path.join(cli.home, 'x.json');

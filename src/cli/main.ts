@@ -152,7 +152,7 @@ export async function main(
   program
     .command('report <account>')
     .description("print the account's latest snapshot")
-    .option('--format <format>', 'md | json', 'md')
+    .option('--format <format>', 'md | json | html', 'md')
     .action(async (account, flags) =>
       (await import('./report.js')).reportCommand(await context(), account, flags),
     );

@@ -1,4 +1,5 @@
 import { MaturityError, inputError } from '../errors.js';
+import { renderHtml } from '../report/render-html.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import type { CliContext } from './context.js';
 
@@ -8,8 +9,8 @@ export async function reportCommand(
   flags: { format?: string },
 ): Promise<void> {
   const format = flags.format ?? 'md';
-  if (format !== 'md' && format !== 'json')
-    throw inputError(`--format must be md or json (got "${format}")`);
+  if (format !== 'md' && format !== 'json' && format !== 'html')
+    throw inputError(`--format must be md, json or html (got "${format}")`);
   const store = await ctx.openStore();
   const account = await store.getAccount(accountName);
   const body = await store.latestSnapshot(account.id);
@@ -19,5 +20,11 @@ export async function reportCommand(
       `account "${accountName}" has no snapshot yet (take one with: maturity snapshot ${accountName})`,
     );
   }
-  ctx.io.out(format === 'json' ? JSON.stringify(body, null, 2) : renderMarkdown(body));
+  ctx.io.out(
+    format === 'json'
+      ? JSON.stringify(body, null, 2)
+      : format === 'html'
+        ? renderHtml(body)
+        : renderMarkdown(body),
+  );
 }

@@ -1,5 +1,6 @@
 import type { ConnectorDefinition } from '../../connectors/shared/define-connector.js';
 import type { HttpClientOptions } from '../../connectors/shared/http-client.js';
+import { checkAccountName } from '../domain/account-name.js';
 import { MaturityError, inputError } from '../errors.js';
 import type { SecretBox } from '../store/secrets.js';
 import type { Account, Store } from '../store/store.js';
@@ -15,8 +16,6 @@ export interface ConnectOptions {
   clientOptions?: Partial<HttpClientOptions>;
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-
 /**
  * Validates settings, makes one cheap authenticated call, and only then stores the account with
  * its credentials sealed. Nothing is stored when any step fails.
@@ -26,8 +25,7 @@ export async function connectAccount<C, S>(
   connector: ConnectorDefinition<C, S>,
   o: ConnectOptions,
 ): Promise<{ account: Account; identity: string }> {
-  if (!NAME.test(o.name))
-    throw inputError(`--name must be letters, digits, ".", "_" or "-" (got "${o.name}")`);
+  checkAccountName(o.name);
   const config = parseOrExplain(connector.configSchema, o.config);
   const secret = parseOrExplain(connector.secretSchema, o.secret);
   const existing = await store.findAccount(o.name);

@@ -6,6 +6,7 @@ import {
   type RecordBatch,
   type RecordKind,
 } from '../domain/records.js';
+import { checkAccountName } from '../domain/account-name.js';
 import { MaturityError } from '../errors.js';
 import type { Account, Store } from '../store/store.js';
 
@@ -96,6 +97,7 @@ export async function importRecords(
   batch: RecordBatch,
   source = 'import',
 ): Promise<ImportResult> {
+  checkAccountName(name);
   const existing = await store.findAccount(name);
   if (existing && existing.connector !== 'records') {
     throw new MaturityError(

@@ -5,6 +5,7 @@ import {
   type CsvRow,
 } from '../../connectors/servicenow/incident-csv.js';
 import type { DateOrder } from '../../connectors/servicenow/values.js';
+import { checkAccountName } from '../domain/account-name.js';
 import { MaturityError } from '../errors.js';
 import type { Account, Store } from '../store/store.js';
 import { upsertSql } from '../store/tables.js';
@@ -50,6 +51,7 @@ export async function importServiceNowIncidents(
   file: string,
   o: ImportIncidentsOptions,
 ): Promise<ImportIncidentsResult> {
+  checkAccountName(o.name);
   const existing = await store.findAccount(o.name);
   if (existing && existing.connector !== SERVICENOW_CSV) {
     throw new MaturityError(
