@@ -47,7 +47,12 @@ export type TablePage =
       rows: Fields[];
       /** X-Total-Count: rows matching the query before ACLs filter them. */
       total?: number;
-      /** Another page follows (Link rel="next", else X-Total-Count, else a full page). */
+      /**
+       * Another page follows: Link has rel="next", else X-Total-Count is beyond this window, else
+       * (neither header) the page was not empty. Never "the page was full": ACLs filter rows after
+       * the limit applies, so a short page may be followed by more (a window they all hid, by an
+       * empty page).
+       */
       hasMore: boolean;
       /** Offset of the next page (from the Link header when it says, else offset + limit). */
       nextOffset: number;
@@ -117,7 +122,7 @@ export async function fetchTablePage(http: HttpClient, q: TablePageQuery): Promi
     ? next !== undefined
     : total !== undefined
       ? q.offset + q.limit < total
-      : raw.length >= q.limit;
+      : raw.length > 0;
   const nextOffset =
     next?.offset !== undefined && next.offset > q.offset ? next.offset : q.offset + q.limit;
   const missingFields = raw.length

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { checkConnection, fetchTablePage } from '../../connectors/servicenow/client.js';
+import { keyConditions, startCursor } from '../../connectors/servicenow/streams/read-table.js';
 import { incidentToTicket } from '../../connectors/servicenow/map-incident.js';
 import { flattenRow } from '../../connectors/servicenow/values.js';
 import { servicenow } from '../../connectors/servicenow/index.js';
@@ -166,7 +167,7 @@ describe('connect servicenow', () => {
 });
 
 describe('sync through the Table API', () => {
-  it('pages with Link/offset and loses nothing at an inclusive boundary shared by many records', async () => {
+  it('pages by key and loses nothing at an inclusive boundary shared by many records', async () => {
     const a = await account();
     // Seven incidents, five of them updated in the same second; pages of three.
     const rows = [
@@ -185,9 +186,11 @@ describe('sync through the Table API', () => {
     expect(await ids(a.id)).toHaveLength(7);
     const incidentCalls = seen.filter((s) => s.table === 'incident');
     expect(incidentCalls[0]!.query.sysparm_query).toBe('ORDERBYsys_updated_on^ORDERBYsys_id');
+    // The next page starts after the last (sys_updated_on, sys_id) read, not at an offset.
     expect(incidentCalls[1]!.query.sysparm_query).toBe(
-      'sys_updated_on>=2026-02-01 10:00:05^ORDERBYsys_updated_on^ORDERBYsys_id',
+      'sys_updated_on>=2026-02-01 10:00:05^sys_updated_on>2026-02-01 10:00:05^ORsys_id>inc0003^ORDERBYsys_updated_on^ORDERBYsys_id',
     );
+    expect(incidentCalls.map((c) => c.query.sysparm_offset)).toEqual(['0', '0', '0']);
     expect(incidentCalls.every((c) => c.query.sysparm_display_value === 'false')).toBe(true);
 
     // Later: one record lands in the boundary second after we read it, one is updated.
@@ -209,6 +212,48 @@ describe('sync through the Table API', () => {
     );
     expect(solved!.status).toBe('solved');
     expect((await store.coveredKinds(a.id)).has('tickets')).toBe(true);
+  });
+
+  it('skips no record of the boundary second when another one of it is updated or deleted between two pages', async () => {
+    const a = await account();
+    const rows = [
+      incidentRow(1, '2026-02-01 10:00:00'),
+      incidentRow(2, '2026-02-01 10:00:05'),
+      incidentRow(3, '2026-02-01 10:00:05'),
+      incidentRow(4, '2026-02-01 10:00:05'),
+      incidentRow(5, '2026-02-01 10:00:05'),
+      incidentRow(6, '2026-02-01 10:00:05'),
+      incidentRow(7, '2026-02-01 10:00:09'),
+    ];
+    const tables: Record<string, Row[]> = { incident: rows, m2m_kb_task: [] };
+    const seen: Seen[] = [];
+    let pages = 0;
+    tableApi(tables, seen, (req) => {
+      // After the first page (inc1..inc3): inc2 is updated (leaves the boundary second), inc3 is
+      // deleted. An offset of 2 into the boundary second would now start at inc6: inc4 and inc5
+      // would be skipped by this run and, the next run starting at 10:00:10, never read.
+      if (req.table !== 'incident' || ++pages !== 2) return;
+      tables.incident = rows
+        .filter((r) => r.sys_id !== 'inc0003')
+        .map((r) =>
+          r.sys_id === 'inc0002'
+            ? incidentRow(2, '2026-02-01 10:00:10', { incident_state: '6' })
+            : r,
+        );
+    });
+    const [out] = await sync(store, a, ['incident']);
+    expect(out).toMatchObject({ ok: true, records: 8 }); // inc2 twice
+    expect(await ids(a.id)).toEqual([1, 2, 3, 4, 5, 6, 7].map((i) => `inc000${i}`));
+    const [updated] = await store.db.query<{ status: string }>(
+      `SELECT status FROM tickets WHERE account_id = $1 AND source_id = 'inc0002'`,
+      [a.id],
+    );
+    expect(updated!.status).toBe('solved');
+    expect(seen.filter((s) => s.table === 'incident').map((s) => s.query.sysparm_query)).toEqual([
+      'ORDERBYsys_updated_on^ORDERBYsys_id',
+      'sys_updated_on>=2026-02-01 10:00:05^sys_updated_on>2026-02-01 10:00:05^ORsys_id>inc0003^ORDERBYsys_updated_on^ORDERBYsys_id',
+      'sys_updated_on>=2026-02-01 10:00:05^sys_updated_on>2026-02-01 10:00:05^ORsys_id>inc0006^ORDERBYsys_updated_on^ORDERBYsys_id',
+    ]);
   });
 
   it('marks incidents linked to knowledge through m2m_kb_task, including ones linked later', async () => {
@@ -399,6 +444,62 @@ describe('sync through the Table API', () => {
     await expect(checkConnection(fastClient(), config())).resolves.toEqual({
       identity: 'maturity.reader on acme.service-now.com',
     });
+  });
+});
+
+describe('paging keys', () => {
+  it('starts a new pass after a complete one and resumes a killed one after its key', () => {
+    expect(startCursor(undefined, 'full')).toEqual({ skip: 0, complete: false });
+    expect(startCursor({ after: 'c4', skip: 0, complete: true }, 'full')).toEqual({
+      skip: 0,
+      complete: false,
+    });
+    expect(startCursor({ after: 'c4', skip: 3, complete: false }, 'full')).toEqual({
+      after: 'c4',
+      skip: 3,
+      complete: false,
+    });
+    // Saved before keyset paging: resumes at its offset, as it was written.
+    expect(startCursor({ skip: 6, complete: false }, 'full')).toEqual({ skip: 6, complete: false });
+    const since = '2026-02-01 10:00:05';
+    // A new incremental run re-reads the whole boundary second; a resumed one goes on after its key.
+    expect(startCursor({ since, after: 'inc3', skip: 0, complete: true }, 'incremental')).toEqual({
+      since,
+      skip: 0,
+      complete: false,
+    });
+    expect(startCursor({ since, after: 'inc3', skip: 0, complete: false }, 'incremental')).toEqual({
+      since,
+      after: 'inc3',
+      skip: 0,
+      complete: false,
+    });
+    expect(startCursor({ since, skip: 2, complete: false }, 'incremental')).toEqual({
+      since,
+      skip: 2,
+      complete: false,
+    });
+    expect(keyConditions('full', { skip: 0, complete: false })).toEqual([]);
+    expect(keyConditions('full', { after: 'c4', skip: 0, complete: false })).toEqual(['sys_id>c4']);
+    expect(keyConditions('incremental', { since, skip: 0, complete: false })).toEqual([
+      `sys_updated_on>=${since}`,
+    ]);
+    expect(
+      keyConditions('incremental', { since, after: 'inc3', skip: 0, complete: false }),
+    ).toEqual([`sys_updated_on>=${since}`, `sys_updated_on>${since}^ORsys_id>inc3`]);
+  });
+
+  it('without Link or X-Total-Count, ends on an empty page, not on a short one', async () => {
+    const q = { table: 'contract_sla', fields: ['sys_id'], limit: 3, offset: 0 };
+    nock(BASE)
+      .get('/api/now/table/contract_sla')
+      .query(true)
+      .reply(200, { result: [{ sys_id: 'c1' }] })
+      .get('/api/now/table/contract_sla')
+      .query(true)
+      .reply(200, { result: [] });
+    expect(await fetchTablePage(fastClient(), q)).toMatchObject({ kind: 'page', hasMore: true });
+    expect(await fetchTablePage(fastClient(), q)).toMatchObject({ kind: 'page', hasMore: false });
   });
 });
 

@@ -16,6 +16,9 @@ export const BASE = 'https://acme.service-now.com';
 
 export type Row = Record<string, unknown>;
 
+/** Marks a row ACLs hide from the reader (see tableApi). */
+export const HIDDEN = '__hidden';
+
 /** What the fake server saw, for assertions on the requests. */
 export interface Seen {
   table: string;
@@ -23,12 +26,19 @@ export interface Seen {
 }
 
 /**
- * A Table API that follows the documentation, on nock: sysparm_query conditions (=, >=, IN,
- * dot-walked names looked up as given) and ORDERBY clauses, sysparm_offset/sysparm_limit,
- * sysparm_fields (unknown names dropped silently, as ServiceNow does), X-Total-Count and a Link
- * header with first/prev/next/last.
+ * A Table API that follows the documentation, on nock: sysparm_query conditions (=, >= and > —
+ * strings compare as strings —, IN, dot-walked names looked up as given) joined by ^ (AND) and
+ * ^OR (binds only the conditions either side of it, as in ServiceNow), ORDERBY clauses,
+ * sysparm_offset/sysparm_limit, sysparm_fields (unknown names dropped silently, as ServiceNow
+ * does), X-Total-Count and a Link header with first/prev/next/last. A row with `[HIDDEN]: true`
+ * stands for one ACLs hide: it is counted and paged (the limit applies first) but never returned.
+ * `onRequest` runs before each answer, e.g. to change the tables between two pages.
  */
-export function tableApi(tables: Record<string, Row[] | number>, seen: Seen[] = []) {
+export function tableApi(
+  tables: Record<string, Row[] | number>,
+  seen: Seen[] = [],
+  onRequest?: (request: Seen) => void,
+) {
   return nock(BASE)
     .persist()
     .get(/^\/api\/now\/table\/[^/?]+/)
@@ -38,6 +48,7 @@ export function tableApi(tables: Record<string, Row[] | number>, seen: Seen[] = 
       const table = decodeURIComponent(url.pathname.split('/').pop()!);
       const q = Object.fromEntries(url.searchParams);
       seen.push({ table, query: q });
+      onRequest?.({ table, query: q });
       const data = tables[table];
       if (data === undefined)
         return [
@@ -51,24 +62,32 @@ export function tableApi(tables: Record<string, Row[] | number>, seen: Seen[] = 
         ];
       let rows = [...data];
       const order: string[] = [];
+      // AND of groups; a group is one condition or several joined by ^OR.
+      const groups: [string, string, string][][] = [];
       for (const part of (q.sysparm_query ?? '').split('^').filter(Boolean)) {
         if (part.startsWith('ORDERBY')) {
           order.push(part.slice(7));
           continue;
         }
-        const m = /^([\w.]+)(>=|IN|=)(.*)$/.exec(part);
+        const or = part.startsWith('OR') && groups.length > 0;
+        const m = /^([\w.]+)(>=|>|IN|=)(.*)$/.exec(or ? part.slice(2) : part);
         if (!m) continue;
         const [, field, op, value] = m as unknown as [string, string, string, string];
         if (!rows.some((r) => field in r)) continue; // unknown field: ignored, as ServiceNow does
-        rows = rows.filter((r) => {
-          const v = String(r[field] ?? '');
-          return op === '>='
-            ? v >= value
+        if (or) groups[groups.length - 1]!.push([field, op, value]);
+        else groups.push([[field, op, value]]);
+      }
+      const holds = (r: Row, [field, op, value]: [string, string, string]) => {
+        const v = String(r[field] ?? '');
+        return op === '>='
+          ? v >= value
+          : op === '>'
+            ? v > value
             : op === 'IN'
               ? value.split(',').includes(v)
               : v === value;
-        });
-      }
+      };
+      rows = rows.filter((r) => groups.every((g) => g.some((c) => holds(r, c))));
       rows.sort((a, b) => {
         for (const f of order) {
           const x = String(a[f] ?? '');
@@ -82,8 +101,11 @@ export function tableApi(tables: Record<string, Row[] | number>, seen: Seen[] = 
       const fields = q.sysparm_fields?.split(',');
       const page = rows
         .slice(offset, offset + limit)
+        .filter((r) => r[HIDDEN] !== true)
         .map((r) =>
-          fields ? Object.fromEntries(fields.filter((f) => f in r).map((f) => [f, r[f]])) : r,
+          fields
+            ? Object.fromEntries(fields.filter((f) => f in r).map((f) => [f, r[f]]))
+            : Object.fromEntries(Object.entries(r).filter(([k]) => k !== HIDDEN)),
         );
       const link = (o: number, rel: string) => {
         const u = new URL(url);

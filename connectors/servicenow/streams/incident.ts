@@ -1,10 +1,15 @@
 import type { Ticket } from '../../../src/domain/records.js';
-import type { PageResult, StreamContext, StreamDefinition } from '../../shared/define-connector.js';
+import {
+  SourceUnavailable,
+  type PageResult,
+  type StreamContext,
+  type StreamDefinition,
+} from '../../shared/define-connector.js';
 import { fetchTablePage } from '../client.js';
 import { incidentFields, incidentToTicket } from '../map-incident.js';
 import type { ServiceNowConfig } from '../schemas.js';
 import type { Fields } from '../values.js';
-import { DEFAULT_PAGE_SIZE, readTable, type TableCursor, type TableSpec } from './read-table.js';
+import { readTable, type TableCursor, type TableSpec } from './read-table.js';
 
 const spec: TableSpec = {
   table: 'incident',
@@ -28,9 +33,10 @@ interface KbLinks {
 
 /**
  * incident → tickets. An incident counts as knowledge-linked when its `knowledge` flag is set or
- * m2m_kb_task links it to an article. Links are read first (one pass over m2m_kb_task, fields
- * task and sys_created_on); an incident linked since the last run but not updated is read again
- * so its record says so. Without read access to m2m_kb_task only the flag is used (a warning).
+ * m2m_kb_task links it to an article. Links are read first (one full pass over m2m_kb_task by
+ * sys_id, fields task and sys_created_on); an incident linked since the last run but not updated
+ * is read again so its record says so. Without read access to m2m_kb_task (or when ACLs hide all
+ * its rows) only the flag is used (a warning).
  */
 export const incident: StreamDefinition<ServiceNowConfig> = {
   name: 'incident',
@@ -108,30 +114,27 @@ async function loadKbLinks(
   ctx: StreamContext<ServiceNowConfig>,
   warnings: string[],
 ): Promise<KbLinks | undefined> {
-  const limit = ctx.config.pageSize ?? DEFAULT_PAGE_SIZE;
   const created = new Map<string, string>();
-  for (let offset = 0; ;) {
-    const page = await fetchTablePage(ctx.client, {
-      table: 'm2m_kb_task',
-      fields: ['task', 'sys_created_on'],
-      query: 'ORDERBYsys_id',
-      limit,
-      offset,
-    });
-    if (page.kind === 'unavailable') {
-      warnings.push(
-        `${page.reason}: knowledge-linked incidents are those with the knowledge flag only`,
-      );
-      return undefined;
+  try {
+    for await (const batch of readTable(
+      ctx,
+      { table: 'm2m_kb_task', fields: ['task', 'sys_created_on'], required: [], mode: 'full' },
+      undefined,
+    )) {
+      warnings.push(...batch.warnings);
+      for (const r of batch.rows) {
+        if (!r.task) continue;
+        const at = r.sys_created_on ?? '';
+        const prev = created.get(r.task);
+        if (prev === undefined || at > prev) created.set(r.task, at);
+      }
     }
-    for (const r of page.rows) {
-      if (!r.task) continue;
-      const at = r.sys_created_on ?? '';
-      const prev = created.get(r.task);
-      if (prev === undefined || at > prev) created.set(r.task, at);
-    }
-    if (!page.hasMore) break;
-    offset = page.nextOffset;
+  } catch (err) {
+    if (!(err instanceof SourceUnavailable)) throw err;
+    warnings.push(
+      `${err.message}: knowledge-linked incidents are those with the knowledge flag only`,
+    );
+    return undefined;
   }
   let newest: string | undefined;
   for (const at of created.values()) if (at && (!newest || at > newest)) newest = at;

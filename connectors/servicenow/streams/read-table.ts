@@ -5,32 +5,49 @@ import type { ServiceNowConfig } from '../schemas.js';
 import type { Fields } from '../values.js';
 
 /**
- * Reads a table page by page, for every stream.
+ * Reads a table page by page, for every stream. Both modes page by key (keyset), never by plain
+ * offset, so a row deleted or updated at the source while we page cannot shift the pages under
+ * the cursor and make us skip another one.
  *
- * - `incremental`: on sys_updated_on, with `sys_updated_on>=SINCE^ORDERBYsys_updated_on^ORDERBYsys_id`.
- *   The boundary is inclusive and each sync starts again at the first record of the boundary
- *   second, so a record updated in the same second as the last one read is never lost (re-reading
- *   it only upserts). Within a run the query moves forward (keyset), with `skip` records of the
- *   boundary second passed by sysparm_offset: a record updated while we page moves behind the
- *   cursor instead of shifting the pages under it (which plain offset paging would do).
- * - `full`: the whole table each sync, ORDERBYsys_id with sysparm_offset (small tables).
+ * - `full`: the whole table each sync, `ORDERBYsys_id`, each page after the last sys_id read
+ *   (`sys_id>LAST`, after the stream's own conditions). A killed pass resumes after that sys_id.
+ * - `incremental`: on sys_updated_on, `sys_updated_on>=SINCE^ORDERBYsys_updated_on^ORDERBYsys_id`.
+ *   A new sync starts again at the first record of the boundary second (inclusive), so a record
+ *   updated in the same second as the last one read is never lost (re-reading it only upserts).
+ *   Within a run (and when a killed run resumes) the key is (sys_updated_on, sys_id):
+ *   `sys_updated_on>=SINCE^sys_updated_on>SINCE^ORsys_id>LAST` (^OR binds the two conditions
+ *   either side of it only), so a record of the boundary second updated or deleted while we page
+ *   does not shift the rest of that second under an offset.
  *
  * A page shorter than sysparm_limit does not end the read: ACLs filter rows after the limit
  * applies. The read ends when the Link header has no rel="next" (else when X-Total-Count is
- * reached).
+ * reached, else on an empty page; see fetchTablePage). A page whose rows ACLs all hid while more
+ * follow carries no key to move to: the next request keeps the key and passes over that window
+ * with sysparm_offset (`skip`), the only offset left.
+ *
+ * Rows must come back in key order and past the key; otherwise the stream fails rather than move
+ * the cursor (an instance ignoring ORDERBY or the `>` condition would make a full pass miss rows
+ * and sweep them).
  */
 export interface TableSpec {
   table: string;
   fields: readonly string[];
   /** Fields without which a row cannot be mapped: if the instance drops one, the read fails. */
   required: readonly string[];
-  /** Encoded-query conditions (without ORDERBY). */
+  /**
+   * Encoded-query conditions (without ORDERBY), joined with ^ and ^OR only: the paging
+   * conditions are added after them with ^, which a ^NQ would bind to its last group only.
+   */
   filter?: string;
   mode: 'incremental' | 'full';
 }
 
 export interface TableCursor {
+  /** incremental: sys_updated_on of the last row read. */
   since?: string;
+  /** sys_id of the last row read (with `since` in incremental mode): the next page starts after it. */
+  after?: string;
+  /** Rows to pass over past the key (sysparm_offset): windows whose rows ACLs all hid. */
   skip: number;
   /** The last run reached the end of the table. */
   complete: boolean;
@@ -45,14 +62,42 @@ export interface TableBatch {
 
 export const DEFAULT_PAGE_SIZE = 1000;
 
+/**
+ * Where a run starts. A complete run is followed by a new one: from the start of the table in
+ * full mode, from the first record of the boundary second in incremental mode. Otherwise the run
+ * resumes at the saved key. A cursor saved before keyset paging (`skip` without `after`) resumes
+ * at its offset, as it was written.
+ */
 export function startCursor(saved: unknown, mode: TableSpec['mode']): TableCursor {
   const c = saved as Partial<TableCursor> | undefined | null;
   if (!c || typeof c !== 'object') return { skip: 0, complete: false };
+  const skip = typeof c.skip === 'number' && c.skip > 0 ? c.skip : 0;
+  const after = typeof c.after === 'string' && c.after ? c.after : undefined;
   if (mode === 'full')
-    return c.complete ? { skip: 0, complete: false } : { skip: c.skip ?? 0, complete: false };
-  const since = typeof c.since === 'string' ? c.since : undefined;
-  // A new run re-reads the whole boundary second (inclusive); a resumed run skips what it had.
-  return { ...(since ? { since } : {}), skip: c.complete ? 0 : (c.skip ?? 0), complete: false };
+    return c.complete
+      ? { skip: 0, complete: false }
+      : { ...(after ? { after } : {}), skip, complete: false };
+  const since = typeof c.since === 'string' && c.since ? c.since : undefined;
+  if (!since) return { skip: 0, complete: false };
+  // A new run re-reads the whole boundary second (inclusive); a resumed run goes on after its key.
+  return c.complete
+    ? { since, skip: 0, complete: false }
+    : { since, ...(after ? { after } : {}), skip, complete: false };
+}
+
+/**
+ * The conditions that start a page after the cursor's key (`>`), or at it (`>=`, only to check
+ * that an empty answer past the key is true).
+ */
+export function keyConditions(
+  mode: TableSpec['mode'],
+  c: TableCursor,
+  op: '>' | '>=' = '>',
+): string[] {
+  if (mode === 'full') return c.after ? [`sys_id${op}${c.after}`] : [];
+  if (!c.since) return [];
+  const from = `sys_updated_on>=${c.since}`;
+  return c.after ? [from, `sys_updated_on>${c.since}^ORsys_id${op}${c.after}`] : [from];
 }
 
 export async function* readTable(
@@ -60,22 +105,29 @@ export async function* readTable(
   spec: TableSpec,
   saved: unknown,
 ): AsyncGenerator<TableBatch> {
+  if (spec.filter && /\^NQ/.test(spec.filter)) {
+    // A programming error in a stream definition, not something an instance can cause.
+    throw new Error(
+      `table ${spec.table}: a filter with ^NQ cannot be paged by key (the key would bind to its last group)`,
+    );
+  }
   const limit = ctx.config.pageSize ?? DEFAULT_PAGE_SIZE;
+  // The key's fields are asked for and required whatever the stream maps.
+  const keyFields = spec.mode === 'full' ? ['sys_id'] : ['sys_updated_on', 'sys_id'];
+  const fields = [...keyFields.filter((f) => !spec.fields.includes(f)), ...spec.fields];
+  const required = [...new Set([...keyFields, ...spec.required])];
+  const order =
+    spec.mode === 'incremental' ? 'ORDERBYsys_updated_on^ORDERBYsys_id' : 'ORDERBYsys_id';
   let cursor = startCursor(saved, spec.mode);
   let seen = 0;
   let total: number | undefined;
   let warnedFields = false;
   for (;;) {
     if (ctx.signal?.aborted) throw new Error('sync aborted');
-    const conditions = [
-      spec.filter,
-      spec.mode === 'incremental' && cursor.since ? `sys_updated_on>=${cursor.since}` : undefined,
-    ].filter(Boolean);
-    const order =
-      spec.mode === 'incremental' ? 'ORDERBYsys_updated_on^ORDERBYsys_id' : 'ORDERBYsys_id';
+    const conditions = [spec.filter, ...keyConditions(spec.mode, cursor)].filter(Boolean);
     const page = await fetchTablePage(ctx.client, {
       table: spec.table,
-      fields: spec.fields,
+      fields,
       query: [...conditions, order].join('^'),
       limit,
       offset: cursor.skip,
@@ -83,11 +135,11 @@ export async function* readTable(
     if (page.kind === 'unavailable') throw new SourceUnavailable(page.reason);
     const warnings: string[] = [];
     if (page.missingFields.length) {
-      const required = page.missingFields.filter((f) => spec.required.includes(f));
-      if (required.length) {
+      const missing = page.missingFields.filter((f) => required.includes(f));
+      if (missing.length) {
         throw new MaturityError(
           'E_CONNECTOR_RESPONSE',
-          `ServiceNow table ${spec.table} did not return field(s) ${required.join(', ')} that were asked for (sysparm_fields): misspelt, not on this instance, or hidden by field ACLs`,
+          `ServiceNow table ${spec.table} did not return field(s) ${missing.join(', ')} that were asked for (sysparm_fields): misspelt, not on this instance, or hidden by field ACLs`,
         );
       }
       if (!warnedFields) {
@@ -98,9 +150,11 @@ export async function* readTable(
       }
     }
     const rows = page.rows;
+    if (!rows.length && page.total === 0 && cursor.after !== undefined)
+      await checkNothingPastKey(ctx, spec, cursor, conditions.join('^'));
     seen += rows.length;
     total ??= page.total;
-    cursor = advance(cursor, rows, spec, page, limit);
+    cursor = advance(cursor, rows, spec, page.nextOffset);
     const last = !page.hasMore;
     if (last) {
       cursor = { ...cursor, complete: true };
@@ -115,28 +169,69 @@ export async function* readTable(
   }
 }
 
-function advance(
-  c: TableCursor,
-  rows: Fields[],
+/**
+ * Nothing matched past the key. True at the end of a table (or when the rest was deleted while we
+ * paged), but it is also what an instance answers if it rejects the `sys_id>` condition as
+ * invalid and returns no rows (glide.invalid_query.returns_no_rows): that would end a full pass
+ * early and sweep the rest. One count at the key with `>=` (ServiceNow's documented "greater than
+ * or is" for strings) tells them apart: only the key's own row may be there.
+ */
+async function checkNothingPastKey(
+  ctx: StreamContext<ServiceNowConfig>,
   spec: TableSpec,
-  page: { nextOffset: number },
-  limit: number,
-): TableCursor {
-  if (spec.mode === 'full') return { skip: page.nextOffset, complete: false };
-  if (!rows.length) return { ...c, skip: c.skip + limit }; // all hidden by ACLs: step over them
-  let prev = c.since ?? '';
-  for (const r of rows) {
-    const t = r.sys_updated_on ?? '';
-    if (t < prev) {
-      throw new MaturityError(
-        'E_CONNECTOR_RESPONSE',
-        `ServiceNow returned table ${spec.table} out of sys_updated_on order (ORDERBYsys_updated_on ignored?); refusing to move the cursor`,
-      );
-    }
-    prev = t;
+  cursor: TableCursor,
+  query: string,
+): Promise<void> {
+  const probe = await fetchTablePage(ctx.client, {
+    table: spec.table,
+    fields: ['sys_id'],
+    query: [spec.filter, ...keyConditions(spec.mode, cursor, '>='), 'ORDERBYsys_id']
+      .filter(Boolean)
+      .join('^'),
+    limit: 1,
+    offset: 0,
+  });
+  if (probe.kind === 'page' && (probe.total ?? 0) > 1) {
+    throw new MaturityError(
+      'E_CONNECTOR_RESPONSE',
+      `ServiceNow returned no row of table ${spec.table} for ${query} while ${probe.total} rows are at or past sys_id ${cursor.after}: the key condition was not applied; refusing to end the pass`,
+    );
   }
-  const lastTs = rows[rows.length - 1]!.sys_updated_on!;
-  if (lastTs === c.since) return { since: lastTs, skip: c.skip + rows.length, complete: false };
-  const atLast = rows.filter((r) => r.sys_updated_on === lastTs).length;
-  return { since: lastTs, skip: atLast, complete: false };
+}
+
+/** sys_ids in the order the database sorts them (case-insensitive collation). */
+const idOrder = (a: string, b: string) => {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+/** The cursor after a page: its last row's key, or the same key one window on if ACLs hid all. */
+function advance(c: TableCursor, rows: Fields[], spec: TableSpec, nextOffset: number): TableCursor {
+  if (!rows.length) return { ...c, skip: nextOffset, complete: false };
+  const refuse = (what: string) =>
+    new MaturityError(
+      'E_CONNECTOR_RESPONSE',
+      `ServiceNow returned table ${spec.table} ${what}; refusing to move the cursor`,
+    );
+  let since = c.since;
+  let after = c.after;
+  for (const r of rows) {
+    const id = r.sys_id;
+    if (!id) throw refuse('with a row without sys_id');
+    if (spec.mode === 'full') {
+      if (after !== undefined && idOrder(id, after) <= 0)
+        throw refuse(`out of sys_id order (ORDERBYsys_id or sys_id>${after} ignored?)`);
+    } else {
+      const t = r.sys_updated_on ?? '';
+      const byTime = since === undefined ? 1 : t < since ? -1 : t > since ? 1 : 0;
+      if (byTime < 0 || (byTime === 0 && after !== undefined && idOrder(id, after) <= 0))
+        throw refuse(
+          'out of (sys_updated_on, sys_id) order (ORDERBYsys_updated_on^ORDERBYsys_id or the key condition ignored?)',
+        );
+      since = t;
+    }
+    after = id;
+  }
+  return { ...(since !== undefined ? { since } : {}), after: after!, skip: 0, complete: false };
 }
