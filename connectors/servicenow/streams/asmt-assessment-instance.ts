@@ -1,7 +1,5 @@
-import type { SatisfactionRating } from '../../../src/domain/records.js';
 import {
   SourceUnavailable,
-  type PageResult,
   type StreamContext,
   type StreamDefinition,
 } from '../../shared/define-connector.js';
@@ -15,6 +13,7 @@ import {
 } from '../map-survey.js';
 import type { ServiceNowConfig } from '../schemas.js';
 import { DEFAULT_PAGE_SIZE, readTable, type TableSpec } from './read-table.js';
+import { sortRows } from './table-stream.js';
 
 /** Instances per asmt_metric_result query (`instanceIN…`), to keep the URL short. */
 const IDS_PER_QUERY = 100;
@@ -60,23 +59,14 @@ export const asmtAssessmentInstance: StreamDefinition<ServiceNowConfig> = {
           `table asmt_metric_result did not return field(s) ${answers.missingOptional.join(', ')}: questions are taken as higher-is-better scales`,
         );
       }
-      const records: SatisfactionRating[] = [];
-      const deletes: string[] = [];
-      const quarantined: NonNullable<PageResult['quarantined']> = [];
-      for (const row of batch.rows) {
-        const r = surveyToRating(row, answers.positions.get(row.sys_id ?? '') ?? []);
-        if (r.ok === 'skip') {
+      const { records, deletes, quarantined } = sortRows(
+        batch.rows,
+        (row) => surveyToRating(row, answers.positions.get(row.sys_id ?? '') ?? []),
+        // A survey stored earlier as offered that is now withdrawn or unscorable.
+        (row) => {
           if (surveyState(row) === 'answered') unscored++;
-          // A survey stored earlier as offered that is now withdrawn or unscorable.
-          if (row.sys_id) deletes.push(row.sys_id);
-        } else if (r.ok) records.push(r.record);
-        else
-          quarantined.push({
-            ...(row.sys_id ? { sourceId: row.sys_id } : {}),
-            error: r.error,
-            payload: row,
-          });
-      }
+        },
+      );
       if (batch.last && unscored) {
         warnings.push(
           `${unscored} completed survey(s) had no scale answer (text questions only, or all N/A) and are left out of csat.response_rate and csat.score`,

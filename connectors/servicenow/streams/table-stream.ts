@@ -22,21 +22,9 @@ export function tableStream<K extends RecordKind>(o: {
     ...(o.spec.mode === 'full' ? { fullRefresh: true } : {}),
     async sync(ctx) {
       for await (const batch of readTable(ctx, o.spec, ctx.cursor)) {
-        const records: RecordOf<K>[] = [];
-        const deletes: string[] = [];
-        const quarantined: NonNullable<PageResult['quarantined']> = [];
-        for (const row of batch.rows) {
-          const r = o.map(row, ctx.now());
-          if (r.ok === 'skip') {
-            if (row.sys_id) deletes.push(row.sys_id);
-          } else if (r.ok) records.push(r.record);
-          else
-            quarantined.push({
-              ...(row.sys_id ? { sourceId: row.sys_id } : {}),
-              error: r.error,
-              payload: row,
-            });
-        }
+        const { records, deletes, quarantined } = sortRows(batch.rows, (row) =>
+          o.map(row, ctx.now()),
+        );
         await ctx.commit({
           records: { [o.kind]: records },
           deletes: { [o.kind]: deletes },
@@ -48,4 +36,32 @@ export function tableStream<K extends RecordKind>(o: {
       }
     },
   };
+}
+
+/**
+ * One page of rows through a mapper: records to store, rows the mapper skips (deleted at our end,
+ * as they may have been stored before) and rows it rejects (quarantined with their payload).
+ */
+export function sortRows<T>(
+  rows: Fields[],
+  map: (row: Fields) => RowResult<T>,
+  onSkip?: (row: Fields) => void,
+) {
+  const records: T[] = [];
+  const deletes: string[] = [];
+  const quarantined: NonNullable<PageResult['quarantined']> = [];
+  for (const row of rows) {
+    const r = map(row);
+    if (r.ok === 'skip') {
+      onSkip?.(row);
+      if (row.sys_id) deletes.push(row.sys_id);
+    } else if (r.ok) records.push(r.record);
+    else
+      quarantined.push({
+        ...(row.sys_id ? { sourceId: row.sys_id } : {}),
+        error: r.error,
+        payload: row,
+      });
+  }
+  return { records, deletes, quarantined };
 }
