@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { FieldCoverage } from '../../src/domain/fields.js';
 import type { RecordBatch, RecordKind } from '../../src/domain/records.js';
 import type { HttpClient, HttpClientOptions } from './http-client.js';
 
@@ -13,6 +14,8 @@ export interface PageResult {
   cursor: unknown;
   /** Pages seen so far on this stream (for progress). */
   done?: boolean;
+  /** Field families seen delivered on this page beyond those the stream declares (stored with it). */
+  fields?: FieldCoverage;
   /** Things the user should know that did not stop the page (e.g. a field the source dropped). */
   warnings?: string[];
 }
@@ -51,6 +54,12 @@ export interface StreamDefinition<Config> {
    * crash is lost. A kind that another stream of the connector also delivers is not swept.
    */
   fullRefresh?: boolean;
+  /**
+   * The optional field families this stream delivers per kind (src/domain/fields.ts), from its
+   * config. A kind not listed delivers all of them. Families never delivered leave their metrics
+   * unknown, never zero.
+   */
+  fields?(config: Config): FieldCoverage;
   sync(ctx: StreamContext<Config>): Promise<void>;
 }
 

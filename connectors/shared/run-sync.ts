@@ -76,6 +76,7 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
     );
     let cursor: unknown = row?.cursor ?? undefined;
     const fullRefresh = stream.fullRefresh === true;
+    const coverage = stream.fields ? { fields: stream.fields(o.config) } : {};
     /** The start of the pass this run commits to (PostgreSQL text, round-trips exactly). */
     let passStart: string | undefined;
     try {
@@ -94,6 +95,10 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
             }
             for (const [kind, ids] of Object.entries(page.deletes ?? {})) {
               if (ids?.length) await o.store.remove(o.account.id, kind as RecordKind, ids, tx);
+            }
+            for (const [kind, fields] of Object.entries(page.fields ?? {})) {
+              if (fields?.length)
+                await o.store.addFields(o.account.id, kind as RecordKind, fields, key, tx);
             }
             for (const q of page.quarantined ?? []) {
               await tx.query(
@@ -160,11 +165,11 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
             for (const kind of sweep.kinds)
               removed += await o.store.sweep(o.account.id, kind, passStart!, key, tx);
           }
-          await o.store.markCovered(o.account.id, stream.kinds, key, tx);
+          await o.store.markCovered(o.account.id, stream.kinds, key, tx, coverage);
           return removed;
         });
       } else {
-        await o.store.markCovered(o.account.id, stream.kinds, key);
+        await o.store.markCovered(o.account.id, stream.kinds, key, undefined, coverage);
       }
       outcome.ok = true;
       o.onProgress?.({
@@ -177,10 +182,7 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
     } catch (err) {
       if (err instanceof SourceUnavailable) {
         // Evidence unknown: whatever this stream covered before is no longer vouched for.
-        await o.store.db.query(
-          'DELETE FROM record_coverage WHERE account_id = $1 AND kind = ANY($2::text[]) AND source = $3',
-          [o.account.id, stream.kinds, key],
-        );
+        await o.store.uncover(o.account.id, stream.kinds, key);
         outcome.ok = true;
         outcome.unavailable = err.message;
         outcomes.push(outcome);

@@ -28,6 +28,10 @@ export const Ticket = z.strictObject({
   groupId: id.optional(),
   assigneeId: id.optional(),
   organisationId: id.optional(),
+  /** Product line, category or service the request is about (segments partner ownership). */
+  category: z.string().min(1).max(200).optional(),
+  /** Country, location or region of the requester or of the team (segments partner ownership). */
+  region: z.string().min(1).max(200).optional(),
   reopenCount: count.optional(),
   reassignmentCount: count.optional(),
   /** The ticket was linked to, or resolved with, a knowledge article. */

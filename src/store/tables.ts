@@ -22,6 +22,8 @@ export const tables: Record<RecordKind, TableSpec> = {
       groupId: 'text',
       assigneeId: 'text',
       organisationId: 'text',
+      category: 'text',
+      region: 'text',
       reopenCount: 'int',
       reassignmentCount: 'int',
       knowledgeLinked: 'boolean',

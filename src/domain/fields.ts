@@ -1,0 +1,57 @@
+import type { RecordKind } from './records.js';
+
+/**
+ * Field families: the groups of optional record fields a source may or may not deliver. A source
+ * that never delivers a family leaves every metric built on it unknown; a source that delivers it
+ * and leaves it empty on a record says "none" for that record (a real zero).
+ *
+ * Only tickets have families: the other kinds' optional fields are judged record by record (a
+ * null is unknown), because no store default hides their absence.
+ */
+export const ticketFieldFamilies = {
+  priority: ['priority'],
+  channel: ['channel'],
+  /** Tags: the store keeps an empty list for a ticket without tags, so delivery must be declared. */
+  tags: ['tags'],
+  assignee: ['assigneeId'],
+  group: ['groupId'],
+  organisation: ['organisationId'],
+  category: ['category'],
+  region: ['region'],
+  /** An SLA applied to the ticket (policy id or made-SLA flag); SLA outcome records count too. */
+  sla: ['slaPolicyId', 'madeSla'],
+  reopens: ['reopenCount'],
+  reassignments: ['reassignmentCount'],
+  knowledge: ['knowledgeLinked'],
+  problem: ['problemLinked'],
+  firstResponse: ['firstResponseMinutes'],
+  replies: ['agentReplies'],
+  solved: ['solvedAt'],
+} as const;
+
+export type TicketFieldFamily = keyof typeof ticketFieldFamilies;
+export const ticketFamilyNames = Object.keys(ticketFieldFamilies) as TicketFieldFamily[];
+
+/** Every family of a kind (`*` stands for "all", as for sources that predate field coverage). */
+export const ALL_FIELDS = '*';
+
+/** Field families per record kind, as a source declares them. */
+export type FieldCoverage = Partial<Record<RecordKind, readonly string[]>>;
+
+/**
+ * The ticket families a set of raw records delivers: a family is delivered when at least one
+ * record carries one of its keys (an empty list or `false` counts: it is a value).
+ */
+export function ticketFamiliesIn(raw: readonly unknown[]): TicketFieldFamily[] {
+  const found = new Set<TicketFieldFamily>();
+  for (const r of raw) {
+    if (typeof r !== 'object' || r === null) continue;
+    for (const f of ticketFamilyNames) {
+      if (found.has(f)) continue;
+      if (ticketFieldFamilies[f].some((k) => (r as Record<string, unknown>)[k] !== undefined))
+        found.add(f);
+    }
+    if (found.size === ticketFamilyNames.length) break;
+  }
+  return ticketFamilyNames.filter((f) => found.has(f));
+}
