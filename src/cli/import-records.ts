@@ -1,4 +1,4 @@
-import { importRecords, readRecordsFile } from '../jobs/import-records.js';
+import { importRecords, readRecordsFileWithFields } from '../jobs/import-records.js';
 import type { CliContext } from './context.js';
 
 export async function importRecordsCommand(
@@ -6,9 +6,9 @@ export async function importRecordsCommand(
   file: string,
   flags: { name: string },
 ): Promise<void> {
-  const batch = readRecordsFile(file);
+  const { batch, fields } = readRecordsFileWithFields(file);
   const store = await ctx.openStore();
-  const { counts } = await importRecords(store, flags.name, batch, `import:${file}`);
+  const { counts } = await importRecords(store, flags.name, batch, `import:${file}`, fields);
   const summary = Object.entries(counts)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');

@@ -7,6 +7,7 @@ import {
   type RecordKind,
 } from '../domain/records.js';
 import { checkAccountName } from '../domain/account-name.js';
+import { ticketFamiliesIn, type FieldCoverage } from '../domain/fields.js';
 import { MaturityError } from '../errors.js';
 import type { Account, Store } from '../store/store.js';
 
@@ -17,6 +18,17 @@ const MAX_PROBLEMS = 20;
  * names the record and field of its first problem and stores nothing.
  */
 export function parseRecordsDocument(doc: unknown, file = 'input'): RecordBatch {
+  return parseRecordsWithFields(doc, file).batch;
+}
+
+/**
+ * Like parseRecordsDocument, and also says which ticket field families the document delivers: a
+ * family counts when at least one ticket carries one of its keys (even as [] or false).
+ */
+export function parseRecordsWithFields(
+  doc: unknown,
+  file = 'input',
+): { batch: RecordBatch; fields: FieldCoverage } {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new MaturityError(
       'E_IMPORT_INVALID',
@@ -25,6 +37,7 @@ export function parseRecordsDocument(doc: unknown, file = 'input'): RecordBatch 
   }
   const problems: string[] = [];
   const batch: RecordBatch = {};
+  const fields: FieldCoverage = {};
   for (const [key, list] of Object.entries(doc)) {
     if (!(recordKinds as string[]).includes(key)) {
       problems.push(`unknown key "${key}" (expected one of: ${recordKinds.join(', ')})`);
@@ -49,6 +62,7 @@ export function parseRecordsDocument(doc: unknown, file = 'input'): RecordBatch 
       } else problems.push('');
     });
     (batch as Record<string, unknown[]>)[kind] = out;
+    if (kind === 'tickets') fields.tickets = ticketFamiliesIn(list);
   }
   if (problems.length) {
     const more =
@@ -60,10 +74,17 @@ export function parseRecordsDocument(doc: unknown, file = 'input'): RecordBatch 
       `${file}: ${problems[0]}${more}; nothing was stored`,
     );
   }
-  return batch;
+  return { batch, fields };
 }
 
 export function readRecordsFile(file: string): RecordBatch {
+  return readRecordsFileWithFields(file).batch;
+}
+
+export function readRecordsFileWithFields(file: string): {
+  batch: RecordBatch;
+  fields: FieldCoverage;
+} {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -82,7 +103,7 @@ export function readRecordsFile(file: string): RecordBatch {
       `${file}: not valid JSON (${(err as Error).message}); nothing was stored`,
     );
   }
-  return parseRecordsDocument(doc, file);
+  return parseRecordsWithFields(doc, file);
 }
 
 export interface ImportResult {
@@ -96,6 +117,7 @@ export async function importRecords(
   name: string,
   batch: RecordBatch,
   source = 'import',
+  fields?: FieldCoverage,
 ): Promise<ImportResult> {
   checkAccountName(name);
   const existing = await store.findAccount(name);
@@ -118,8 +140,20 @@ export async function importRecords(
       if (!list) continue;
       counts[kind] = await store.upsert(id, kind, list as never, tx);
     }
-    await store.markCovered(id, Object.keys(counts) as RecordKind[], source, tx);
+    await store.markCovered(id, Object.keys(counts) as RecordKind[], source, tx, {
+      fields: fields ?? { tickets: parsedFamilies(batch) },
+    });
     return id;
   });
   return { account: await store.getAccount(name).then((a) => ({ ...a, id: account })), counts };
+}
+
+/**
+ * Families of an already parsed batch: parsing fills `tags` with [] where a ticket had none, so
+ * tags count only when some ticket carries one.
+ */
+function parsedFamilies(batch: RecordBatch): string[] {
+  const tickets = batch.tickets ?? [];
+  const tagged = tickets.some((t) => t.tags.length > 0);
+  return ticketFamiliesIn(tickets).filter((f) => f !== 'tags' || tagged);
 }
