@@ -19,12 +19,14 @@ async function metricsFor(
 ): Promise<Map<string, Metric>> {
   const batch: RecordBatch = parseRecordsDocument(doc);
   const { account } = await importRecords(store, `m${n++}`, batch);
-  const covered = await store.coveredKinds(account.id);
+  const coverage = await store.coverage(account.id);
   const ms = await computeMetrics({
     db: store.db,
     accountId: account.id,
     window: parseWindow(window, AS_OF),
-    covered,
+    covered: coverage.kinds,
+    fields: coverage.fields,
+    derived: coverage.derived,
   });
   return new Map(ms.map((m) => [m.id, m]));
 }

@@ -98,9 +98,9 @@ describe('a structured team', () => {
       'automations.count 15, needs >= 50',
     );
     // The criteria it meets carry their evidence.
-    expect(status(layer('offerings'), 'urgent-first-reply-target-realistic')).toMatchObject({
+    expect(status(layer('offerings'), 'top-priority-first-reply-realistic')).toMatchObject({
       status: 'met',
-      values: { 'sla.first_response_target_minutes.urgent': 60 },
+      values: { 'sla.first_response_target_minutes.top_priority': 60 },
     });
   });
 

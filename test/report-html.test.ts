@@ -27,6 +27,9 @@ const snapshot = (account: string, statement: string): SnapshotBody => ({
       layerName: 'Offerings',
       level: 2,
       levelName: 'Structured',
+      possibleLevel: 2,
+      possibleLevelName: 'Structured',
+      awaiting: { data: 0, review: 0 },
       nextLevelName: 'Managed',
       criteria: [
         {

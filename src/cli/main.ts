@@ -84,6 +84,10 @@ export async function main(
       'load normalised records (JSON: {"tickets": [...], "slaPolicies": [...], ...}); all or nothing',
     )
     .requiredOption('--name <account>', 'account to load into (created if new)')
+    .option(
+      '--group-roles <file>',
+      'map groups to support roles (see: maturity accounts group-roles)',
+    )
     .action(async (file, flags) =>
       (await import('./import-records.js')).importRecordsCommand(await context(), file, flags),
     );
@@ -208,6 +212,15 @@ export async function main(
     )
     .action(async (name) =>
       (await import('./accounts.js')).accountsRemoveCommand(await context(), name),
+    );
+  accounts
+    .command('group-roles <account> [file]')
+    .description(
+      'map groups to support roles (YAML or JSON: "group name or id": [tier1|tier2|tier3|tier4|product|specialist|ops|escalation|success|partner] or none); used where names say nothing',
+    )
+    .option('--clear', 'remove the mapping')
+    .action(async (name, file, flags) =>
+      (await import('./group-roles.js')).groupRolesCommand(await context(), name, file, flags),
     );
   accounts
     .command('rotate-key')

@@ -124,14 +124,19 @@ export function generateOrganisation(p: Profile, o: GenerateOptions): Required<R
     updatedAt: iso(now - (30 + i * 20) * DAY),
   }));
   const planWeights = Object.fromEntries(p.plans.map((plan, i) => [`plan${i + 1}`, plan.share]));
-  const organisations: Organisation[] = Array.from({ length: p.organisations }, (_, i) => ({
-    sourceId: `o${i + 1}`,
-    name: `Customer ${i + 1}`,
-    ...(plans.length ? { planId: weighted(planWeights) } : {}),
-    tags: [],
-    ...(p.csmShare ? { hasCsm: chance(p.csmShare) } : {}),
-    createdAt: iso(now - (200 + (i % 500)) * DAY),
-  }));
+  // A named CSM comes with the plans that bundle one (never sold apart from a plan).
+  const bundlesCsm = new Set(plans.filter((x) => x.services.includes('csm')).map((x) => x.sourceId));
+  const organisations: Organisation[] = Array.from({ length: p.organisations }, (_, i) => {
+    const planId = plans.length ? weighted(planWeights) : undefined;
+    return {
+      sourceId: `o${i + 1}`,
+      name: `Customer ${i + 1}`,
+      ...(planId ? { planId } : {}),
+      tags: [],
+      ...(p.csmShare ? { hasCsm: planId !== undefined && bundlesCsm.has(planId) } : {}),
+      createdAt: iso(now - (200 + (i % 500)) * DAY),
+    };
+  });
   const planOf = new Map(organisations.map((org) => [org.sourceId, org.planId]));
 
   const automations: Automation[] = [];

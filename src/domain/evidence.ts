@@ -11,6 +11,12 @@ export const Metric = z.object({
   /** Wilson 95% interval, for proportions. */
   interval: z.tuple([z.number(), z.number()]).optional(),
   breakdown: z.record(z.string(), z.number()).optional(),
+  /**
+   * Counts only: how many of the things counted could not be read (e.g. groups whose anonymised
+   * names say nothing about their role). The true count lies between value and value + undetermined,
+   * so a threshold in that range is unknown, not unmet.
+   */
+  undetermined: z.number().int().min(1).optional(),
   sources: z.array(z.string()),
 });
 export type Metric = z.infer<typeof Metric>;
@@ -32,6 +38,8 @@ export interface CriterionResult {
   reason?: string;
   /** What data or attestation would decide it. */
   wouldDecide?: string;
+  /** Data can show this criterion met but never absent: without that, an attestation decides. */
+  confirmOnly?: boolean;
 }
 
 export interface LayerSuggestion {
@@ -39,9 +47,17 @@ export interface LayerSuggestion {
   modelName: string;
   layer: string;
   layerName: string;
-  /** 0 when not even the first level is established. */
+  /** The level the evidence proves: 0 when not even the first level is established. */
   level: number;
   levelName: string;
+  /**
+   * The highest level reachable if every unknown criterion turned out met (no criterion of it or
+   * below is unmet). Equal to `level` when nothing is left to decide.
+   */
+  possibleLevel: number;
+  possibleLevelName: string;
+  /** Unknown criteria between the proven and the possible level: what awaits data or review. */
+  awaiting: { data: number; review: number };
   /** The level above, when there is one. */
   nextLevelName?: string;
   criteria: CriterionResult[];
@@ -63,6 +79,26 @@ export interface Attestation {
   expiresAt?: string;
 }
 
+/** Advice the rules raise on a layer's level and the evidence (e.g. a team too big for Bootstrap). */
+export interface Advice {
+  id: string;
+  model: string;
+  layer: string;
+  severity: 'urgent' | 'advice';
+  text: string;
+  values: Record<string, number>;
+}
+
+/** How one group was read: the roles found and where they came from. */
+export interface GroupReading {
+  id: string;
+  name: string;
+  roles: string[];
+  /** name: its name says so; mapping: the account's group-roles file; flag: the source flagged it;
+   * opaque: an anonymised or coded name that says nothing; none: a readable name with no role. */
+  by: 'name' | 'mapping' | 'flag' | 'opaque' | 'none';
+}
+
 export interface SnapshotBody {
   account: string;
   asOf: string;
@@ -72,6 +108,14 @@ export interface SnapshotBody {
   partial: boolean;
   /** Streams whose sync failed in this run (partial snapshots). */
   failedSources?: string[];
+  /**
+   * The period the ticket evidence really covers: the window, narrowed to where the synced or
+   * imported history starts when it starts later (never a count over a period not synced).
+   */
+  period?: { from: string | null; to: string; narrowed: boolean };
   metrics: Metric[];
   layers: LayerSuggestion[];
+  advice?: Advice[];
+  /** How each group was classified (tiers, specialists, ops, partner…), for the reader to check. */
+  groups?: GroupReading[];
 }

@@ -25,8 +25,13 @@ export function evaluateCriterion(
   level: number,
   input: EvaluationInput,
 ): CriterionResult {
-  const base = { id: c.id, statement: c.statement, level };
-  const data: Partial3 = c.when
+  const base = {
+    id: c.id,
+    statement: c.statement,
+    level,
+    ...(c.confirmOnly ? { confirmOnly: true } : {}),
+  };
+  let data: Partial3 = c.when
     ? evaluateWhen(c.when, input.metrics)
     : {
         status: 'unknown',
@@ -34,6 +39,14 @@ export function evaluateCriterion(
         reason: 'helpdesk data cannot show this',
         wouldDecide: 'an attestation by a reviewer',
       };
+  if (c.confirmOnly && data.status === 'unmet') {
+    data = {
+      status: 'unknown',
+      values: data.values,
+      reason: `the data does not show it (${data.gap}), and its absence proves nothing`,
+      wouldDecide: 'an attestation by a reviewer',
+    };
+  }
   const att = validAttestation(c, input);
   const values = Object.keys(data.values).length ? { values: data.values } : {};
   if (att?.value === true) {
@@ -152,20 +165,30 @@ function evaluateCondition(c: Condition, metrics: ReadonlyMap<string, Metric>): 
   const values = { [name]: v };
   if (c.op === 'present') return { status: 'met', values };
   const t = c.value!;
-  const ok =
+  const ok = (x: number) =>
     c.op === '>='
-      ? v >= t
+      ? x >= t
       : c.op === '<='
-        ? v <= t
+        ? x <= t
         : c.op === '>'
-          ? v > t
+          ? x > t
           : c.op === '<'
-            ? v < t
-            : v === t;
+            ? x < t
+            : x === t;
   const shown = c.bound && c.bound !== 'value' ? `${name} (${c.bound} bound)` : name;
-  return ok
-    ? { status: 'met', values }
-    : { status: 'unmet', values, gap: `${shown} ${fmt(v)}, needs ${c.op} ${fmt(t)}` };
+  // A count with undetermined members lies in [v, v + u]: decided only where the whole range agrees.
+  const u = !c.breakdown && !c.bound ? (m.undetermined ?? 0) : 0;
+  const low = ok(v);
+  const high = ok(v + u);
+  if (low && high) return { status: 'met', values };
+  if (!low && !high)
+    return { status: 'unmet', values, gap: `${shown} ${fmt(v)}, needs ${c.op} ${fmt(t)}` };
+  return {
+    status: 'unknown',
+    values,
+    reason: `${c.metric} is ${fmt(v)}, but ${u} more could not be read and may count (up to ${fmt(v + u)}; needs ${c.op} ${fmt(t)})`,
+    wouldDecide: `readable data for the ${u} undetermined behind ${c.metric}, or an attestation`,
+  };
 }
 
 const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(x < 1 ? 2 : 1));

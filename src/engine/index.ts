@@ -14,5 +14,6 @@ export const loadDefaultRules = (dir = defaultRulesDir): RuleSet =>
 export const checkRulesDir = (dir: string) => checkRules(dir, knownMetricIds());
 
 export { suggestLevels } from './suggest-levels.js';
+export { advise } from './advise.js';
 export { formatProblem } from './load-rules.js';
 export type { RuleSet } from './rules-schema.js';

@@ -144,6 +144,15 @@ export function checkRules(
       }
       layerRules.push({ ...layer, file: rel });
     }
+    model.advice.forEach((a, i) => {
+      if (!model.layers.includes(a.layer))
+        at(['advice', i, 'layer'], `layer "${a.layer}" is not a layer of ${id}`);
+      if (!knownMetrics.has(a.when.metric))
+        at(
+          ['advice', i, 'when', 'metric'],
+          `unknown metric "${a.when.metric}"${suggest(a.when.metric, knownMetrics)}`,
+        );
+    });
     models.push({ ...model, layerRules });
   }
   if (problems.length) return { problems };

@@ -36,9 +36,17 @@ export const Criterion = z
     /** How long an attestation of this criterion stays valid. */
     attestationValidDays: z.number().int().min(1).max(3650).optional(),
     wouldDecide: z.string().optional(),
+    /**
+     * The data can confirm the criterion but never rule it out (it shows a trace of the practice,
+     * whose absence proves nothing): unmet data leaves it unknown, for an attestation to decide.
+     */
+    confirmOnly: z.literal(true).optional(),
   })
   .refine((c) => (c.when ? !c.attest : c.attest), {
     message: 'a criterion needs either `when` (a data condition) or `attest: true`, not both',
+  })
+  .refine((c) => !c.confirmOnly || c.when, {
+    message: '`confirmOnly` needs a `when` condition',
   });
 export type Criterion = z.infer<typeof Criterion>;
 
@@ -57,12 +65,28 @@ export const LayerFile = z.strictObject({
 });
 export type LayerFile = z.infer<typeof LayerFile>;
 
+export const AdviceRule = z.strictObject({
+  id: kebab,
+  /** The layer whose proven level the advice watches. */
+  layer: kebab,
+  severity: z.enum(['urgent', 'advice']),
+  /** Raised only while the layer's proven level is at most this. */
+  whenLevelAtMost: z.number().int().min(0),
+  when: Condition,
+  /** What to tell the reader; {metric.id} is replaced by the metric's value. */
+  text: z.string().min(5),
+});
+export type AdviceRule = z.infer<typeof AdviceRule>;
+
 export const ModelFile = z.strictObject({
   id: kebab,
   name: z.string().min(1),
   description: z.string().optional(),
-  /** The name of "level 0": not even the first level established. */
+  /** The name of "level 0" when the data shows the first level is not there. */
   baseline: z.string().min(1),
+  /** The name of "level 0" while the first level is still undecided (unknown, not absent). */
+  undecided: z.string().min(1).optional(),
+  advice: z.array(AdviceRule).default([]),
   levels: z
     .array(
       z.strictObject({

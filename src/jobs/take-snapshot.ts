@@ -1,7 +1,7 @@
-import type { LayerSuggestion, Metric, SnapshotBody } from '../domain/evidence.js';
+import type { GroupReading, LayerSuggestion, Metric, SnapshotBody } from '../domain/evidence.js';
 import type { RecordKind } from '../domain/records.js';
-import { suggestLevels, type RuleSet } from '../engine/index.js';
-import { computeMetrics } from '../metrics/index.js';
+import { advise, suggestLevels, type RuleSet } from '../engine/index.js';
+import { computeEvidence, GroupRolesMapping } from '../metrics/index.js';
 import type { MetricWindow } from '../metrics/types.js';
 import { parseWindow } from '../metrics/window.js';
 import type { Account, Store } from '../store/store.js';
@@ -17,29 +17,64 @@ export interface SnapshotOptions {
   failedSources?: string[];
 }
 
-/** records ► metrics: the metrics step of a snapshot. */
+/** What the metrics step hands the evaluate step (JSON-safe, for the queue). */
+export interface SnapshotEvidence {
+  window: MetricWindow;
+  metrics: Metric[];
+  period: NonNullable<SnapshotBody['period']>;
+  groups?: GroupReading[];
+}
+
+/**
+ * records ► metrics: the metrics step of a snapshot. The window is narrowed to where the ticket
+ * history the sources delivered starts, so no count runs over a period that was never synced;
+ * `period` says what the evidence covers.
+ */
 export async function computeSnapshotMetrics(
   store: Store,
   account: Account,
   o: Pick<SnapshotOptions, 'asOf' | 'window' | 'now' | 'failedKinds'>,
-): Promise<{ window: MetricWindow; metrics: Metric[] }> {
-  const window = parseWindow(o.window, o.asOf, o.now);
-  const covered = await store.coveredKinds(account.id);
-  for (const k of o.failedKinds ?? []) covered.delete(k);
-  const metrics = await computeMetrics({ db: store.db, accountId: account.id, window, covered });
-  return { window, metrics };
+): Promise<SnapshotEvidence> {
+  const asked = parseWindow(o.window, o.asOf, o.now);
+  const coverage = await store.coverage(account.id);
+  for (const k of o.failedKinds ?? []) coverage.kinds.delete(k);
+  const start = coverage.historyFrom.get('tickets');
+  const narrowed = !!start && (asked.from === null || start > asked.from);
+  const window = narrowed ? { ...asked, from: start } : asked;
+  const settings = await store.accountSettings(account.id);
+  const roles = GroupRolesMapping.safeParse(settings.groupRoles ?? {});
+  const { metrics, groups } = await computeEvidence(
+    {
+      db: store.db,
+      accountId: account.id,
+      window,
+      covered: coverage.kinds,
+      fields: coverage.fields,
+      derived: coverage.derived,
+    },
+    roles.success ? { groupRoles: roles.data } : {},
+  );
+  return {
+    window,
+    metrics,
+    period: { from: window.from?.toISOString() ?? null, to: window.to.toISOString(), narrowed },
+    ...(groups
+      ? { groups: groups.map((g) => ({ id: g.id, name: g.name, roles: g.roles, by: g.by })) }
+      : {}),
+  };
 }
 
 /** metrics ► levels ► stored snapshot: the evaluate step. */
 export async function evaluateSnapshot(
   store: Store,
   account: Account,
-  o: { window: MetricWindow; metrics: Metric[]; rules: RuleSet; failedSources?: string[] },
+  o: SnapshotEvidence & { rules: RuleSet; failedSources?: string[] },
 ): Promise<SnapshotBody> {
   const attestations = await store.attestations(account.id);
   const partial = (o.failedSources?.length ?? 0) > 0;
   let layers = suggestLevels(o.rules, o.metrics, attestations, o.window.to);
   if (partial) layers = holdLevels(layers, await store.latestSnapshot(account.id));
+  const advice = advise(o.rules, layers, o.metrics);
   const body: SnapshotBody = {
     account: account.name,
     asOf: o.window.to.toISOString(),
@@ -48,8 +83,11 @@ export async function evaluateSnapshot(
     rulesHash: o.rules.hash,
     partial,
     ...(partial ? { failedSources: o.failedSources } : {}),
+    period: o.period,
     metrics: o.metrics,
     layers,
+    ...(advice.length ? { advice } : {}),
+    ...(o.groups ? { groups: o.groups } : {}),
   };
   await store.saveSnapshot(account.id, body);
   return body;
@@ -61,10 +99,9 @@ export async function takeSnapshot(
   account: Account,
   options: SnapshotOptions,
 ): Promise<SnapshotBody> {
-  const { window, metrics } = await computeSnapshotMetrics(store, account, options);
+  const evidence = await computeSnapshotMetrics(store, account, options);
   return evaluateSnapshot(store, account, {
-    window,
-    metrics,
+    ...evidence,
     rules: options.rules,
     ...(options.failedSources ? { failedSources: options.failedSources } : {}),
   });
@@ -85,6 +122,13 @@ export function holdLevels(
     if (!before || before.level <= l.level) return l;
     const between = l.criteria.filter((c) => c.level > l.level && c.level <= before.level);
     if (between.some((c) => c.status === 'unmet')) return l;
-    return { ...l, level: before.level, levelName: before.levelName, heldFromPrevious: true };
+    return {
+      ...l,
+      level: before.level,
+      levelName: before.levelName,
+      possibleLevel: Math.max(l.possibleLevel, before.level),
+      possibleLevelName: l.possibleLevel >= before.level ? l.possibleLevelName : before.levelName,
+      heldFromPrevious: true,
+    };
   });
 }

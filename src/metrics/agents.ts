@@ -1,4 +1,4 @@
-import { inWindow, num, proportion, value, windowParams } from './helpers.js';
+import { delivers, inWindow, num, proportion, sourcesOf, value, windowParams } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 export const agents: MetricDefinition = {
@@ -24,27 +24,54 @@ export const agents: MetricDefinition = {
       unit: 'count',
       description: 'Tickets created per active agent per 30 days in the window.',
     },
+    {
+      id: 'people.count',
+      unit: 'count',
+      description:
+        'People who work tickets: active agents and admins, or, where the tool lists no agents (or only people seen on tickets), the distinct assignees of the window.',
+    },
   ],
   async compute(ctx) {
-    if (!ctx.covered.has('agents')) return [];
-    const [row] = await ctx.db.query<Record<string, number>>(
-      `SELECT count(*) FILTER (WHERE active AND role IN ('agent','admin'))::int AS n,
-              count(*) FILTER (WHERE active AND role IN ('agent','admin') AND cardinality(group_ids) >= 2)::int AS multi,
-              count(*) FILTER (WHERE active AND role = 'knowledge')::int AS knowledge
-       FROM agents WHERE account_id = $1`,
-      [ctx.accountId],
-    );
-    const n = num(row?.n);
-    const out = [
-      ...value(ctx, 'agents.count', n, 'count', n, ['agents']),
-      ...proportion(ctx, 'agents.multi_group_share', num(row?.multi), n, ['agents']),
-      ...value(ctx, 'agents.knowledge_roles.count', num(row?.knowledge), 'count', n, ['agents']),
-    ];
-    if (ctx.covered.has('tickets') && n > 0) {
-      const [t] = await ctx.db.query<{ n: number; first: Date | null }>(
-        `SELECT count(*)::int AS n, min(created_at) AS first FROM tickets WHERE account_id = $1 AND ${inWindow('created_at')}`,
-        windowParams(ctx),
+    const out = [];
+    let n = 0;
+    const listed = ctx.covered.has('agents');
+    if (listed) {
+      const [row] = await ctx.db.query<Record<string, number>>(
+        `SELECT count(*) FILTER (WHERE active AND role IN ('agent','admin'))::int AS n,
+                count(*) FILTER (WHERE active AND role IN ('agent','admin') AND cardinality(group_ids) >= 2)::int AS multi,
+                count(*) FILTER (WHERE active AND role = 'knowledge')::int AS knowledge
+         FROM agents WHERE account_id = $1`,
+        [ctx.accountId],
       );
+      n = num(row?.n);
+      const src = [sourcesOf(ctx, 'agents', 'agents')];
+      out.push(
+        ...value(ctx, 'agents.count', n, 'count', n, src),
+        ...proportion(ctx, 'agents.multi_group_share', num(row?.multi), n, src),
+      );
+      // People seen on tickets carry no roles: a zero there would be a guess.
+      if (!ctx.derived?.has('agents'))
+        out.push(
+          ...value(ctx, 'agents.knowledge_roles.count', num(row?.knowledge), 'count', n, src),
+        );
+    }
+    if (!ctx.covered.has('tickets')) return out;
+    const assignees = delivers(ctx, 'assignee');
+    const [t] = await ctx.db.query<{ n: number; first: Date | null; people: number }>(
+      `SELECT count(*)::int AS n, min(created_at) AS first,
+              count(DISTINCT assignee_id)::int AS people
+       FROM tickets WHERE account_id = $1 AND ${inWindow('created_at')}`,
+      windowParams(ctx),
+    );
+    if (listed && !ctx.derived?.has('agents'))
+      out.push(...value(ctx, 'people.count', n, 'count', n, ['agents (active agents and admins)']));
+    else if (assignees)
+      out.push(
+        ...value(ctx, 'people.count', num(t?.people), 'count', num(t?.n), [
+          'tickets.assignee_id (distinct assignees in the window)',
+        ]),
+      );
+    if (n > 0) {
       const from = ctx.window.from ?? (t?.first ? new Date(t.first) : null);
       const days = from ? (ctx.window.to.getTime() - from.getTime()) / 86_400_000 : 0;
       if (days >= 1 && num(t?.n) > 0) {
@@ -55,7 +82,7 @@ export const agents: MetricDefinition = {
             (num(t?.n) / n / days) * 30,
             'count',
             num(t?.n),
-            ['tickets', 'agents'],
+            ['tickets', sourcesOf(ctx, 'agents', 'agents')],
           ),
         );
       }

@@ -1,7 +1,15 @@
-import { inWindow, num, round, value, windowParams } from './helpers.js';
+import {
+  customerRequestSql,
+  delivers,
+  inWindow,
+  num,
+  round,
+  value,
+  windowParams,
+} from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
-/** A channel counts when it carries at least this share of the window's tickets. */
+/** A channel counts when it carries at least this share of the window's customer requests. */
 const MIN_SHARE = 0.05;
 
 export const channels: MetricDefinition = {
@@ -10,15 +18,16 @@ export const channels: MetricDefinition = {
     {
       id: 'tickets.channels.count',
       unit: 'count',
-      description: `Channels carrying at least ${MIN_SHARE * 100}% of the window's tickets; breakdown = share per channel.`,
+      description: `Channels customers use: those carrying at least ${MIN_SHARE * 100}% of the window's customer requests (proactive and bot-handled tickets are not intake); breakdown = share per channel.`,
     },
   ],
   async compute(ctx) {
-    if (!ctx.covered.has('tickets')) return [];
+    if (!delivers(ctx, 'channel')) return [];
     const rows = await ctx.db.query<{ channel: string; n: number }>(
-      `SELECT channel, count(*)::int AS n FROM tickets
-       WHERE account_id = $1 AND channel IS NOT NULL AND ${inWindow('created_at')}
-       GROUP BY channel ORDER BY n DESC`,
+      `SELECT t.channel, count(*)::int AS n FROM tickets t
+       WHERE t.account_id = $1 AND t.channel IS NOT NULL AND ${inWindow('t.created_at')}
+         AND ${customerRequestSql(ctx)}
+       GROUP BY t.channel ORDER BY n DESC`,
       windowParams(ctx),
     );
     const total = rows.reduce((s, r) => s + num(r.n), 0);

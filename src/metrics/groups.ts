@@ -1,44 +1,76 @@
-import { num, value } from './helpers.js';
-import { groupPatterns } from './patterns.js';
+import type { GroupRole } from './group-roles.js';
+import { sourcesOf, value } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
-const kinds = {
-  tiered: 'Groups named as support tiers (L1/L2, Tier 1, 2nd line…).',
-  ops: 'Support-operations or workforce-management groups.',
-  escalation: 'Dedicated escalation teams.',
-  success: 'Customer-success, onboarding, implementation or training groups in the same tool.',
-  partner: 'Partner, vendor or outsourced teams (flagged, or named so).',
-  specialist: 'Special-role groups: knowledge, readiness, self-service, content.',
-} as const;
+const kinds: Record<string, { roles: GroupRole[]; description: string }> = {
+  tiered: {
+    roles: ['tier1', 'tier2', 'tier3', 'tier4'],
+    description:
+      'Groups that are support tiers (L1/L2, Tier 1, 2nd line, second level, service desk…).',
+  },
+  ops: { roles: ['ops'], description: 'Support-operations or workforce-management groups.' },
+  escalation: { roles: ['escalation'], description: 'Dedicated escalation teams.' },
+  success: {
+    roles: ['success'],
+    description:
+      'Customer-success, onboarding, implementation or training groups in the same tool.',
+  },
+  partner: {
+    roles: ['partner'],
+    description: 'Partner, vendor or outsourced teams (flagged, mapped or named so).',
+  },
+  specialist: {
+    roles: ['specialist'],
+    description: 'Special-role groups: knowledge, readiness, self-service, content.',
+  },
+  product_specialist: {
+    roles: ['product'],
+    description:
+      'Product or technology specialist teams (product, platform, network, database, billing, specialists…).',
+  },
+};
 
+/**
+ * Counts of groups by role, from the groups as read by group-roles.ts (the account's mapping
+ * first, then flags and names). Groups whose anonymised names say nothing are `undetermined`:
+ * the true count may be higher, so a threshold the readable groups miss stays unknown.
+ */
 export const groups: MetricDefinition = {
   name: 'groups',
   metrics: [
     { id: 'groups.count', unit: 'count', description: 'Agent groups (teams) defined.' },
-    ...Object.entries(kinds).map(([k, description]) => ({
+    ...Object.entries(kinds).map(([k, { description }]) => ({
       id: `groups.${k}.count`,
       unit: 'count' as const,
       description,
     })),
+    {
+      id: 'groups.tier_levels.count',
+      unit: 'count',
+      description: 'Distinct support tier levels among the groups (L1 and L2 make two).',
+    },
   ],
   async compute(ctx) {
-    if (!ctx.covered.has('groups')) return [];
-    const cols = Object.keys(kinds)
-      .map((k) => {
-        const flag = k === 'partner' ? 'partner OR ' : '';
-        return `count(*) FILTER (WHERE ${flag}name ~* '${groupPatterns[k as keyof typeof kinds]}')::int AS "${k}"`;
-      })
-      .join(', ');
-    const [row] = await ctx.db.query<Record<string, number>>(
-      `SELECT count(*)::int AS n, ${cols} FROM groups WHERE account_id = $1`,
-      [ctx.accountId],
-    );
-    const n = num(row?.n);
-    return [
-      ...value(ctx, 'groups.count', n, 'count', n, ['groups']),
-      ...Object.keys(kinds).flatMap((k) =>
-        value(ctx, `groups.${k}.count`, num(row?.[k]), 'count', n, ['groups']),
+    if (!ctx.covered.has('groups') || !ctx.groups) return [];
+    const all = ctx.groups;
+    const n = all.length;
+    const opaque = all.filter((g) => g.by === 'opaque').length;
+    const src = [sourcesOf(ctx, 'groups', 'groups'), 'group names, flags and group-roles mapping'];
+    const withUndetermined = (ms: ReturnType<typeof value>, u: number) =>
+      ms.map((m) => (u > 0 ? { ...m, undetermined: u } : m));
+    const out = value(ctx, 'groups.count', n, 'count', n, [sourcesOf(ctx, 'groups', 'groups')]);
+    for (const [k, { roles }] of Object.entries(kinds)) {
+      const hits = all.filter((g) => g.roles.some((r) => (roles as string[]).includes(r))).length;
+      const u = k === 'partner' ? all.filter((g) => !g.partnerKnown).length : opaque;
+      out.push(...withUndetermined(value(ctx, `groups.${k}.count`, hits, 'count', n, src), u));
+    }
+    const levels = new Set(all.flatMap((g) => (g.tier ? [g.tier] : [])));
+    out.push(
+      ...withUndetermined(
+        value(ctx, 'groups.tier_levels.count', levels.size, 'count', n, src),
+        Math.min(opaque, 4 - levels.size),
       ),
-    ];
+    );
+    return out;
   },
 };

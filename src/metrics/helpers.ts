@@ -1,4 +1,7 @@
 import type { Metric } from '../domain/evidence.js';
+import { ALL_FIELDS, type TicketFieldFamily } from '../domain/fields.js';
+import type { RecordKind } from '../domain/records.js';
+import { botChannels, botTags, proactiveChannels, proactiveTags } from './patterns.js';
 import type { MetricContext, MetricUnit } from './types.js';
 
 const Z95 = 1.959963984540054;
@@ -83,3 +86,51 @@ export const windowParams = (ctx: MetricContext) => [
 export const num = (x: unknown): number => (x === null || x === undefined ? 0 : Number(x));
 export const numOrNull = (x: unknown): number | null =>
   x === null || x === undefined ? null : Number(x);
+
+/** A ticket field family (src/domain/fields.ts) was delivered by the account's sources. */
+export function delivers(ctx: MetricContext, family: TicketFieldFamily): boolean {
+  if (!ctx.covered.has('tickets')) return false;
+  const f = ctx.fields?.get('tickets');
+  return !f || f.has(ALL_FIELDS) || f.has(family);
+}
+
+/** The sources of a metric over a kind, saying when the kind was derived from other records. */
+export function sourcesOf(ctx: MetricContext, kind: RecordKind, table: string): string {
+  return ctx.derived?.has(kind) ? `${table} (derived from incidents)` : table;
+}
+
+const list = (xs: string[]) => `ARRAY[${xs.map((x) => `'${x}'`).join(',')}]`;
+
+/**
+ * SQL: the ticket (alias `t`) was opened by monitoring, the API or outbound work rather than by a
+ * customer. Only the families delivered are looked at; with neither channel nor tags it is false.
+ */
+export function proactiveSql(ctx: MetricContext): string {
+  const parts = [
+    ...(delivers(ctx, 'channel') ? [`t.channel = ANY(${list(proactiveChannels)})`] : []),
+    ...(delivers(ctx, 'tags')
+      ? [`EXISTS (SELECT 1 FROM unnest(t.tags) g WHERE g ~* '${proactiveTags}')`]
+      : []),
+  ];
+  return parts.length ? `COALESCE(${parts.join(' OR ')}, false)` : 'false';
+}
+
+/** SQL: the ticket was handled or resolved by a bot or an AI agent (same rule as proactiveSql). */
+export function botSql(ctx: MetricContext): string {
+  const parts = [
+    ...(delivers(ctx, 'channel') ? [`t.channel = ANY(${list(botChannels)})`] : []),
+    ...(delivers(ctx, 'tags')
+      ? [`EXISTS (SELECT 1 FROM unnest(t.tags) g WHERE g ~* '${botTags}')`]
+      : []),
+  ];
+  return parts.length ? `COALESCE(${parts.join(' OR ')}, false)` : 'false';
+}
+
+/**
+ * SQL: the ticket is a customer request worked by people — not opened proactively, not handled by
+ * a bot. Ratios about how customer requests are worked (SLA coverage, knowledge links, channels,
+ * hours, partner share) use only these, so records that are evidence of a higher level (alerts,
+ * bot-resolved tickets) never dilute them.
+ */
+export const customerRequestSql = (ctx: MetricContext) =>
+  `(NOT ${proactiveSql(ctx)} AND NOT ${botSql(ctx)})`;

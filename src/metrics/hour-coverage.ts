@@ -1,4 +1,4 @@
-import { inWindow, num, value, windowParams } from './helpers.js';
+import { customerRequestSql, delivers, inWindow, num, value, windowParams } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 /** An hour counts as covered when it holds at least a quarter of an even 1/24 share of solves. */
@@ -11,14 +11,15 @@ export const hourCoverage: MetricDefinition = {
       id: 'tickets.hour_coverage',
       unit: 'ratio',
       description:
-        'Share of the 24 UTC hours in which agents solve a meaningful part of the tickets (follow-the-sun work shows ~1).',
+        'Share of the 24 UTC hours in which people solve a meaningful part of the customer requests (follow-the-sun work shows ~1).',
     },
   ],
   async compute(ctx) {
-    if (!ctx.covered.has('tickets')) return [];
+    if (!delivers(ctx, 'solved')) return [];
     const rows = await ctx.db.query<{ hour: number; n: number }>(
-      `SELECT extract(hour FROM solved_at AT TIME ZONE 'UTC')::int AS hour, count(*)::int AS n
-       FROM tickets WHERE account_id = $1 AND solved_at IS NOT NULL AND ${inWindow('created_at')}
+      `SELECT extract(hour FROM t.solved_at AT TIME ZONE 'UTC')::int AS hour, count(*)::int AS n
+       FROM tickets t WHERE t.account_id = $1 AND t.solved_at IS NOT NULL AND ${inWindow('t.created_at')}
+         AND ${customerRequestSql(ctx)}
        GROUP BY 1`,
       windowParams(ctx),
     );

@@ -15,6 +15,7 @@ import { staffingStability } from './staffing-stability.js';
 import { ticketMedians } from './ticket-medians.js';
 import { ticketShares } from './ticket-shares.js';
 import { ticketsCount } from './tickets-count.js';
+import { classifyGroup, type ClassifiedGroup, type GroupRolesMapping } from './group-roles.js';
 import type { MetricContext, MetricDefinition, MetricInfo } from './types.js';
 
 /** The registry: adding a metric is one file plus one line here. */
@@ -43,6 +44,24 @@ export const metricCatalogue: Map<string, MetricInfo> = new Map(
 
 /** Runs every definition in the database; metrics with no data are simply absent. */
 export async function computeMetrics(ctx: MetricContext): Promise<Metric[]> {
+  return (await computeEvidence(ctx)).metrics;
+}
+
+/**
+ * The metrics, and the groups as read (names, flags and the account's group-roles mapping), which
+ * the group and partner metrics share and the report lists.
+ */
+export async function computeEvidence(
+  ctx: MetricContext,
+  o: { groupRoles?: GroupRolesMapping } = {},
+): Promise<{ metrics: Metric[]; groups?: ClassifiedGroup[] }> {
+  if (!ctx.groups && ctx.covered.has('groups')) {
+    const rows = await ctx.db.query<{ id: string; name: string; partner: boolean | null }>(
+      'SELECT source_id AS id, name, partner FROM groups WHERE account_id = $1 ORDER BY source_id',
+      [ctx.accountId],
+    );
+    ctx = { ...ctx, groups: rows.map((g) => classifyGroup(g, o.groupRoles)) };
+  }
   const out: Metric[] = [];
   for (const def of metricDefinitions) {
     for (const m of await def.compute(ctx)) {
@@ -51,7 +70,11 @@ export async function computeMetrics(ctx: MetricContext): Promise<Metric[]> {
       out.push(m);
     }
   }
-  return out.sort((a, b) => a.id.localeCompare(b.id));
+  return {
+    metrics: out.sort((a, b) => a.id.localeCompare(b.id)),
+    ...(ctx.groups ? { groups: ctx.groups } : {}),
+  };
 }
 
 export type { MetricContext, MetricDefinition, MetricInfo, MetricWindow } from './types.js';
+export { GroupRolesMapping, type ClassifiedGroup } from './group-roles.js';

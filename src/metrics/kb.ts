@@ -24,6 +24,12 @@ export const kb: MetricDefinition = {
       description: 'Share of published articles written by a support partner.',
     },
     {
+      id: 'kb.partner_authored.count',
+      unit: 'count',
+      description:
+        'Published articles written by a support partner (absent when no article says who wrote it).',
+    },
+    {
       id: 'kb.plans_article.count',
       unit: 'count',
       description: 'Published articles that describe support plans or SLAs to customers.',
@@ -48,6 +54,9 @@ export const kb: MetricDefinition = {
       ...proportion(ctx, 'kb.partner_authored_share', num(row?.partner), num(row?.partner_known), [
         'kb_articles',
       ]),
+      ...(num(row?.partner_known) > 0
+        ? value(ctx, 'kb.partner_authored.count', num(row?.partner), 'count', n, ['kb_articles'])
+        : []),
       ...value(ctx, 'kb.plans_article.count', num(row?.plans), 'count', n, ['kb_articles']),
     ];
   },

@@ -1,54 +1,82 @@
-import { groupPatterns } from './patterns.js';
-import { inWindow, num, proportion, round, value, windowParams } from './helpers.js';
+import {
+  customerRequestSql,
+  inWindow,
+  num,
+  proportion,
+  round,
+  value,
+  windowParams,
+} from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 /** A segment must hold at least this many tickets before "the partner owns it" can be said. */
 const MIN_SEGMENT = 30;
+/** Segments listed in the breakdown (the largest partner shares). */
+const MAX_LISTED = 20;
 
+/**
+ * How much of the customer requests partner groups handle, and the largest slice they handle
+ * alone: a support tier, a product or category, a region, a customer organisation, a channel or
+ * an 8-hour block of the UTC day (the seed's "layer of support, set of products, geography or time
+ * zone"). Only tickets of groups whose partner status is known count (named, flagged or mapped);
+ * groups with anonymised names are left out rather than guessed.
+ */
 export const partner: MetricDefinition = {
   name: 'partner',
   metrics: [
     {
       id: 'tickets.partner_share',
       unit: 'ratio',
-      description: "Share of the window's assigned tickets handled by partner / vendor groups.",
+      description:
+        "Share of the window's assigned customer requests handled by partner / vendor groups.",
     },
     {
       id: 'partner.segment_ownership',
       unit: 'ratio',
       description:
-        'The largest share of one segment (a support tier group, a channel, or an 8-hour UTC block) handled by partner groups.',
+        'The largest share of one segment (a support tier, product or category, region, customer, channel or 8-hour UTC block; 30+ tickets) handled by partner groups; breakdown = share per segment.',
     },
   ],
   async compute(ctx) {
-    if (!ctx.covered.has('tickets') || !ctx.covered.has('groups')) return [];
-    const isPartner = `(g.partner OR g.name ~* '${groupPatterns.partner}')`;
+    if (!ctx.covered.has('tickets') || !ctx.covered.has('groups') || !ctx.groups) return [];
+    const known = ctx.groups
+      .filter((g) => g.partnerKnown)
+      .map((g) => ({ id: g.id, partner: g.roles.includes('partner'), tier: g.tier ?? null }));
+    if (!known.length) return [];
+    const params = [...windowParams(ctx), JSON.stringify(known)];
+    const from = `tickets t JOIN jsonb_to_recordset($4::jsonb) AS g(id text, partner boolean, tier int)
+         ON g.id = t.group_id
+       WHERE t.account_id = $1 AND ${inWindow('t.created_at')} AND ${customerRequestSql(ctx)}`;
     const [row] = await ctx.db.query<{ p: number; n: number }>(
-      `SELECT count(*) FILTER (WHERE ${isPartner})::int AS p, count(*)::int AS n
-       FROM tickets t JOIN groups g ON g.account_id = t.account_id AND g.source_id = t.group_id
-       WHERE t.account_id = $1 AND ${inWindow('t.created_at')}`,
-      windowParams(ctx),
+      `SELECT count(*) FILTER (WHERE g.partner)::int AS p, count(*)::int AS n FROM ${from}`,
+      params,
     );
-    const out = proportion(ctx, 'tickets.partner_share', num(row?.p), num(row?.n), [
-      'tickets',
-      'groups',
-    ]);
-    if (!num(row?.n)) return out;
+    const sources = ['tickets', 'groups (partner by flag, mapping or name)'];
+    const out = proportion(ctx, 'tickets.partner_share', num(row?.p), num(row?.n), sources);
+    if (!num(row?.p)) return out;
     const segments = await ctx.db.query<{ segment: string; p: number; n: number }>(
       `SELECT segment, count(*) FILTER (WHERE partner)::int AS p, count(*)::int AS n FROM (
-         SELECT ${isPartner} AS partner, unnest(ARRAY[
-           'channel:' || COALESCE(t.channel, '?'),
-           'hours:' || (extract(hour FROM t.created_at AT TIME ZONE 'UTC')::int / 8 * 8)::text
+         SELECT g.partner, unnest(ARRAY[
+           'tier:' || g.tier::text,
+           'category:' || t.category,
+           'region:' || t.region,
+           'customer:' || t.organisation_id,
+           'channel:' || t.channel,
+           'hours:' || (extract(hour FROM t.created_at AT TIME ZONE 'UTC')::int / 8 * 8)::text || '-' ||
+                       (extract(hour FROM t.created_at AT TIME ZONE 'UTC')::int / 8 * 8 + 8)::text
          ]) AS segment
-         FROM tickets t JOIN groups g ON g.account_id = t.account_id AND g.source_id = t.group_id
-         WHERE t.account_id = $1 AND ${inWindow('t.created_at')}
-       ) s GROUP BY segment HAVING count(*) >= ${MIN_SEGMENT}`,
-      windowParams(ctx),
+         FROM ${from}
+       ) s WHERE segment IS NOT NULL GROUP BY segment HAVING count(*) >= ${MIN_SEGMENT}`,
+      params,
     );
     if (!segments.length) return out;
-    const shares = segments.map((s) => ({ segment: s.segment, share: num(s.p) / num(s.n) }));
-    const best = shares.reduce((a, b) => (b.share > a.share ? b : a));
-    const breakdown = Object.fromEntries(shares.map((s) => [s.segment, round(s.share)]));
+    const shares = segments
+      .map((s) => ({ segment: s.segment, share: num(s.p) / num(s.n), n: num(s.n) }))
+      .sort((a, b) => b.share - a.share || b.n - a.n || a.segment.localeCompare(b.segment));
+    const best = shares[0]!;
+    const breakdown = Object.fromEntries(
+      shares.slice(0, MAX_LISTED).map((s) => [s.segment, round(s.share)]),
+    );
     return [
       ...out,
       ...value(
@@ -56,8 +84,8 @@ export const partner: MetricDefinition = {
         'partner.segment_ownership',
         best.share,
         'ratio',
-        num(row?.n),
-        ['tickets', 'groups'],
+        best.n,
+        [...sources, `largest: ${best.segment} (${best.n} tickets)`],
         breakdown,
       ),
     ];

@@ -2,6 +2,8 @@ import { num, proportion, value } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
+/** Share of a plan's customers (with a known CSM field) that must have a CSM for it to be bundled. */
+const CSM_BUNDLED = 0.8;
 
 export const plans: MetricDefinition = {
   name: 'plans',
@@ -16,7 +18,7 @@ export const plans: MetricDefinition = {
       id: 'plans.proactive_services.count',
       unit: 'count',
       description:
-        'Plans that bundle proactive, cross-functional services (onboarding, CSM, alerts, consulting…).',
+        "Plans that bundle proactive, cross-functional services (onboarding, CSM, alerts, consulting…): listed on the plan, or a customer-success manager assigned to at least 80% of the plan's customers (a CSM that comes with the plan). A CSM sold apart from the plans does not count.",
     },
     {
       id: 'plans.premium_customer_share',
@@ -35,21 +37,29 @@ export const plans: MetricDefinition = {
     if (ctx.covered.has('plans')) {
       const [row] = await ctx.db.query<Record<string, number>>(
         `SELECT count(*)::int AS n, count(*) FILTER (WHERE documented)::int AS documented,
-                count(*) FILTER (WHERE cardinality(services) > 0)::int AS proactive,
+                count(documented)::int AS documented_known,
+                count(*) FILTER (WHERE cardinality(services) > 0 OR EXISTS (
+                  SELECT 1 FROM organisations o WHERE o.account_id = p.account_id AND o.plan_id = p.source_id
+                  HAVING count(o.has_csm) > 0 AND count(*) FILTER (WHERE o.has_csm) >= ${CSM_BUNDLED} * count(o.has_csm)
+                ))::int AS proactive,
                 COALESCE(min(tier), 1)::int AS base_tier,
                 COALESCE(sum(customer_count) FILTER (WHERE tier > COALESCE((SELECT min(tier) FROM plans q WHERE q.account_id = $1), 1)), 0)::int AS premium_customers,
                 COALESCE(sum(customer_count), 0)::int AS customers,
                 count(customer_count)::int AS with_counts
-         FROM plans WHERE account_id = $1`,
+         FROM plans p WHERE account_id = $1`,
         [ctx.accountId],
       );
       out.push(
         ...value(ctx, 'plans.count', num(row?.n), 'count', num(row?.n), ['plans']),
-        ...value(ctx, 'plans.documented.count', num(row?.documented), 'count', num(row?.n), [
-          'plans',
-        ]),
+        // Unknown, not zero, when no plan says whether it is published.
+        ...(num(row?.documented_known) > 0
+          ? value(ctx, 'plans.documented.count', num(row?.documented), 'count', num(row?.n), [
+              'plans',
+            ])
+          : []),
         ...value(ctx, 'plans.proactive_services.count', num(row?.proactive), 'count', num(row?.n), [
-          'plans',
+          'plans.services',
+          'organisations.has_csm per plan',
         ]),
       );
       if (ctx.covered.has('organisations')) {

@@ -1,5 +1,9 @@
-import { num, numOrNull, value } from './helpers.js';
+import { delivers, inWindow, num, numOrNull, round, value, windowParams } from './helpers.js';
 import type { MetricDefinition } from './types.js';
+
+const SEVERITY = ['urgent', 'high', 'normal', 'low'] as const;
+/** A priority is "in use" when it carries at least this share of the window's prioritised tickets. */
+const IN_USE = 0.01;
 
 export const slaPolicies: MetricDefinition = {
   name: 'sla-policies',
@@ -20,6 +24,12 @@ export const slaPolicies: MetricDefinition = {
       description:
         'The tightest first-reply target for urgent tickets across SLA policies; breakdown per priority, and calendar = 1 when it runs 24x7.',
     },
+    {
+      id: 'sla.first_response_target_minutes.top_priority',
+      unit: 'minutes',
+      description:
+        "The tightest first-reply target for the highest priority the organisation actually uses (1%+ of the window's prioritised tickets: urgent, or high where nothing is urgent…); without ticket priorities, the highest priority with a target. Breakdown: the targets per priority, the rank of the priority judged (1 urgent … 4 low), its share of tickets, and calendar = 1 when it runs 24x7.",
+    },
   ],
   async compute(ctx) {
     if (!ctx.covered.has('slaPolicies')) return [];
@@ -39,6 +49,15 @@ export const slaPolicies: MetricDefinition = {
     const breakdown: Record<string, number> = {};
     for (const t of targets) breakdown[t.priority] = num(t.minutes);
     const urgent = targets.find((t) => t.priority === 'urgent');
+    const top = await topPriority(ctx);
+    const judged = top
+      ? targets.find((t) => t.priority === top.priority)
+      : SEVERITY.map((p) => targets.find((t) => t.priority === p)).find(Boolean);
+    const judgedPriority = top?.priority ?? judged?.priority;
+    const topBreakdown: Record<string, number> = { ...breakdown };
+    if (judgedPriority) topBreakdown.rank = SEVERITY.indexOf(judgedPriority as never) + 1;
+    if (top) topBreakdown.share = round(top.share);
+    if (judged) topBreakdown.calendar = judged.calendar ? 1 : 0;
     if (urgent) breakdown.calendar = urgent.calendar ? 1 : 0;
     return [
       ...value(ctx, 'sla.policies.count', num(counts?.sla), 'count', num(counts?.sla), [
@@ -54,6 +73,39 @@ export const slaPolicies: MetricDefinition = {
         ['sla_policies'],
         breakdown,
       ),
+      ...value(
+        ctx,
+        'sla.first_response_target_minutes.top_priority',
+        numOrNull(judged?.minutes),
+        'minutes',
+        targets.length,
+        [
+          'sla_policies',
+          top
+            ? `top priority in use: ${top.priority} (${(top.share * 100).toFixed(1)}% of ${top.n} prioritised tickets)`
+            : `no ticket priorities to judge by: the highest priority with a target (${judgedPriority ?? 'none'})`,
+        ],
+        topBreakdown,
+      ),
     ];
   },
 };
+
+/** The highest priority carrying IN_USE of the window's prioritised tickets, if priorities are known. */
+async function topPriority(
+  ctx: Parameters<MetricDefinition['compute']>[0],
+): Promise<{ priority: string; share: number; n: number } | undefined> {
+  if (!delivers(ctx, 'priority')) return undefined;
+  const rows = await ctx.db.query<{ priority: string; n: number }>(
+    `SELECT priority, count(*)::int AS n FROM tickets
+     WHERE account_id = $1 AND priority IS NOT NULL AND ${inWindow('created_at')} GROUP BY 1`,
+    windowParams(ctx),
+  );
+  const total = rows.reduce((s, r) => s + num(r.n), 0);
+  if (!total) return undefined;
+  for (const p of SEVERITY) {
+    const n = num(rows.find((r) => r.priority === p)?.n);
+    if (n > 0 && n / total >= IN_USE) return { priority: p, share: n / total, n: total };
+  }
+  return undefined;
+}

@@ -1,10 +1,11 @@
 import { sampleStandardDeviation, mean } from 'simple-statistics';
-import { inWindow, value, windowParams } from './helpers.js';
+import { customerRequestSql, delivers, inWindow, value, windowParams } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 /**
- * Coefficient of variation of tickets per working agent, month by month. A staffing model that
- * ties headcount to volume keeps it steady (low); a team that is always catching up swings.
+ * Coefficient of variation of customer requests per working person, month by month. A staffing
+ * model that ties headcount to volume keeps it steady (low); a team that is always catching up
+ * swings.
  */
 export const staffingStability: MetricDefinition = {
   name: 'staffing-stability',
@@ -13,15 +14,15 @@ export const staffingStability: MetricDefinition = {
       id: 'tickets.per_agent_monthly_cv',
       unit: 'ratio',
       description:
-        'Coefficient of variation of monthly tickets per assignee over the full months of the window (needs 3+ months).',
+        'Coefficient of variation of monthly customer requests per assignee over the full months of the window (needs 3+ months).',
     },
   ],
   async compute(ctx) {
-    if (!ctx.covered.has('tickets')) return [];
+    if (!delivers(ctx, 'assignee')) return [];
     const rows = await ctx.db.query<{ month: string; tickets: number; agents: number }>(
-      `SELECT to_char(date_trunc('month', created_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
-              count(*)::int AS tickets, count(DISTINCT assignee_id)::int AS agents
-       FROM tickets WHERE account_id = $1 AND ${inWindow('created_at')}
+      `SELECT to_char(date_trunc('month', t.created_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
+              count(*)::int AS tickets, count(DISTINCT t.assignee_id)::int AS agents
+       FROM tickets t WHERE t.account_id = $1 AND ${inWindow('t.created_at')} AND ${customerRequestSql(ctx)}
        GROUP BY 1 ORDER BY 1`,
       windowParams(ctx),
     );

@@ -1,96 +1,130 @@
+import type { TicketFieldFamily } from '../domain/fields.js';
+import { onboardingTags } from './patterns.js';
 import {
-  botChannels,
-  botTags,
-  onboardingTags,
-  proactiveChannels,
-  proactiveTags,
-} from './patterns.js';
-import { inWindow, num, proportion, windowParams } from './helpers.js';
-import type { MetricDefinition } from './types.js';
+  botSql,
+  customerRequestSql,
+  delivers,
+  inWindow,
+  num,
+  proactiveSql,
+  proportion,
+  windowParams,
+} from './helpers.js';
+import type { MetricContext, MetricDefinition } from './types.js';
+
+interface Share {
+  id: string;
+  description: string;
+  /** Any one of these families delivered makes the share computable; none leaves it absent. */
+  families: TicketFieldFamily[];
+  hit: (ctx: MetricContext) => string;
+  /** The ticket counts in the denominator (its field is known and it belongs to the ratio). */
+  known: (ctx: MetricContext) => string;
+}
 
 /**
- * Shares of the window's tickets, all in one pass over the tickets table. Each share's
- * denominator is the tickets for which the tool reports the field (unknown fields do not dilute).
+ * Shares of the window's tickets, all in one pass over the tickets table. Each share is absent
+ * when the source never delivered the fields it rests on; its denominator is the tickets for which
+ * the field is known and that belong to the question (see customerRequestSql in helpers.ts).
  */
-const shares = [
+const shares: Share[] = [
   {
     id: 'tickets.reopen_rate',
-    description: 'Share of tickets reopened at least once.',
-    hit: 'reopen_count > 0',
-    known: 'reopen_count IS NOT NULL',
+    description: 'Share of customer requests reopened at least once.',
+    families: ['reopens'],
+    hit: () => 't.reopen_count > 0',
+    known: (ctx) => `t.reopen_count IS NOT NULL AND ${customerRequestSql(ctx)}`,
   },
   {
     id: 'tickets.reassignment_rate',
-    description: 'Share of tickets reassigned at least once (passed between groups or agents).',
-    hit: 'reassignment_count > 0',
-    known: 'reassignment_count IS NOT NULL',
+    description:
+      'Share of customer requests reassigned at least once (passed between groups or agents).',
+    families: ['reassignments'],
+    hit: () => 't.reassignment_count > 0',
+    known: (ctx) => `t.reassignment_count IS NOT NULL AND ${customerRequestSql(ctx)}`,
   },
   {
     id: 'kb.linked_ticket_share',
-    description: 'Share of tickets linked to a knowledge article.',
-    hit: 'knowledge_linked',
-    known: 'knowledge_linked IS NOT NULL',
+    description: 'Share of customer requests linked to a knowledge article.',
+    families: ['knowledge'],
+    hit: () => 't.knowledge_linked',
+    known: (ctx) => `t.knowledge_linked IS NOT NULL AND ${customerRequestSql(ctx)}`,
   },
   {
     id: 'sla.coverage',
     description:
-      'Share of tickets that carry an SLA (a policy applied, a target, or a made-SLA flag).',
-    hit: `(sla_policy_id IS NOT NULL OR made_sla IS NOT NULL OR EXISTS (
+      'Share of customer requests that carry an SLA (a policy applied, a target, or a made-SLA flag).',
+    families: ['sla'],
+    hit: () => `(t.sla_policy_id IS NOT NULL OR t.made_sla IS NOT NULL OR EXISTS (
              SELECT 1 FROM sla_outcomes o WHERE o.account_id = t.account_id AND o.ticket_id = t.source_id))`,
-    known: 'true',
+    known: customerRequestSql,
   },
   {
     id: 'tickets.problem_linked_share',
-    description: 'Share of tickets linked to a problem, change or engineering issue.',
-    hit: 'problem_linked',
-    known: 'problem_linked IS NOT NULL',
+    description: 'Share of customer requests linked to a problem, change or engineering issue.',
+    families: ['problem'],
+    hit: () => 't.problem_linked',
+    known: (ctx) => `t.problem_linked IS NOT NULL AND ${customerRequestSql(ctx)}`,
   },
   {
     id: 'tickets.proactive_share',
     description:
       'Share of tickets opened by monitoring, the API or outbound work rather than by a customer.',
-    hit: `(channel = ANY(ARRAY[${proactiveChannels.map((c) => `'${c}'`).join(',')}])
-           OR EXISTS (SELECT 1 FROM unnest(tags) g WHERE g ~* '${proactiveTags}'))`,
-    known: 'channel IS NOT NULL',
+    families: ['channel', 'tags'],
+    hit: proactiveSql,
+    known: (ctx) => (delivers(ctx, 'tags') ? 'true' : 't.channel IS NOT NULL'),
   },
   {
     id: 'tickets.bot_resolved_share',
-    description: 'Share of tickets handled or resolved by a bot or AI agent.',
-    hit: `(channel = ANY(ARRAY[${botChannels.map((c) => `'${c}'`).join(',')}])
-           OR EXISTS (SELECT 1 FROM unnest(tags) g WHERE g ~* '${botTags}'))`,
-    known: 'true',
+    description:
+      'Share of the tickets customers opened that a bot or AI agent handled or resolved.',
+    families: ['channel', 'tags'],
+    hit: botSql,
+    known: (ctx) =>
+      `${delivers(ctx, 'tags') ? 'true' : 't.channel IS NOT NULL'} AND NOT ${proactiveSql(ctx)}`,
   },
   {
     id: 'tickets.onboarding_share',
-    description: 'Share of tickets about onboarding or implementation.',
-    hit: `EXISTS (SELECT 1 FROM unnest(tags) g WHERE g ~* '${onboardingTags}')`,
-    known: 'true',
+    description:
+      'Share of tickets about onboarding or implementation (customer requests and onboarding outreach).',
+    families: ['tags'],
+    hit: () => `EXISTS (SELECT 1 FROM unnest(t.tags) g WHERE g ~* '${onboardingTags}')`,
+    // Outbound work that is not onboarding is left out, so alerts never dilute the share.
+    known: (ctx) =>
+      `(NOT ${proactiveSql(ctx)} OR EXISTS (SELECT 1 FROM unnest(t.tags) g WHERE g ~* '${onboardingTags}'))`,
   },
   {
     id: 'tickets.fcr_rate',
     description:
-      'First-contact resolution: solved tickets closed with at most one agent reply and never reopened.',
-    hit: 'agent_replies <= 1 AND COALESCE(reopen_count, 0) = 0',
-    known: "agent_replies IS NOT NULL AND status IN ('solved','closed')",
+      'First-contact resolution: solved customer requests closed with at most one agent reply and never reopened.',
+    families: ['replies'],
+    hit: () => 't.agent_replies <= 1 AND COALESCE(t.reopen_count, 0) = 0',
+    known: (ctx) =>
+      `t.agent_replies IS NOT NULL AND t.status IN ('solved','closed') AND ${customerRequestSql(ctx)}`,
   },
-] as const;
+];
 
 export const ticketShares: MetricDefinition = {
   name: 'ticket-shares',
   metrics: shares.map((s) => ({ id: s.id, unit: 'ratio' as const, description: s.description })),
   async compute(ctx) {
-    if (!ctx.covered.has('tickets')) return [];
-    const cols = shares
-      .map(
-        (s, i) =>
-          `count(*) FILTER (WHERE ${s.known} AND ${s.hit})::int AS h${i}, count(*) FILTER (WHERE ${s.known})::int AS n${i}`,
-      )
+    const live = shares.filter((s) => s.families.some((f) => delivers(ctx, f)));
+    // SLA outcomes vouch for SLA on tickets even where the tickets carry no SLA field.
+    const sla = shares.find((s) => s.id === 'sla.coverage')!;
+    if (!live.includes(sla) && ctx.covered.has('tickets') && ctx.covered.has('slaOutcomes'))
+      live.push(sla);
+    if (!live.length) return [];
+    const cols = live
+      .map((s, i) => {
+        const known = s.known(ctx);
+        return `count(*) FILTER (WHERE ${known} AND ${s.hit(ctx)})::int AS h${i}, count(*) FILTER (WHERE ${known})::int AS n${i}`;
+      })
       .join(',\n');
     const [row] = await ctx.db.query<Record<string, number>>(
-      `SELECT ${cols} FROM tickets t WHERE account_id = $1 AND ${inWindow('created_at')}`,
+      `SELECT ${cols} FROM tickets t WHERE t.account_id = $1 AND ${inWindow('t.created_at')}`,
       windowParams(ctx),
     );
-    return shares.flatMap((s, i) =>
+    return live.flatMap((s, i) =>
       proportion(ctx, s.id, num(row?.[`h${i}`]), num(row?.[`n${i}`]), ['tickets']),
     );
   },

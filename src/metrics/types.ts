@@ -1,6 +1,7 @@
 import type { Metric } from '../domain/evidence.js';
 import type { RecordKind } from '../domain/records.js';
 import type { Db } from '../store/db.js';
+import type { ClassifiedGroup } from './group-roles.js';
 
 export interface MetricWindow {
   /** ISO-8601 duration (P90D) or "all". */
@@ -17,6 +18,15 @@ export interface MetricContext {
   window: MetricWindow;
   /** Record kinds delivered in full: counts over other kinds are unknown, not zero. */
   covered: Set<RecordKind>;
+  /**
+   * Field families delivered per covered kind (src/domain/fields.ts; `*` = all). Without it, every
+   * family of a covered kind counts as delivered.
+   */
+  fields?: ReadonlyMap<RecordKind, ReadonlySet<string>>;
+  /** Kinds built from other records (e.g. groups seen on incidents): their metrics say so. */
+  derived?: ReadonlySet<RecordKind>;
+  /** The account's groups as read (names, flags, mapping); filled by computeEvidence. */
+  groups?: ClassifiedGroup[];
 }
 
 export type MetricUnit = Metric['unit'];

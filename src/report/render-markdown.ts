@@ -1,30 +1,40 @@
-import type { CriterionResult, LayerSuggestion, Metric, SnapshotBody } from '../domain/evidence.js';
+import type {
+  CriterionResult,
+  GroupReading,
+  LayerSuggestion,
+  Metric,
+  SnapshotBody,
+} from '../domain/evidence.js';
 
 /** The report a support leader reads: levels first, then per layer the evidence and next steps. */
 export function renderMarkdown(s: SnapshotBody): string {
   const out: string[] = [];
   out.push(`# Support maturity: ${s.account}`, '');
   out.push(
-    `As of ${s.asOf.slice(0, 10)} · window ${s.window === 'all' ? 'all data' : s.window} · rules ${s.rulesVersion} (${s.rulesHash.slice(0, 8)})` +
+    `As of ${s.asOf.slice(0, 10)} · window ${s.window === 'all' ? 'all data' : s.window}${periodNote(s)} · rules ${s.rulesVersion} (${s.rulesHash.slice(0, 8)})` +
       (s.partial
         ? ` · **partial: ${s.failedSources?.length ? s.failedSources.join(', ') : 'some sources'} failed; their evidence is unknown and levels they would decide are held**`
         : ''),
     '',
+    'Each layer shows the level the evidence **proves** and, where criteria are still undecided, the level it **could be** if they turned out met.',
+    '',
   );
+  for (const a of s.advice ?? [])
+    out.push(`> **${a.severity === 'urgent' ? 'Urgent' : 'Advice'}:** ${a.text}`, '');
   const models = groupBy(s.layers, (l) => l.model);
   for (const layers of models.values()) {
     const first = layers[0]!;
     out.push(`## ${first.modelName}`, '');
     out.push(
-      '| Layer | Suggested level | Met | Blocking the next level | Undecided |',
-      '|---|---|---|---|---|',
+      '| Layer | Proven level | Could be | Met | Blocking the next level | Undecided |',
+      '|---|---|---|---|---|---|',
     );
     for (const l of layers) {
       const met = l.criteria.filter((c) => c.status === 'met' && c.level <= l.level).length;
       const top = l.criteria.length ? Math.max(...l.criteria.map((c) => c.level)) : 0;
       const next = l.level >= top ? 'top level reached' : String(l.blockers.length);
       out.push(
-        `| ${l.layerName} | ${l.level} · ${l.levelName}${l.heldFromPrevious ? ' (held from the last full snapshot)' : ''} | ${met} | ${next} | ${l.unknowns.length} |`,
+        `| ${l.layerName} | ${l.level} · ${l.levelName}${l.heldFromPrevious ? ' (held from the last full snapshot)' : ''} | ${couldBe(l)} | ${met} | ${next} | ${l.unknowns.length} |`,
       );
     }
     out.push('');
@@ -51,11 +61,33 @@ export function renderMarkdown(s: SnapshotBody): string {
       );
   }
   out.push('');
+  if (s.groups?.length) out.push(...renderGroups(s.groups));
   return out.join('\n');
 }
 
+/** "Managed, could be Visionary: 3 criteria await review (1 data, 2 a reviewer)". */
+export function couldBe(l: LayerSuggestion): string {
+  const possible = l.possibleLevel ?? l.level;
+  if (possible <= l.level) return '—';
+  const { data, review } = l.awaiting ?? { data: 0, review: 0 };
+  const n = data + review;
+  const parts = [data ? `${data} data` : '', review ? `${review} a reviewer` : '']
+    .filter(Boolean)
+    .join(', ');
+  return `${possible} · ${l.possibleLevelName}: ${n} criteri${n === 1 ? 'on awaits' : 'a await'} review${parts ? ` (${parts})` : ''}`;
+}
+
+function periodNote(s: SnapshotBody): string {
+  if (!s.period?.narrowed) return '';
+  return ` (data held from ${s.period.from?.slice(0, 10)} only: earlier history was not synced)`;
+}
+
 function renderLayer(l: LayerSuggestion): string[] {
-  const out = [`### ${l.layerName}: ${l.levelName}${l.level ? ` (level ${l.level})` : ''}`, ''];
+  const possible = l.possibleLevel ?? l.level;
+  const out = [
+    `### ${l.layerName}: ${l.levelName}${l.level ? ` (level ${l.level})` : ''}${possible > l.level ? `, could be ${l.possibleLevelName} (level ${possible})` : ''}`,
+    '',
+  ];
   const held = l.criteria.filter((c) => c.level <= l.level);
   if (held.length) {
     out.push('What shows it:');
@@ -77,6 +109,30 @@ function renderLayer(l: LayerSuggestion): string[] {
   return out;
 }
 
+function renderGroups(groups: GroupReading[]): string[] {
+  const MAX = 100;
+  const by = {
+    name: 'its name',
+    mapping: 'group-roles mapping',
+    flag: 'partner flag from the source',
+    opaque: 'unreadable (anonymised or coded name)',
+    none: 'readable name, no support role',
+  } as const;
+  const out = [
+    '## How the groups were read',
+    '',
+    "Roles come from the account's group-roles mapping first, then a partner flag from the source, then the group's name. Groups with unreadable names leave the criteria they could decide unknown; map them with `maturity accounts group-roles ACCOUNT FILE`.",
+    '',
+    '| Group | Roles | Read from |',
+    '|---|---|---|',
+  ];
+  for (const g of groups.slice(0, MAX))
+    out.push(`| ${g.name} | ${g.roles.join(', ') || '—'} | ${by[g.by]} |`);
+  if (groups.length > MAX) out.push('', `_…and ${groups.length - MAX} more groups._`);
+  out.push('');
+  return out;
+}
+
 function line(c: CriterionResult): string {
   const values =
     c.values && !c.gap ? Object.entries(c.values).map(([k, v]) => `${k} = ${fmt(v)}`) : [];
@@ -87,10 +143,11 @@ function line(c: CriterionResult): string {
 }
 
 function fmtMetric(m: Metric): string {
+  const extra = m.undetermined ? ` (+${m.undetermined} unreadable)` : '';
   if (m.unit === 'ratio') return pct(m.value);
   if (m.unit === 'minutes') return `${fmt(m.value)} min`;
   if (m.unit === 'hours') return `${fmt(m.value)} h`;
-  return fmt(m.value);
+  return fmt(m.value) + extra;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

@@ -101,6 +101,25 @@ export class Store {
     ]);
   }
 
+  /** The user's settings of an account (e.g. groupRoles), kept apart from the connector config. */
+  async accountSettings(accountId: number): Promise<Record<string, unknown>> {
+    const rows = await this.db.query<{ settings: Record<string, unknown> | null }>(
+      'SELECT settings FROM accounts WHERE id = $1',
+      [accountId],
+    );
+    return rows[0]?.settings ?? {};
+  }
+
+  /** Sets (or, with undefined, removes) one setting of an account. */
+  async setAccountSetting(accountId: number, key: string, value: unknown): Promise<void> {
+    await this.db.query(
+      value === undefined
+        ? 'UPDATE accounts SET settings = settings - $2 WHERE id = $1'
+        : `UPDATE accounts SET settings = jsonb_set(settings, ARRAY[$2], $3::jsonb) WHERE id = $1`,
+      value === undefined ? [accountId, key] : [accountId, key, JSON.stringify(value)],
+    );
+  }
+
   async findAccount(name: string): Promise<Account | undefined> {
     const rows = await this.db.query<AccountRow>('SELECT * FROM accounts WHERE name = $1', [name]);
     return rows[0] ? toAccount(rows[0]) : undefined;

@@ -97,6 +97,9 @@ describe('partial snapshots', () => {
     layerName: 'Processes',
     level,
     levelName: `L${level}`,
+    possibleLevel: level,
+    possibleLevelName: `L${level}`,
+    awaiting: { data: 0, review: 0 },
     criteria: Object.entries(statuses).map(([lvl, status]) => ({
       id: `c${lvl}`,
       statement: 'x',

@@ -19,3 +19,6 @@ ALTER TABLE record_coverage ADD COLUMN history_from timestamptz;
 -- What a ticket is about and where: segments for partner ownership.
 ALTER TABLE tickets ADD COLUMN category text;
 ALTER TABLE tickets ADD COLUMN region text;
+
+-- Account settings the user gives (not the connector's config): e.g. the group-roles mapping.
+ALTER TABLE accounts ADD COLUMN settings jsonb NOT NULL DEFAULT '{}'::jsonb;

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { inputError } from '../errors.js';
+import { GroupRolesMapping } from '../metrics/index.js';
+import { groupRoles } from '../metrics/group-roles.js';
+import type { Store } from '../store/store.js';
+import type { CliContext } from './context.js';
+
+/**
+ * Reads a group-roles file (YAML or JSON): group name or id → a list of roles, or "none".
+ *   "Group 70": [tier1]
+ *   "Acme BPO": [partner, tier1]
+ *   "Group 12": none
+ */
+export function readGroupRoles(file: string): GroupRolesMapping {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw inputError(
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+  let doc: unknown;
+  try {
+    doc = parse(text, { maxAliasCount: 50 });
+  } catch (err) {
+    throw inputError(`${file}: not valid YAML or JSON (${(err as Error).message.split('\n')[0]})`);
+  }
+  const r = GroupRolesMapping.safeParse(doc ?? {});
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const where = issue.path.length ? `group "${String(issue.path[0])}": ` : '';
+    throw inputError(
+      `${file}: ${where}${issue.message} (roles: ${groupRoles.join(', ')}, or "none")`,
+    );
+  }
+  return r.data;
+}
+
+/** Stores the mapping on the account (replacing any earlier one); the next snapshot uses it. */
+export async function setGroupRoles(
+  store: Store,
+  accountId: number,
+  mapping: GroupRolesMapping | undefined,
+): Promise<void> {
+  await store.setAccountSetting(accountId, 'groupRoles', mapping);
+}
+
+/** `maturity accounts group-roles ACCOUNT [FILE] [--clear]` */
+export async function groupRolesCommand(
+  ctx: CliContext,
+  name: string,
+  file: string | undefined,
+  flags: { clear?: boolean },
+): Promise<void> {
+  if (!file && !flags.clear) throw inputError('give a group-roles FILE, or --clear to remove it');
+  if (file && flags.clear) throw inputError('give either a FILE or --clear, not both');
+  const mapping = file ? readGroupRoles(file) : undefined;
+  const store = await ctx.openStore();
+  const account = await store.getAccount(name);
+  await setGroupRoles(store, account.id, mapping);
+  ctx.io.out(
+    mapping
+      ? `group roles of "${name}": ${Object.keys(mapping).length} groups mapped; the next snapshot uses them`
+      : `group roles of "${name}" removed; groups are read from their names again`,
+  );
+}

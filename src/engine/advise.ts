@@ -1,0 +1,38 @@
+import type { Advice, LayerSuggestion, Metric } from '../domain/evidence.js';
+import { evaluateCriterion } from './evaluate-criterion.js';
+import type { RuleSet } from './rules-schema.js';
+
+/**
+ * The advice of each model whose layer is still at or below its level and whose condition the
+ * evidence meets (an unknown condition raises nothing). `{metric.id}` in the text becomes the
+ * metric's value.
+ */
+export function advise(rules: RuleSet, layers: LayerSuggestion[], metrics: Metric[]): Advice[] {
+  const byId = new Map(metrics.map((m) => [m.id, m]));
+  const out: Advice[] = [];
+  for (const model of rules.models) {
+    for (const a of model.advice) {
+      const layer = layers.find((l) => l.model === model.id && l.layer === a.layer);
+      if (!layer || layer.level > a.whenLevelAtMost) continue;
+      const r = evaluateCriterion({ id: a.id, statement: a.text, when: a.when }, layer.level, {
+        metrics: byId,
+        attestations: new Map(),
+        asOf: new Date(0),
+      });
+      if (r.status !== 'met') continue;
+      const text = a.text.replace(/\{([a-z0-9_.]+)\}/g, (all, id: string) => {
+        const m = byId.get(id);
+        return m ? m.value.toLocaleString('en-US') : all;
+      });
+      out.push({
+        id: a.id,
+        model: model.id,
+        layer: a.layer,
+        severity: a.severity,
+        text,
+        values: r.values ?? {},
+      });
+    }
+  }
+  return out;
+}
