@@ -41,6 +41,21 @@ export interface StreamContext<Config> {
   commit(page: PageResult): Promise<void>;
   now: () => Date;
   signal?: AbortSignal;
+  /**
+   * The history the caller needs (a snapshot's window start): from this instant, `null` for all
+   * of it, `undefined` for no requirement (the stream's own first-sync default). Streams that read
+   * by start time fetch what they lack; full lists hold all history anyway and ignore it.
+   */
+  historyFrom?: Date | null;
+}
+
+/** What a stream tells the runner when it completes. */
+export interface StreamSummary {
+  /**
+   * Where the history the stream now holds starts (`null`: all of it), for streams that read by
+   * start time; stored with the coverage of its kinds. Absent: the stream holds all history.
+   */
+  historyFrom?: Date | null;
 }
 
 export interface StreamDefinition<Config> {
@@ -60,7 +75,7 @@ export interface StreamDefinition<Config> {
    * unknown, never zero.
    */
   fields?(config: Config): FieldCoverage;
-  sync(ctx: StreamContext<Config>): Promise<void>;
+  sync(ctx: StreamContext<Config>): Promise<StreamSummary | void>;
 }
 
 export interface ConnectionCheck {

@@ -28,6 +28,8 @@ export interface StreamOutcome {
   warnings?: string[];
   /** Full-refresh streams: records the complete pass did not see again (deleted at the source). */
   removed?: number;
+  /** Streams that read by start time: where the history they hold now starts (null: all of it). */
+  historyFrom?: Date | null;
 }
 
 export interface RunSyncOptions<C> {
@@ -43,6 +45,11 @@ export interface RunSyncOptions<C> {
   signal?: AbortSignal;
   /** Stop at the first failing stream instead of carrying on with the others. */
   failFast?: boolean;
+  /**
+   * The history the caller needs (a snapshot's window start; `null`: all of it). Streams that read
+   * by start time backfill what they lack; undefined asks for nothing beyond their default.
+   */
+  historyFrom?: Date | null;
 }
 
 /**
@@ -55,6 +62,10 @@ export interface RunSyncOptions<C> {
  * pass is resumed after a crash. When the pass completes, the records of the stream's kinds not
  * upserted since that start are deleted in the same transaction that marks the kinds covered, and
  * the start is cleared. A pass that fails, is killed or ends in SourceUnavailable deletes nothing.
+ *
+ * Streams that read by start time return where the history they hold starts; it is stored with
+ * the coverage of their kinds (`record_coverage.history_from`), so a snapshot knows which period
+ * its counts may speak for. Other streams hold all history.
  */
 export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]> {
   const outcomes: StreamOutcome[] = [];
@@ -80,12 +91,13 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
     /** The start of the pass this run commits to (PostgreSQL text, round-trips exactly). */
     let passStart: string | undefined;
     try {
-      await stream.sync({
+      const summary = await stream.sync({
         config: o.config,
         client: o.client,
         cursor,
         now: o.now ?? (() => new Date()),
         ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.historyFrom !== undefined ? { historyFrom: o.historyFrom } : {}),
         commit: async (page: PageResult) => {
           if (o.signal?.aborted) throw new Error('sync aborted');
           const started = await o.store.db.transaction(async (tx) => {
@@ -142,6 +154,9 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
           });
         },
       });
+      const held = summary?.historyFrom;
+      if (held !== undefined) outcome.historyFrom = held;
+      const covered = { ...coverage, historyFrom: held ?? null };
       if (fullRefresh) {
         const sweep = sweepable(o.connector, stream.name, stream.kinds);
         if (sweep.shared.length) {
@@ -165,11 +180,11 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
             for (const kind of sweep.kinds)
               removed += await o.store.sweep(o.account.id, kind, passStart!, key, tx);
           }
-          await o.store.markCovered(o.account.id, stream.kinds, key, tx, coverage);
+          await o.store.markCovered(o.account.id, stream.kinds, key, tx, covered);
           return removed;
         });
       } else {
-        await o.store.markCovered(o.account.id, stream.kinds, key, undefined, coverage);
+        await o.store.markCovered(o.account.id, stream.kinds, key, undefined, covered);
       }
       outcome.ok = true;
       o.onProgress?.({

@@ -60,6 +60,7 @@ export const ZendeskTicketCursorPage = z.object({
   after_cursor: z.string().nullish(),
   end_of_stream: z.boolean(),
 });
+export type ZendeskTicketCursorPage = z.infer<typeof ZendeskTicketCursorPage>;
 
 // https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metric_events/
 export const ZendeskMetricEvent = z.looseObject({
@@ -90,6 +91,7 @@ export const ZendeskMetricEventPage = z.object({
   end_time: z.number().nullish(),
   end_of_stream: z.boolean().nullish(),
 });
+export type ZendeskMetricEventPage = z.infer<typeof ZendeskMetricEventPage>;
 
 const condition = z.looseObject({
   field: z.string(),

@@ -3,6 +3,7 @@ import type { SnapshotBody } from '../domain/evidence.js';
 import type { RecordKind } from '../domain/records.js';
 import { MaturityError } from '../errors.js';
 import { snapshotJobData } from '../jobs/handlers.js';
+import { historyNeeded } from '../jobs/history-needed.js';
 import { QUEUES, enqueueSnapshot, jobIds, queue, waitForSnapshot } from '../jobs/queues.js';
 import { syncAccount } from '../jobs/sync-account.js';
 import { takeSnapshot } from '../jobs/take-snapshot.js';
@@ -24,6 +25,7 @@ export interface SnapshotFlags {
 /**
  * sync (connected accounts) ► metrics ► evaluate ► stored snapshot. Inline without REDIS_URL; with
  * it, the same steps run as a BullMQ flow on the workers and this command waits for the result.
+ * The sync backfills the history the window needs (its start; all history for `--window all`).
  */
 export async function snapshotCommand(
   ctx: CliContext,
@@ -39,12 +41,14 @@ export async function snapshotCommand(
   let failedSources: string[] = [];
   let failedKinds: RecordKind[] = [];
   if (connector && flags.sync !== false) {
+    const historyFrom = historyNeeded(flags.window, flags.asOf);
     const progress = syncProgressReporter(ctx.io);
     try {
       const outcomes = await syncAccount(store, account, {
         box: ctx.secretBox(),
         onProgress: progress.onProgress,
         onWait: progress.onWait,
+        historyFrom,
       });
       const failed = outcomes.filter((o) => !o.ok);
       failedSources = failed.map((f) => f.stream);
@@ -85,7 +89,7 @@ async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags
     return;
   }
   const syncQueue = queue(setup, QUEUES.sync);
-  const ids = jobIds(data.accountId, day, tag);
+  const ids = jobIds(data.accountId, day, tag, data.historyFrom);
   const streams = Object.keys(data.kindsByStream);
   let lastLine = '';
   const timer = setInterval(async () => {

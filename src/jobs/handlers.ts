@@ -7,6 +7,7 @@ import type { RuleSet } from '../engine/index.js';
 import { MaturityError } from '../errors.js';
 import type { SecretBox } from '../store/secrets.js';
 import type { Store } from '../store/store.js';
+import { historyNeeded } from './history-needed.js';
 import type { SnapshotJobData, SyncJobData } from './queues.js';
 import { syncAccount } from './sync-account.js';
 import { computeSnapshotMetrics, evaluateSnapshot } from './take-snapshot.js';
@@ -36,6 +37,9 @@ export async function syncStreamJob(
     box: ctx.box,
     streams: [data.stream],
     ...(ctx.clientOptions ? { clientOptions: ctx.clientOptions } : {}),
+    ...(data.historyFrom !== undefined
+      ? { historyFrom: data.historyFrom === null ? null : new Date(data.historyFrom) }
+      : {}),
   });
   if (!outcome)
     throw new MaturityError(
@@ -88,18 +92,23 @@ export async function evaluateJob(
   });
 }
 
-/** The streams of an account's connector and the record kinds each delivers. */
+/**
+ * The streams of an account's connector, the record kinds each delivers, and the history the
+ * window needs synced (its start, as of `now` when no as-of is given; null for all history).
+ */
 export async function snapshotJobData(
   store: Store,
   accountName: string,
   o: { window?: string; asOf?: string } = {},
+  now = new Date(),
 ): Promise<SnapshotJobData> {
+  const historyFrom = historyNeeded(o.window, o.asOf, now)?.toISOString() ?? null;
   const account = await store.getAccount(accountName);
   const connector = findConnector(account.connector);
   const kindsByStream = Object.fromEntries(
     (connector?.streams ?? []).map((s) => [s.name, s.kinds as string[]]),
   );
-  return { accountId: account.id, account: account.name, kindsByStream, ...o };
+  return { accountId: account.id, account: account.name, kindsByStream, ...o, historyFrom };
 }
 
 /** Stream names of the sync children whose failure the flow ignored (BullMQ keys end in the job id). */

@@ -19,12 +19,16 @@ export interface SyncJobData {
   accountId: number;
   account: string;
   stream: string;
+  /** The history the snapshot needs synced (ISO instant; null: all of it; absent: no need). */
+  historyFrom?: string | null;
 }
 export interface SnapshotJobData {
   accountId: number;
   account: string;
   window?: string;
   asOf?: string;
+  /** The history its window needs synced (ISO instant; null: all of it; absent: no need). */
+  historyFrom?: string | null;
   /** Stream → record kinds, so the metrics job can leave failed streams' kinds unknown. */
   kindsByStream: Record<string, string[]>;
 }
@@ -54,22 +58,42 @@ export interface QueueSetup {
   prefix?: string;
 }
 
+/**
+ * The history part of a flow's ids: a sync that must backfill to another start is another job
+ * than a plain one of the same day (`|h20250601`, `|hall`; nothing without a need).
+ */
+export const historyTag = (historyFrom: string | null | undefined): string =>
+  historyFrom === undefined
+    ? ''
+    : historyFrom === null
+      ? '|hall'
+      : `|h${historyFrom.slice(0, 10).replaceAll('-', '')}`;
+
 /** BullMQ custom ids may not contain ':'; account names cannot, and days are ISO dates. */
-export const jobIds = (accountId: number, day: string, runTag = '') => ({
-  sync: (stream: string) => `${accountId}|${stream}|${day}${runTag}`,
-  metrics: `${accountId}|metrics|${day}${runTag}`,
-  evaluate: `${accountId}|evaluate|${day}${runTag}`,
-});
+export const jobIds = (
+  accountId: number,
+  day: string,
+  runTag = '',
+  historyFrom?: string | null,
+) => {
+  const tag = `${runTag}${historyTag(historyFrom)}`;
+  return {
+    sync: (stream: string) => `${accountId}|${stream}|${day}${tag}`,
+    metrics: `${accountId}|metrics|${day}${tag}`,
+    evaluate: `${accountId}|evaluate|${day}${tag}`,
+  };
+};
 
 const retry = { attempts: 5, backoff: { type: 'exponential', delay: 2000 } } as const;
 
 /**
  * A snapshot as a flow: one sync job per stream in parallel ► metrics ► evaluate. Ids are
- * deterministic per (account, stream, day), so a second trigger the same day adds nothing. A sync
- * that fails for good does not block the flow: the snapshot is then marked partial.
+ * deterministic per (account, stream, day, history needed), so a second trigger the same day adds
+ * nothing. Each sync job carries the history the window needs. A sync that fails for good does
+ * not block the flow: the snapshot is then marked partial.
  */
 export function snapshotFlow(data: SnapshotJobData, day: string, runTag = ''): FlowJob {
-  const ids = jobIds(data.accountId, day, runTag);
+  const ids = jobIds(data.accountId, day, runTag, data.historyFrom);
   const keep = { removeOnComplete: { age: 7 * 86400 }, removeOnFail: { age: 30 * 86400 } };
   return {
     name: 'evaluate',
@@ -85,7 +109,12 @@ export function snapshotFlow(data: SnapshotJobData, day: string, runTag = ''): F
         children: Object.keys(data.kindsByStream).map((stream) => ({
           name: 'sync',
           queueName: QUEUES.sync,
-          data: { accountId: data.accountId, account: data.account, stream } satisfies SyncJobData,
+          data: {
+            accountId: data.accountId,
+            account: data.account,
+            stream,
+            ...(data.historyFrom !== undefined ? { historyFrom: data.historyFrom } : {}),
+          } satisfies SyncJobData,
           opts: { jobId: ids.sync(stream), ...retry, ...keep, ignoreDependencyOnFailure: true },
         })),
       },

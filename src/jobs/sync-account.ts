@@ -16,6 +16,11 @@ export interface SyncAccountOptions {
   onWait?: HttpClientOptions['onWait'];
   clientOptions?: Partial<HttpClientOptions>;
   signal?: AbortSignal;
+  /**
+   * The history a snapshot's window needs (its start; `null`: all history). Streams that read by
+   * start time backfill what the account lacks. Undefined (`maturity sync`): no requirement.
+   */
+  historyFrom?: Date | null;
 }
 
 /** Pulls every stream of a connected account into the store; marks the account on auth failure. */
@@ -53,6 +58,7 @@ export async function syncAccount(
       ...(o.streams ? { streams: o.streams } : {}),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.historyFrom !== undefined ? { historyFrom: o.historyFrom } : {}),
     });
   } catch (err) {
     if (err instanceof MaturityError && err.code === 'E_CONNECTOR_AUTH') {

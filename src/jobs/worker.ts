@@ -90,7 +90,7 @@ export function startWorkers(ctx: HandlerContext, o: WorkerOptions): RunningWork
   const trigger = new Worker<{ account: string }>(
     QUEUES.trigger,
     async (job) => {
-      const data = await snapshotJobData(ctx.store, job.data.account);
+      const data = await snapshotJobData(ctx.store, job.data.account, {}, new Date(job.timestamp));
       const day = new Date(job.timestamp).toISOString().slice(0, 10);
       const added = await enqueueSnapshot(o, data, day);
       return { flow: added.id };

@@ -33,6 +33,8 @@ export interface ZendeskDataOptions {
   tickets: number;
   now: Date;
   seed?: number;
+  /** Days of history the tickets spread over (default 180). */
+  days?: number;
 }
 
 const OFFSETS = {
@@ -64,6 +66,7 @@ export function buildZendeskData(profile: Profile, o: ZendeskDataOptions): Zende
     tickets: o.tickets,
     now: o.now,
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.days !== undefined ? { days: o.days } : {}),
   });
   return toZendeskData(org, o.now);
 }

@@ -10,6 +10,8 @@ export interface SimulatorOptions {
   profile: ProfileName | Profile;
   tickets: number;
   now?: Date;
+  /** Days of history the tickets spread over (default 180). */
+  days?: number;
   /** Seeds the organisation and the faults: the same seed gives the same account and faults. */
   seed?: number;
   /** Accepted API-token credentials (Basic `email/token:token`). */
@@ -29,6 +31,8 @@ export interface SimulatorStats {
   byPath: Record<string, number>;
   faults: Record<FaultKind, number>;
   rateLimited: number;
+  /** The start_time of every incremental export request that gave one, by path. */
+  startTimes: Record<string, number[]>;
 }
 
 export interface ZendeskSimulator {
@@ -56,6 +60,7 @@ export async function startZendeskSimulator(o: SimulatorOptions): Promise<Zendes
     tickets: o.tickets,
     now,
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.days !== undefined ? { days: o.days } : {}),
   });
   const credentials = o.credentials ?? demoCredentials;
   const basic = `Basic ${Buffer.from(`${credentials.email}/token:${credentials.token}`).toString('base64')}`;
@@ -64,6 +69,7 @@ export async function startZendeskSimulator(o: SimulatorOptions): Promise<Zendes
     byPath: {},
     faults: { '5xx': 0, reset: 0, truncate: 0 },
     rateLimited: 0,
+    startTimes: {},
   };
   const faultRnd = prng((o.seed ?? 42) ^ 0x5eed);
   let lastFaulted = false;
@@ -84,6 +90,8 @@ export async function startZendeskSimulator(o: SimulatorOptions): Promise<Zendes
     const path = url.pathname.replace(/\.json$/, '');
     stats.requests++;
     stats.byPath[path] = (stats.byPath[path] ?? 0) + 1;
+    const startTime = url.searchParams.get('start_time');
+    if (startTime !== null) (stats.startTimes[path] ??= []).push(Number(startTime));
     const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
 
     if (o.faults && o.faults.rate > 0 && !lastFaulted && faultRnd() < o.faults.rate) {

@@ -8,6 +8,7 @@ import { connectAccount } from '../../src/jobs/connect-account.js';
 import { snapshotJobData, type HandlerContext } from '../../src/jobs/handlers.js';
 import {
   enqueueSnapshot,
+  jobIds,
   redisConnection,
   waitForSnapshot,
   type QueueSetup,
@@ -63,12 +64,16 @@ describe.skipIf(!redisUp || !pgUp)('queued snapshots on Redis and PostgreSQL', (
     if (setup?.prefix) await dropPrefix(setup.prefix);
   });
 
-  async function connected(name: string, o: Parameters<typeof startZendeskSimulator>[0]) {
+  async function connected(
+    name: string,
+    o: Parameters<typeof startZendeskSimulator>[0],
+    config: Record<string, unknown> = {},
+  ) {
     const sim = await startZendeskSimulator(o);
     sims.push(sim);
     const { account } = await connectAccount(store, zendesk, {
       name,
-      config: { subdomain: 'demo', baseUrl: sim.url, incrementalPerMinute: 100000 },
+      config: { subdomain: 'demo', baseUrl: sim.url, incrementalPerMinute: 100000, ...config },
       secret: sim.credentials,
       box,
       clientOptions: { sleep: async () => undefined },
@@ -113,11 +118,46 @@ describe.skipIf(!redisUp || !pgUp)('queued snapshots on Redis and PostgreSQL', (
     await finished(first);
     const third = await enqueueSnapshot(setup, data, '2026-11-22');
     expect(third.id).toBe(first.id);
-    expect(completed.sort()).toEqual(
-      Object.keys(data.kindsByStream)
-        .map((s) => `${data.accountId}|${s}|2026-11-22`)
-        .sort(),
+    const ids = jobIds(data.accountId, '2026-11-22', '', data.historyFrom);
+    expect(completed.sort()).toEqual(Object.keys(data.kindsByStream).map(ids.sync).sort());
+  });
+
+  it('backfills in a flow of its own the history a --window all snapshot needs', async () => {
+    fresh();
+    const since = '2025-06-01';
+    const { sim, account } = await connected(
+      'history',
+      { profile: 'structured', tickets: 400, seed: 12, days: 1100 },
+      { since },
     );
+    const completed: string[] = [];
+    running = startWorkers(ctx, { ...setup, log: quiet });
+    running.workers[0]!.on('completed', (j) => completed.push(String(j.id)));
+    const day = new Date().toISOString().slice(0, 10);
+    // The nightly snapshot (90 days) needs nothing before `since`.
+    const nightly = await snapshotJobData(store, 'history');
+    await finished(await enqueueSnapshot(setup, nightly, day));
+    const recent = (await store.countRecords(account.id)).tickets;
+    expect(recent).toBeLessThan(sim.data.tickets.length);
+    expect((await store.coverage(account.id)).historyFrom.get('tickets')).toEqual(
+      new Date(`${since}T00:00:00Z`),
+    );
+    // The same day, all history: other sync jobs, which backfill.
+    const all = await snapshotJobData(store, 'history', { window: 'all' });
+    expect(all.historyFrom).toBeNull();
+    const job = await enqueueSnapshot(setup, all, day);
+    expect(job.id).toBe(jobIds(account.id, day, '', null).evaluate);
+    expect(job.id).not.toBe(jobIds(account.id, day, '', nightly.historyFrom).evaluate);
+    await finished(job);
+    expect(completed).toContain(jobIds(account.id, day, '', null).sync('tickets'));
+    expect((await store.countRecords(account.id)).tickets).toBe(sim.data.tickets.length);
+    const snap = await store.latestSnapshot(account.id);
+    expect(snap?.metrics.find((m) => m.id === 'tickets.count')?.value).toBe(
+      sim.data.tickets.length,
+    );
+    const { historyFrom } = await store.coverage(account.id);
+    expect(historyFrom.has('tickets')).toBe(false);
+    expect(historyFrom.has('slaOutcomes')).toBe(false);
   });
 
   it('does not retry an authentication error, marks the account, and stores a partial snapshot', async () => {

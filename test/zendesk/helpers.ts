@@ -41,6 +41,8 @@ export async function syncZendesk(
     timeoutMs?: number;
     signal?: AbortSignal;
     onProgress?: Parameters<typeof runSync>[0]['onProgress'];
+    /** The history a snapshot would need (null: all of it). */
+    historyFrom?: Date | null;
   },
 ): Promise<StreamOutcome[]> {
   const config = ZendeskConfig.parse({
@@ -64,6 +66,7 @@ export async function syncZendesk(
     ...(o.streams ? { streams: o.streams } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    ...(o.historyFrom !== undefined ? { historyFrom: o.historyFrom } : {}),
   });
 }
 

@@ -1,11 +1,11 @@
+import type { TicketFieldFamily } from '../../../src/domain/fields.js';
 import { Ticket, type Priority } from '../../../src/domain/records.js';
-import type { StreamDefinition } from '../../shared/define-connector.js';
+import type { PageResult, StreamDefinition } from '../../shared/define-connector.js';
 import { parseItems, ZendeskApi } from '../client.js';
 import type { ZendeskConfig } from '../config.js';
 import { isoOrUndefined, mapPage } from '../map-page.js';
-import { ZendeskMetricSet, ZendeskTicket } from '../schemas.js';
-
-const DAY_MS = 86_400_000;
+import { ZendeskMetricSet, ZendeskTicket, type ZendeskTicketCursorPage } from '../schemas.js';
+import { exportStart, heldStart, historyDate, neededStart } from './export-start.js';
 const STATUSES = new Set(['new', 'open', 'pending', 'hold', 'solved', 'closed']);
 const PRIORITIES = new Set<string>(['urgent', 'high', 'normal', 'low']);
 /** Zendesk `via.channel` names ► our channel names (the rest pass through in lower case). */
@@ -25,7 +25,12 @@ export const DEFAULT_KNOWLEDGE_TAGS =
   /^(kb|kcs|knowledge|article)[_-]?(linked|used|attached|link|shared)$/i;
 
 export interface TicketCursor {
+  /** The incremental export's position: the last page's after_cursor. */
   cursor?: string;
+  /** Epoch seconds where the tickets held start (0: all history); absent in older cursors. */
+  from?: number;
+  /** A backfill in progress: exports from `from` and stops at `until`, the start held before. */
+  backfill?: { from: number; until: number; cursor?: string };
 }
 
 /**
@@ -71,50 +76,126 @@ export function toTicket(
   };
 }
 
-/** Where the first export starts: the configured date, or two years back. */
-export function exportStart(config: ZendeskConfig, now: Date): number {
-  const from = config.since ? Date.parse(config.since) : now.getTime() - 730 * DAY_MS;
-  return Math.floor(from / 1000);
+/** Field families every exported ticket carries (the metric set is sideloaded with it). */
+const FAMILIES: TicketFieldFamily[] = [
+  'priority',
+  'channel',
+  'tags',
+  'assignee',
+  'group',
+  'organisation',
+  'reopens',
+  'reassignments',
+  'firstResponse',
+  'replies',
+  'solved',
+  'problem',
+];
+
+/** The epoch second Zendesk orders the export by (generated_timestamp, else updated_at). */
+function stampOf(raw: unknown): number | undefined {
+  const r = raw as { generated_timestamp?: unknown; updated_at?: unknown } | null;
+  if (typeof r?.generated_timestamp === 'number') return r.generated_timestamp;
+  const t = typeof r?.updated_at === 'string' ? Date.parse(r.updated_at) : NaN;
+  return Number.isNaN(t) ? undefined : Math.floor(t / 1000);
 }
 
+/**
+ * One export page ► what to commit. With `until`, only tickets last changed before it are taken
+ * (a backfill: those from `until` on are held already) and `reached` says the page got there.
+ */
+function readPage(
+  page: ZendeskTicketCursorPage,
+  config: ZendeskConfig,
+  until?: number,
+): { result: Omit<PageResult, 'cursor'>; reached: boolean } {
+  const sets = parseItems(ZendeskMetricSet, page.metric_sets ?? []);
+  const byTicket = new Map(sets.items.map((m) => [m.ticket_id, m]));
+  const deleted: string[] = [];
+  const live: unknown[] = [];
+  let reached = false;
+  for (const raw of page.tickets) {
+    const at = until === undefined ? undefined : stampOf(raw);
+    if (at !== undefined && at >= until!) {
+      reached = true;
+      continue;
+    }
+    const r = raw as { id?: unknown; status?: unknown } | null;
+    if (r?.status === 'deleted' && r.id != null) deleted.push(String(r.id));
+    else live.push(raw);
+  }
+  const { records, invalid } = mapPage(
+    live,
+    ZendeskTicket,
+    (t) => toTicket(t, byTicket.get(t.id), config),
+    Ticket,
+  );
+  // Without configured knowledge tags, a default one on some ticket shows the convention is used.
+  const knowledge = !config.knowledgeTags?.length && records.some((t) => t.knowledgeLinked);
+  return {
+    result: {
+      records: { tickets: records },
+      deletes: { tickets: deleted },
+      quarantined: [...invalid, ...sets.invalid],
+      ...(knowledge ? { fields: { tickets: ['knowledge'] } } : {}),
+    },
+    reached,
+  };
+}
+
+const endless = () =>
+  new Error('Zendesk ended a ticket export page without end_of_stream or after_cursor');
+
+/**
+ * The incremental pass follows the saved cursor to end_of_stream. When the caller needs history
+ * from before the start held (`from`), a backfill exports from the needed start and stops at the
+ * first ticket last changed at or after the held start: those are stored and kept current by the
+ * incremental cursor. The backfill keeps its own cursor, so a killed one resumes where it stopped
+ * and the incremental cursor is never disturbed; once done, the held start moves back.
+ */
 export const tickets: StreamDefinition<ZendeskConfig> = {
   name: 'tickets',
   kinds: ['tickets'],
+  fields: (config) => ({
+    tickets: config.knowledgeTags?.length ? [...FAMILIES, 'knowledge'] : FAMILIES,
+  }),
   async sync(ctx) {
     const api = new ZendeskApi(ctx.client);
-    let state = (ctx.cursor ?? {}) as TicketCursor;
+    const saved = (ctx.cursor ?? {}) as TicketCursor;
+    const needed = neededStart(ctx.historyFrom);
+    const now = ctx.now();
+    let state: TicketCursor = {
+      ...saved,
+      from: saved.cursor
+        ? heldStart(saved.from, ctx.config, now)
+        : (saved.from ?? exportStart(ctx.config, now, needed)),
+    };
     for (;;) {
       const page = await api.ticketsExport(
-        state.cursor ? { cursor: state.cursor } : { startTime: exportStart(ctx.config, ctx.now()) },
+        state.cursor ? { cursor: state.cursor } : { startTime: state.from! },
       );
-      const sets = parseItems(ZendeskMetricSet, page.metric_sets ?? []);
-      const byTicket = new Map(sets.items.map((m) => [m.ticket_id, m]));
-      const deleted: string[] = [];
-      const live = page.tickets.filter((raw) => {
-        const r = raw as { id?: unknown; status?: unknown } | null;
-        if (r?.status === 'deleted' && r.id != null) {
-          deleted.push(String(r.id));
-          return false;
-        }
-        return true;
-      });
-      const { records, invalid } = mapPage(
-        live,
-        ZendeskTicket,
-        (t) => toTicket(t, byTicket.get(t.id), ctx.config),
-        Ticket,
-      );
-      state = page.after_cursor ? { cursor: page.after_cursor } : state;
-      await ctx.commit({
-        records: { tickets: records },
-        deletes: { tickets: deleted },
-        quarantined: [...invalid, ...sets.invalid],
-        cursor: state,
-      });
-      if (page.end_of_stream) return;
-      if (!page.after_cursor) {
-        throw new Error('Zendesk ended a ticket export page without end_of_stream or after_cursor');
-      }
+      const { result } = readPage(page, ctx.config);
+      if (page.after_cursor) state = { ...state, cursor: page.after_cursor };
+      await ctx.commit({ ...result, cursor: state });
+      if (page.end_of_stream) break;
+      if (!page.after_cursor) throw endless();
     }
+    while (state.backfill || (needed !== undefined && needed < state.from!)) {
+      const bf = state.backfill ?? { from: needed!, until: state.from! };
+      const page = await api.ticketsExport(
+        bf.cursor ? { cursor: bf.cursor } : { startTime: bf.from },
+      );
+      const { result, reached } = readPage(page, ctx.config, bf.until);
+      if (reached || page.end_of_stream) {
+        const { backfill: _, ...rest } = state;
+        state = { ...rest, from: bf.from };
+      } else if (page.after_cursor) {
+        state = { ...state, backfill: { ...bf, cursor: page.after_cursor } };
+      } else {
+        throw endless();
+      }
+      await ctx.commit({ ...result, cursor: state });
+    }
+    return { historyFrom: historyDate(state.from!) };
   },
 };
