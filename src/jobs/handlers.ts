@@ -10,7 +10,11 @@ import type { Store } from '../store/store.js';
 import { historyNeeded } from './history-needed.js';
 import type { SnapshotJobData, SyncJobData } from './queues.js';
 import { syncAccount } from './sync-account.js';
-import { computeSnapshotMetrics, evaluateSnapshot } from './take-snapshot.js';
+import {
+  computeSnapshotMetrics,
+  evaluateSnapshot,
+  type SnapshotEvidence,
+} from './take-snapshot.js';
 
 /** What every handler needs; the same handlers run inline (CLI) and in BullMQ workers. */
 export interface HandlerContext {
@@ -24,6 +28,8 @@ export interface HandlerContext {
 export interface MetricsJobResult {
   window: { spec: string; from: string | null; to: string };
   metrics: Metric[];
+  period: SnapshotEvidence['period'];
+  groups?: SnapshotEvidence['groups'];
   failedSources: string[];
 }
 
@@ -57,7 +63,7 @@ export async function metricsJob(
 ): Promise<MetricsJobResult> {
   const account = await ctx.store.getAccount(data.account);
   const failedKinds = failedSources.flatMap((s) => data.kindsByStream[s] ?? []) as RecordKind[];
-  const { window, metrics } = await computeSnapshotMetrics(ctx.store, account, {
+  const { window, metrics, period, groups } = await computeSnapshotMetrics(ctx.store, account, {
     ...(data.asOf ? { asOf: data.asOf } : {}),
     ...(data.window ? { window: data.window } : {}),
     ...(ctx.now ? { now: ctx.now() } : {}),
@@ -70,6 +76,8 @@ export async function metricsJob(
       to: window.to.toISOString(),
     },
     metrics,
+    period,
+    ...(groups ? { groups } : {}),
     failedSources,
   };
 }
@@ -87,6 +95,8 @@ export async function evaluateJob(
       to: new Date(m.window.to),
     },
     metrics: m.metrics,
+    period: m.period,
+    ...(m.groups ? { groups: m.groups } : {}),
     rules: ctx.rules,
     failedSources: m.failedSources,
   });

@@ -1,4 +1,13 @@
-import { delivers, inWindow, num, numOrNull, round, value, windowParams } from './helpers.js';
+import {
+  customerRequestSql,
+  delivers,
+  inWindow,
+  num,
+  numOrNull,
+  round,
+  value,
+  windowParams,
+} from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 const SEVERITY = ['urgent', 'high', 'normal', 'low'] as const;
@@ -91,14 +100,18 @@ export const slaPolicies: MetricDefinition = {
   },
 };
 
-/** The highest priority carrying IN_USE of the window's prioritised tickets, if priorities are known. */
+/**
+ * The highest priority carrying IN_USE of the window's prioritised customer requests, if priorities
+ * are known (alerts opened by monitoring are not the customers' worst day).
+ */
 async function topPriority(
   ctx: Parameters<MetricDefinition['compute']>[0],
 ): Promise<{ priority: string; share: number; n: number } | undefined> {
   if (!delivers(ctx, 'priority')) return undefined;
   const rows = await ctx.db.query<{ priority: string; n: number }>(
-    `SELECT priority, count(*)::int AS n FROM tickets
-     WHERE account_id = $1 AND priority IS NOT NULL AND ${inWindow('created_at')} GROUP BY 1`,
+    `SELECT t.priority, count(*)::int AS n FROM tickets t
+     WHERE t.account_id = $1 AND t.priority IS NOT NULL AND ${inWindow('t.created_at')}
+       AND ${customerRequestSql(ctx)} GROUP BY 1`,
     windowParams(ctx),
   );
   const total = rows.reduce((s, r) => s + num(r.n), 0);
