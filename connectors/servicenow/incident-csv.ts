@@ -78,9 +78,18 @@ function openCsv(file: string, onBytes?: (n: number) => void): Readable {
   return gz ? counted.pipe(createGunzip()) : counted;
 }
 
-function parser(extra: { skip?: (err: Error & { lines?: number }) => void } = {}) {
+function parser(
+  extra: {
+    skip?: (err: Error & { lines?: number }) => void;
+    onHeader?: (columns: string[]) => void;
+  } = {},
+) {
   const p = parse({
-    columns: (header: string[]) => header.map(normaliseHeader),
+    columns: (header: string[]) => {
+      const columns = header.map(normaliseHeader);
+      extra.onHeader?.(columns);
+      return columns;
+    },
     bom: true,
     info: true,
     skip_empty_lines: true,
@@ -136,6 +145,8 @@ export interface CsvRow {
   /** sys_mod_count, then sys_updated_on (ms), for picking the latest row of an incident. */
   version: [number, number];
   line: number;
+  /** Who resolved the incident (`resolved_by`, as exported), not part of the ticket record. */
+  resolvedBy?: string;
 }
 
 export interface ReadCsvOptions {
@@ -143,6 +154,8 @@ export interface ReadCsvOptions {
   onRow: (row: CsvRow) => void | Promise<void>;
   onBad: (line: number, error: string) => void;
   onBytes?: (n: number) => void;
+  /** The header's columns as Table API field names, once, before the first row. */
+  onHeader?: (columns: string[]) => void;
 }
 
 /** Streams the file's rows through the incident mapper; returns the number of data rows read. */
@@ -156,6 +169,7 @@ export async function readIncidentCsv(file: string, o: ReadCsvOptions): Promise<
         rows++;
         o.onBad(err.lines ?? 0, err.message);
       },
+      ...(o.onHeader ? { onHeader: o.onHeader } : {}),
     }),
   );
   input.on('error', (err) => p.destroy(err));
@@ -189,6 +203,7 @@ export async function readIncidentCsv(file: string, o: ReadCsvOptions): Promise<
         key: f.number ?? mapped.record.sourceId,
         version: [int(f.sys_mod_count) ?? -1, updated ? Date.parse(updated) : 0],
         line: info.lines,
+        ...(f.resolved_by ? { resolvedBy: f.resolved_by } : {}),
       });
     }
   } catch (err) {

@@ -1,3 +1,4 @@
+import { ticketFamilyNames, type TicketFieldFamily } from '../../src/domain/fields.js';
 import { Ticket, type Priority } from '../../src/domain/records.js';
 import { bool, choiceNumber, int, parseDate, slug, type DateOrder, type Fields } from './values.js';
 
@@ -56,7 +57,11 @@ export function toChannel(v: string | undefined): string | undefined {
   return t.slice(0, 50);
 }
 
-/** Fields the incident mapper reads (Table API names). */
+/**
+ * Fields the incident mapper reads (Table API names). All are on the incident table of a base
+ * instance: `category`, `resolved_by` and `location` (inherited from task, a reference to
+ * cmn_location) are in the incident record of the Table API documentation's GET example.
+ */
 export const incidentFields = [
   'sys_id',
   'number',
@@ -81,7 +86,44 @@ export const incidentFields = [
   'caused_by',
   'made_sla',
   'sys_mod_count',
+  'category',
+  'location',
+  'resolved_by',
 ] as const;
+
+/** The ticket field family each incident field feeds (fields not listed feed none). */
+const familyOfField: Record<string, TicketFieldFamily> = {
+  priority: 'priority',
+  contact_type: 'channel',
+  assigned_to: 'assignee',
+  assignment_group: 'group',
+  company: 'organisation',
+  category: 'category',
+  location: 'region',
+  made_sla: 'sla',
+  reopen_count: 'reopens',
+  reassignment_count: 'reassignments',
+  knowledge: 'knowledge',
+  problem_id: 'problem',
+  rfc: 'problem',
+  caused_by: 'problem',
+  resolved_at: 'solved',
+};
+
+/**
+ * The ticket field families a source vouches for when it reads these incident fields (a CSV
+ * header, the fields a stream asks for): a field read and empty on an incident is a real "none"
+ * for it. Incidents never carry tags, a first-response time or a reply count, so those families
+ * are never among them.
+ */
+export function incidentFamilies(fields: Iterable<string>): TicketFieldFamily[] {
+  const found = new Set<TicketFieldFamily>();
+  for (const f of fields) {
+    const family = familyOfField[f];
+    if (family) found.add(family);
+  }
+  return ticketFamilyNames.filter((f) => found.has(f));
+}
 
 export interface IncidentMapOptions {
   dateOrder?: DateOrder;
@@ -126,6 +168,12 @@ export function incidentToTicket(f: Fields, o: IncidentMapOptions = {}): MapResu
     ...opt('groupId', f.assignment_group),
     ...opt('assigneeId', f.assigned_to),
     ...opt('organisationId', f.company),
+    // Kept as delivered: the stored choice value through the Table API, the value or the label
+    // (e.g. "Category 55") in an export.
+    ...opt('category', f.category?.slice(0, 200)),
+    // A reference to cmn_location: its sys_id through the Table API (stored values), the display
+    // value an export shows (e.g. "Location 143").
+    ...opt('region', f.location?.slice(0, 200)),
     ...opt('reopenCount', nonNegative(int(f.reopen_count))),
     ...opt('reassignmentCount', nonNegative(int(f.reassignment_count))),
     ...opt('knowledgeLinked', knowledgeLinked),

@@ -37,9 +37,17 @@ export async function importServiceNowIncidentsCommand(
     progress.stop();
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const { groups, agents } = result.derived;
+  const derived = [
+    groups === undefined ? 'groups unknown (no assignment_group column)' : `${groups} groups`,
+    agents === undefined
+      ? 'people unknown (no assigned_to or resolved_by column)'
+      : `${agents} people`,
+  ].join(', ');
   ctx.io.out(
     `imported into "${flags.name}": ${result.incidents} incidents from ${result.rows} rows in ${seconds} s` +
-      ` (dates ${result.dateOrder}${result.bad.count ? `, ${result.bad.count} bad rows skipped` : ''})`,
+      ` (dates ${result.dateOrder}${result.bad.count ? `, ${result.bad.count} bad rows skipped` : ''});` +
+      ` derived from incidents: ${derived}`,
   );
   if (result.bad.count) {
     for (const b of result.bad.samples) ctx.io.err(`  line ${b.line}: ${b.error}`);

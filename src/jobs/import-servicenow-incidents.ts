@@ -1,11 +1,14 @@
 import path from 'node:path';
+import { DerivedTeams } from '../../connectors/servicenow/derived-teams.js';
 import {
   detectDateOrder,
   readIncidentCsv,
   type CsvRow,
 } from '../../connectors/servicenow/incident-csv.js';
+import { incidentFamilies } from '../../connectors/servicenow/map-incident.js';
 import type { DateOrder } from '../../connectors/servicenow/values.js';
 import { checkAccountName } from '../domain/account-name.js';
+import type { TicketFieldFamily } from '../domain/fields.js';
 import { MaturityError } from '../errors.js';
 import type { Account, Store } from '../store/store.js';
 import { upsertSql } from '../store/tables.js';
@@ -28,6 +31,13 @@ export interface ImportIncidentsResult {
   incidents: number;
   bad: { count: number; samples: { line: number; error: string }[] };
   dateOrder: DateOrder;
+  /**
+   * Groups and people derived from this file's incidents (distinct values); a count is absent when
+   * the export has no column to derive it from (the kind then stays unknown).
+   */
+  derived: { groups?: number; agents?: number };
+  /** The ticket field families the file delivers (from its header). */
+  families: TicketFieldFamily[];
 }
 
 const MAX_SAMPLES = 20;
@@ -44,7 +54,13 @@ const upsertLatest = `${upsertSql('tickets')}
  * incident collapse to the latest one (highest sys_mod_count, then sys_updated_on). At most
  * `batchSize` incidents are held in memory; each full batch is written with an upsert where the
  * newer row wins, so a file of millions of rows needs memory for one batch only. Bad rows are
- * counted with their line numbers and skipped. Tickets are marked covered when the file is done.
+ * counted with their line numbers and skipped.
+ *
+ * When the file is done, tickets are marked covered with the field families its header delivers
+ * (a column present = its family delivered; never tags, first response or replies), and the
+ * groups and people seen on its incidents (see DerivedTeams; memory grows with distinct groups and
+ * people only) are stored and marked covered as derived, each only when the export has a column
+ * to derive it from. Re-importing into the same account upserts them; a person's groups add up.
  */
 export async function importServiceNowIncidents(
   store: Store,
@@ -71,6 +87,8 @@ export async function importServiceNowIncidents(
   const batchSize = o.batchSize ?? 20_000;
   const pending = new Map<string, CsvRow>();
   const bad: ImportIncidentsResult['bad'] = { count: 0, samples: [] };
+  const teams = new DerivedTeams();
+  let columns: string[] = [];
   let writtenCount = 0;
   let bytes = 0;
   let rows = 0;
@@ -93,6 +111,9 @@ export async function importServiceNowIncidents(
 
   await readIncidentCsv(file, {
     dateOrder,
+    onHeader: (c) => {
+      columns = c;
+    },
     onBytes: (n) => {
       bytes += n;
       report();
@@ -104,6 +125,11 @@ export async function importServiceNowIncidents(
     },
     onRow: async (row) => {
       rows++;
+      teams.add({
+        group: row.ticket.groupId,
+        assignee: row.ticket.assigneeId,
+        resolver: row.resolvedBy,
+      });
       const prev = pending.get(row.key);
       if (!prev || !isOlder(row.version, prev.version)) pending.set(row.key, row);
       if (pending.size >= batchSize) await flush();
@@ -112,14 +138,52 @@ export async function importServiceNowIncidents(
   await flush();
   // csv-parse reports unparseable rows as it meets them, ahead of the rows still buffered.
   bad.samples.sort((a, b) => a.line - b.line);
-  await store.markCovered(account.id, ['tickets'], `${SERVICENOW_CSV}:${path.basename(file)}`);
+  const source = `${SERVICENOW_CSV}:${path.basename(file)}`;
+  const families = incidentFamilies(columns);
+  const has = (c: string) => columns.includes(c);
+  const derived: ImportIncidentsResult['derived'] = {};
+  await store.db.transaction(async (tx) => {
+    // Imports from before field coverage vouched for every family (tags too): no export does.
+    await tx.query(
+      `DELETE FROM field_coverage WHERE account_id = $1 AND kind = 'tickets' AND field = '*'`,
+      [account.id],
+    );
+    await store.markCovered(account.id, ['tickets'], source, tx, {
+      fields: { tickets: families },
+    });
+    const from = `${source} (derived from incidents)`;
+    if (has('assignment_group')) {
+      const groups = teams.groups();
+      await store.upsert(account.id, 'groups', groups, tx);
+      await store.markCovered(account.id, ['groups'], from, tx, { derived: true });
+      derived.groups = groups.length;
+    }
+    if (has('assigned_to') || has('resolved_by')) {
+      const stored = await tx.query<{ source_id: string; group_ids: string[] | null }>(
+        'SELECT source_id, group_ids FROM agents WHERE account_id = $1',
+        [account.id],
+      );
+      const agents = teams.agents(new Map(stored.map((a) => [a.source_id, a.group_ids ?? []])));
+      await store.upsert(account.id, 'agents', agents, tx);
+      await store.markCovered(account.id, ['agents'], from, tx, { derived: true });
+      derived.agents = agents.length;
+    }
+  });
   report(true);
   // Distinct incidents stored (counted in the database: no per-incident set held in memory).
   const [count] = await store.db.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM tickets WHERE account_id = $1',
     [account.id],
   );
-  return { account, rows, incidents: Number(count?.n ?? 0), bad, dateOrder };
+  return {
+    account,
+    rows,
+    incidents: Number(count?.n ?? 0),
+    bad,
+    dateOrder,
+    derived,
+    families,
+  };
 }
 
 /** a is older than b: lower sys_mod_count, or equal count and earlier update. */

@@ -38,6 +38,13 @@ function incidents(): Row[] {
       reassignment_count: String(i % 3),
       knowledge: String(i % 5 === 0),
       made_sla: String(i % 6 !== 0),
+      // An export shows what the list shows; these sample values read the same either way.
+      assignment_group: `Group ${i % 3}`,
+      assigned_to: i % 7 === 0 ? '' : `Resolver ${i % 5}`,
+      resolved_by: i % 4 >= 2 ? `Resolver ${i % 6}` : '',
+      company: `Company ${i % 2}`,
+      category: i % 8 === 0 ? '' : `Category ${i % 4}`,
+      location: `Location ${i % 3}`,
     });
   });
 }
@@ -50,7 +57,7 @@ function toCsv(rows: Row[]): string {
     return `${d.getUTCDate()}/${d.getUTCMonth() + 1}/${d.getUTCFullYear()} ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
   };
   const header =
-    'number,incident_state,active,reassignment_count,reopen_count,sys_mod_count,made_sla,opened_at,sys_updated_at,contact_type,priority,assignment_group,knowledge,resolved_at,closed_at,problem_id,rfc,caused_by';
+    'number,incident_state,active,reassignment_count,reopen_count,sys_mod_count,made_sla,opened_at,sys_updated_at,contact_type,priority,assignment_group,assigned_to,resolved_by,company,category,location,knowledge,resolved_at,closed_at,problem_id,rfc,caused_by';
   const lines = rows.map((r, i) =>
     [
       r.number,
@@ -65,6 +72,11 @@ function toCsv(rows: Row[]): string {
       channels[i % 4],
       priorities[i % 4],
       r.assignment_group,
+      r.assigned_to || '?',
+      r.resolved_by || '?',
+      r.company,
+      r.category || '?',
+      r.location,
       r.knowledge,
       dmy(r.resolved_at),
       dmy(r.closed_at),
@@ -119,6 +131,18 @@ describe('ServiceNow: Table API and CSV export land in the same records and metr
     const a = await byNumber(api.id, 'sys_id');
     const c = await byNumber(csv.account.id, 'number');
     expect(c.map(({ key: _k, ...t }) => t)).toEqual(a.map(({ key: _k, ...t }) => t));
+    const segments = await store.db.query<{ category: number; region: number }>(
+      'SELECT count(category)::int AS category, count(region)::int AS region FROM tickets WHERE account_id = $1',
+      [csv.account.id],
+    );
+    expect(segments).toEqual([{ category: 35, region: 40 }]);
+
+    // Both vouch for the same ticket field families, and neither for tags.
+    const families = async (accountId: number) =>
+      [...((await store.coverage(accountId)).fields.get('tickets') ?? [])].sort();
+    expect(await families(csv.account.id)).toEqual(await families(api.id));
+    expect(await families(api.id)).not.toContain('tags');
+    expect(await families(api.id)).toContain('region');
 
     const rules = loadDefaultRules();
     const asOf = '2026-06-30';
@@ -132,14 +156,13 @@ describe('ServiceNow: Table API and CSV export land in the same records and metr
       asOf,
       window: 'all',
     });
+    // Evidence from the tickets alone: the export also derives groups and people from its
+    // incidents (the Table API reads them from their own tables, not synced here).
+    const fromTickets = (m: (typeof snapA.metrics)[number]) =>
+      (m.id.startsWith('tickets.') || m.id.startsWith('sla.') || m.id.startsWith('kb.')) &&
+      !m.sources.some((s) => /^(agents|groups)\b/.test(s));
     const pick = (s: typeof snapA) =>
-      Object.fromEntries(
-        s.metrics
-          .filter(
-            (m) => m.id.startsWith('tickets.') || m.id.startsWith('sla.') || m.id.startsWith('kb.'),
-          )
-          .map((m) => [m.id, m.value]),
-      );
+      Object.fromEntries(s.metrics.filter(fromTickets).map((m) => [m.id, m.value]));
     expect(pick(snapC)).toEqual(pick(snapA));
     expect(pick(snapA)['tickets.count']).toBe(40);
     expect(pick(snapA)['sla.attainment']).toBeCloseTo(33 / 40, 4);

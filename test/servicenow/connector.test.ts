@@ -67,6 +67,8 @@ describe('the real ServiceNow samples', () => {
           status: 'new',
           channel: 'phone',
           groupId: '8a4dde73c6112278017a6a4baf547aa7',
+          category: 'software',
+          region: '105cf7f3c611227501e75e08b14a38ba',
           reassignmentCount: 1,
           knowledgeLinked: false,
           problemLinked: true,

@@ -197,6 +197,9 @@ export function incidentRow(n: number, updated: string, extra: Row = {}): Row {
     caused_by: '',
     made_sla: 'true',
     sys_mod_count: '1',
+    category: '',
+    location: '',
+    resolved_by: '',
     ...extra,
   };
 }

@@ -190,3 +190,184 @@ describe('import servicenow-incidents', () => {
     );
   });
 });
+
+describe('what an export vouches for and what it derives', () => {
+  beforeAll(async () => {
+    store = await Store.open({});
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  const families = async (accountId: number) =>
+    [...((await store.coverage(accountId)).fields.get('tickets') ?? [])].sort();
+
+  it('maps category and region as delivered: labels kept, a location sys_id or its name', () => {
+    const csv = incidentToTicket(
+      {
+        number: 'INC1',
+        opened_at: '29/2/2016 01:16',
+        category: 'Category 55',
+        location: 'Location 143',
+      },
+      { dateOrder: 'dmy' },
+    );
+    expect(csv).toMatchObject({
+      ok: true,
+      record: { category: 'Category 55', region: 'Location 143' },
+    });
+    const api = incidentToTicket({
+      sys_id: 'a9e3',
+      opened_at: '2015-11-02 22:04:15',
+      category: 'software',
+      location: '105cf7f3c611227501e75e08b14a38ba',
+    });
+    expect(api).toMatchObject({
+      ok: true,
+      record: { category: 'software', region: '105cf7f3c611227501e75e08b14a38ba' },
+    });
+    const none = incidentToTicket({ sys_id: 'a9e4', opened_at: '2015-11-02 22:04:15' });
+    expect(none.ok && 'category' in none.record).toBe(false);
+    expect(none.ok && 'region' in none.record).toBe(false);
+  });
+
+  it.each([
+    [
+      'number,opened_at,made_sla,knowledge,priority,contact_type',
+      ['channel', 'knowledge', 'priority', 'sla'],
+    ],
+    ['number,opened_at,knowledge,category,location', ['category', 'knowledge', 'region']],
+    [
+      'Number,Opened,Assignment group,Assigned to,Company,Reopen count,Reassignment count,Problem,Resolved',
+      ['assignee', 'group', 'organisation', 'problem', 'reassignments', 'reopens', 'solved'],
+    ],
+  ])('vouches for the families of the columns %s, never tags', async (header, want) => {
+    const n = header.split(',').length;
+    const row = ['INC1', '29/2/2016 01:16', ...Array<string>(n - 2).fill('?')].join(',');
+    const file = write(`families-${n}.csv`, `${header}\n${row}`);
+    const r = await importServiceNowIncidents(store, file, { name: `families-${n}` });
+    expect(r.families.sort()).toEqual(want);
+    expect(await families(r.account.id)).toEqual(want);
+  });
+
+  const teamsHeader =
+    'number,sys_mod_count,opened_at,sys_updated_at,incident_state,assignment_group,assigned_to,resolved_by';
+  const teamsFile = write(
+    'teams.csv',
+    [
+      teamsHeader,
+      'INC1,0,29/2/2016 01:16,29/2/2016 01:20,New,Group 1,?,?',
+      'INC1,1,29/2/2016 01:16,29/2/2016 02:20,Active,Group 2,Resolver 1,?',
+      'INC1,2,29/2/2016 01:16,29/2/2016 03:20,Resolved,Group 2,Resolver 1,Resolved by 9',
+      'INC2,0,1/3/2016 09:00,1/3/2016 09:10,Active,Group 1,Resolver 1,?',
+      'INC2,1,1/3/2016 09:00,1/3/2016 09:20,Active,?,Resolver 2,',
+      'INC3,0,2/3/2016 09:00,2/3/2016 09:10,New,,,?',
+    ].join('\n'),
+  );
+  const derivedOf = async (accountId: number) => ({
+    groups: await store.db.query<{ source_id: string; name: string }>(
+      'SELECT source_id, name FROM groups WHERE account_id = $1 ORDER BY source_id',
+      [accountId],
+    ),
+    agents: await store.db.query<{
+      source_id: string;
+      name: string;
+      role: string;
+      active: boolean;
+      group_ids: string[];
+    }>(
+      'SELECT source_id, name, role, active, group_ids FROM agents WHERE account_id = $1 ORDER BY source_id',
+      [accountId],
+    ),
+  });
+
+  it('derives the groups and the people who worked the incidents, from every row', async () => {
+    const r = await importServiceNowIncidents(store, teamsFile, { name: 'teams', batchSize: 1 });
+    expect(r).toMatchObject({ incidents: 3, derived: { groups: 2, agents: 3 } });
+    const { groups, agents } = await derivedOf(r.account.id);
+    expect(groups).toEqual([
+      { source_id: 'Group 1', name: 'Group 1' },
+      { source_id: 'Group 2', name: 'Group 2' },
+    ]);
+    // Groups come from the rows where the person was the assignee; resolving adds none.
+    expect(agents).toEqual([
+      {
+        source_id: 'Resolved by 9',
+        name: 'Resolved by 9',
+        role: 'agent',
+        active: true,
+        group_ids: [],
+      },
+      {
+        source_id: 'Resolver 1',
+        name: 'Resolver 1',
+        role: 'agent',
+        active: true,
+        group_ids: ['Group 1', 'Group 2'],
+      },
+      { source_id: 'Resolver 2', name: 'Resolver 2', role: 'agent', active: true, group_ids: [] },
+    ]);
+    const coverage = await store.coverage(r.account.id);
+    expect([...coverage.derived].sort()).toEqual(['agents', 'groups']);
+    expect(coverage.sources.get('groups')).toBe(
+      'servicenow-csv:teams.csv (derived from incidents)',
+    );
+    expect(coverage.sources.get('agents')).toBe(
+      'servicenow-csv:teams.csv (derived from incidents)',
+    );
+    expect(coverage.sources.get('tickets')).toBe('servicenow-csv:teams.csv');
+    expect(coverage.derived.has('tickets')).toBe(false);
+  });
+
+  it('upserts the derived records on a re-import, and a person keeps the groups of both files', async () => {
+    const first = await importServiceNowIncidents(store, teamsFile, { name: 'teams-again' });
+    const again = await importServiceNowIncidents(store, teamsFile, { name: 'teams-again' });
+    expect(again.derived).toEqual(first.derived);
+    const before = await derivedOf(again.account.id);
+    expect(before.groups).toHaveLength(2);
+    expect(before.agents).toHaveLength(3);
+
+    const later = write(
+      'teams-later.csv',
+      [
+        teamsHeader,
+        'INC9,0,13/3/2016 09:00,13/3/2016 09:10,Active,Group 3,Resolver 1,?',
+        'INC10,0,13/3/2016 10:00,13/3/2016 10:10,Active,Group 3,Resolver 2,?',
+      ].join('\n'),
+    );
+    const r = await importServiceNowIncidents(store, later, { name: 'teams-again' });
+    expect(r.derived).toEqual({ groups: 1, agents: 2 });
+    const after = await derivedOf(r.account.id);
+    expect(after.groups.map((g) => g.source_id)).toEqual(['Group 1', 'Group 2', 'Group 3']);
+    expect(Object.fromEntries(after.agents.map((a) => [a.source_id, a.group_ids]))).toEqual({
+      'Resolved by 9': [],
+      'Resolver 1': ['Group 1', 'Group 2', 'Group 3'],
+      'Resolver 2': ['Group 3'],
+    });
+  });
+
+  it('leaves groups and people unknown when the export has no column for them', async () => {
+    const file = write(
+      'no-teams.csv',
+      'number,opened_at,made_sla\nINC1,29/2/2016 01:16,true\nINC2,1/3/2016 01:16,false',
+    );
+    const r = await importServiceNowIncidents(store, file, { name: 'no-teams' });
+    expect(r.derived).toEqual({});
+    const coverage = await store.coverage(r.account.id);
+    expect(coverage.kinds.has('groups')).toBe(false);
+    expect(coverage.kinds.has('agents')).toBe(false);
+    expect(await families(r.account.id)).toEqual(['sla']);
+  });
+
+  it('no longer vouches for every family once an account imported before field coverage is re-imported', async () => {
+    const file = write('old.csv', 'number,opened_at,made_sla\nINC1,29/2/2016 01:16,true');
+    const r = await importServiceNowIncidents(store, file, { name: 'old' });
+    // What an import from before field coverage left behind (another file name, all families).
+    await store.db.query(
+      `INSERT INTO field_coverage (account_id, kind, field, source) VALUES ($1, 'tickets', '*', 'servicenow-csv:older.csv')`,
+      [r.account.id],
+    );
+    await importServiceNowIncidents(store, file, { name: 'old' });
+    expect(await families(r.account.id)).toEqual(['sla']);
+  });
+});

@@ -6,7 +6,7 @@ import {
   type StreamDefinition,
 } from '../../shared/define-connector.js';
 import { fetchTablePage } from '../client.js';
-import { incidentFields, incidentToTicket } from '../map-incident.js';
+import { incidentFamilies, incidentFields, incidentToTicket } from '../map-incident.js';
 import type { ServiceNowConfig } from '../schemas.js';
 import type { Fields } from '../values.js';
 import { readTable, type TableCursor, type TableSpec } from './read-table.js';
@@ -41,6 +41,9 @@ interface KbLinks {
 export const incident: StreamDefinition<ServiceNowConfig> = {
   name: 'incident',
   kinds: ['tickets'],
+  // The families of the fields asked for (never tags, first response or replies), as the CSV
+  // import does from its header. A field the instance drops is a warning on the sync output.
+  fields: () => ({ tickets: incidentFamilies(incidentFields) }),
   async sync(ctx) {
     const saved = (ctx.cursor ?? {}) as IncidentCursor;
     const warnings: string[] = [];
