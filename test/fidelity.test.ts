@@ -417,7 +417,8 @@ describe('edge cases', () => {
         'top-priority-first-reply-realistic',
       );
       expect(c.status).toBe('unmet');
-      expect(c.values).toEqual({ 'sla.first_response_target_minutes.top_priority': 1440 });
+      expect(c.values).toMatchObject({ 'sla.first_response_target_minutes.top_priority': 1440 });
+      expect(c.gap).toContain('top_priority 1440, needs <= 60');
     });
   });
 

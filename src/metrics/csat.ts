@@ -1,4 +1,4 @@
-import { inWindow, num, proportion, windowParams } from './helpers.js';
+import { inWindow, num, proportion, value, windowParams } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 export const csat: MetricDefinition = {
@@ -10,6 +10,12 @@ export const csat: MetricDefinition = {
       description: 'Share of satisfaction surveys sent in the window that customers answered.',
     },
     { id: 'csat.score', unit: 'ratio', description: 'Share of answered surveys rated good.' },
+    {
+      id: 'csat.answered.count',
+      unit: 'count',
+      description:
+        'Satisfaction surveys answered in the window (0 when ratings were delivered and none was answered).',
+    },
   ],
   async compute(ctx) {
     if (!ctx.covered.has('satisfactionRatings')) return [];
@@ -25,6 +31,9 @@ export const csat: MetricDefinition = {
         'satisfaction_ratings',
       ]),
       ...proportion(ctx, 'csat.score', num(row?.good), num(row?.answered), [
+        'satisfaction_ratings',
+      ]),
+      ...value(ctx, 'csat.answered.count', num(row?.answered), 'count', num(row?.offered), [
         'satisfaction_ratings',
       ]),
     ];

@@ -1,10 +1,11 @@
-import { inWindow, num, proportion, windowParams } from './helpers.js';
+import { delivers, inWindow, num, proportion, value, windowParams } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 /**
  * SLA targets met / SLA targets completed (met or breached) in the window. Where the tool gives no
  * per-target outcomes, the share of the window's tickets whose made-SLA flag is true — and the
- * sources say so.
+ * sources say so. `sla.measured.count` says how many were measured: a real zero when the outcomes
+ * (or the made-SLA field) were delivered and nothing was measured.
  */
 export const slaAttainment: MetricDefinition = {
   name: 'sla-attainment',
@@ -14,8 +15,15 @@ export const slaAttainment: MetricDefinition = {
       unit: 'ratio',
       description: 'SLA targets met out of targets completed (met or breached) in the window.',
     },
+    {
+      id: 'sla.measured.count',
+      unit: 'count',
+      description:
+        'SLA targets completed (met or breached) in the window, or tickets with a made-SLA flag where the tool has no per-target outcomes; 0 when SLA data was delivered and nothing was measured.',
+    },
   ],
   async compute(ctx) {
+    const flags = delivers(ctx, 'sla');
     if (ctx.covered.has('slaOutcomes')) {
       const [row] = await ctx.db.query<{ met: number; done: number; any: number }>(
         `SELECT count(*) FILTER (WHERE status = 'met' AND ${inWindow('completed_at')})::int AS met,
@@ -24,7 +32,7 @@ export const slaAttainment: MetricDefinition = {
          FROM sla_outcomes WHERE account_id = $1`,
         windowParams(ctx),
       );
-      if (num(row?.any) > 0) {
+      if (num(row?.any) > 0 || !flags) {
         const byMetric = await ctx.db.query<{ metric: string; met: number; done: number }>(
           `SELECT metric, count(*) FILTER (WHERE status = 'met')::int AS met, count(*)::int AS done
            FROM sla_outcomes WHERE account_id = $1 AND status IN ('met','breached') AND ${inWindow('completed_at')}
@@ -34,24 +42,33 @@ export const slaAttainment: MetricDefinition = {
         const breakdown = Object.fromEntries(
           byMetric.map((m) => [m.metric, m.done ? m.met / m.done : 0]),
         );
-        return proportion(
-          ctx,
-          'sla.attainment',
-          num(row?.met),
-          num(row?.done),
-          ['sla_outcomes'],
-          breakdown,
-        );
+        return [
+          ...proportion(
+            ctx,
+            'sla.attainment',
+            num(row?.met),
+            num(row?.done),
+            ['sla_outcomes'],
+            breakdown,
+          ),
+          ...value(ctx, 'sla.measured.count', num(row?.done), 'count', num(row?.done), [
+            'sla_outcomes',
+          ]),
+        ];
       }
     }
-    if (!ctx.covered.has('tickets')) return [];
+    if (!flags) return [];
     const [row] = await ctx.db.query<{ met: number; known: number }>(
       `SELECT count(*) FILTER (WHERE made_sla)::int AS met, count(made_sla)::int AS known
        FROM tickets WHERE account_id = $1 AND ${inWindow('created_at')}`,
       windowParams(ctx),
     );
-    return proportion(ctx, 'sla.attainment', num(row?.met), num(row?.known), [
+    const src = [
       'tickets.made_sla (no per-target SLA outcomes: share of tickets flagged as having made their SLA)',
-    ]);
+    ];
+    return [
+      ...proportion(ctx, 'sla.attainment', num(row?.met), num(row?.known), src),
+      ...value(ctx, 'sla.measured.count', num(row?.known), 'count', num(row?.known), src),
+    ];
   },
 };
