@@ -22,11 +22,15 @@ export interface TeamEvidence {
  *   of the row, so resolving adds no membership.
  *
  * The same person must be written the same way in both columns to be counted once (a real export
- * shows the user's display name in both).
+ * shows the user's display name in both). An export where no resolver is ever an assignee (10 or
+ * more names on each side) has been pseudonymised column by column — in a real instance most
+ * incidents are resolved by their assignee — so its resolvers are left out rather than counted
+ * as a second set of people (`resolversLeftOut`).
  */
 export class DerivedTeams {
   private readonly groupNames = new Set<string>();
   private readonly people = new Map<string, Set<string>>();
+  private readonly resolvers = new Set<string>();
 
   add(row: TeamEvidence): void {
     const { group, assignee, resolver } = row;
@@ -35,7 +39,14 @@ export class DerivedTeams {
       const groups = this.person(assignee);
       if (group) groups.add(group);
     }
-    if (resolver) this.person(resolver);
+    if (resolver) this.resolvers.add(resolver);
+  }
+
+  /** Resolvers and assignees never overlap: the columns carry separate pseudonyms. */
+  get resolversLeftOut(): boolean {
+    if (this.resolvers.size < 10 || this.people.size < 10) return false;
+    for (const r of this.resolvers) if (this.people.has(r)) return false;
+    return true;
   }
 
   /** The derived groups (values that are not valid ids, e.g. over 200 characters, are left out). */
@@ -54,7 +65,10 @@ export class DerivedTeams {
    */
   agents(earlier: ReadonlyMap<string, readonly string[]> = new Map()): Agent[] {
     const out: Agent[] = [];
-    for (const [person, groups] of this.people) {
+    const everyone = new Map(this.people);
+    if (!this.resolversLeftOut)
+      for (const r of this.resolvers) if (!everyone.has(r)) everyone.set(r, new Set());
+    for (const [person, groups] of everyone) {
       const all = new Set([...(earlier.get(person) ?? []), ...groups]);
       const a = Agent.safeParse({
         sourceId: person,

@@ -42,7 +42,7 @@ export async function importServiceNowIncidentsCommand(
     groups === undefined ? 'groups unknown (no assignment_group column)' : `${groups} groups`,
     agents === undefined
       ? 'people unknown (no assigned_to or resolved_by column)'
-      : `${agents} people`,
+      : `${agents} people${result.derived.resolversLeftOut ? ' (assignees only: no resolver is ever an assignee, so the export pseudonymised the columns apart)' : ''}`,
   ].join(', ');
   ctx.io.out(
     `imported into "${flags.name}": ${result.incidents} incidents from ${result.rows} rows in ${seconds} s` +

@@ -35,7 +35,7 @@ export interface ImportIncidentsResult {
    * Groups and people derived from this file's incidents (distinct values); a count is absent when
    * the export has no column to derive it from (the kind then stays unknown).
    */
-  derived: { groups?: number; agents?: number };
+  derived: { groups?: number; agents?: number; resolversLeftOut?: boolean };
   /** The ticket field families the file delivers (from its header). */
   families: TicketFieldFamily[];
 }
@@ -167,6 +167,7 @@ export async function importServiceNowIncidents(
       await store.upsert(account.id, 'agents', agents, tx);
       await store.markCovered(account.id, ['agents'], from, tx, { derived: true });
       derived.agents = agents.length;
+      if (teams.resolversLeftOut) derived.resolversLeftOut = true;
     }
   });
   report(true);
