@@ -5,7 +5,8 @@ import type { RuleSet } from './rules-schema.js';
 /**
  * The advice of each model whose layer is still at or below its level and whose condition the
  * evidence meets (an unknown condition raises nothing). `{metric.id}` in the text becomes the
- * metric's value.
+ * metric's value. A rule's severity holds when the layer cannot reach a higher level; while
+ * unknown criteria could still lift it, the advice is raised as plain advice.
  */
 export function advise(rules: RuleSet, layers: LayerSuggestion[], metrics: Metric[]): Advice[] {
   const byId = new Map(metrics.map((m) => [m.id, m]));
@@ -28,7 +29,9 @@ export function advise(rules: RuleSet, layers: LayerSuggestion[], metrics: Metri
         id: a.id,
         model: model.id,
         layer: a.layer,
-        severity: a.severity,
+        // Urgent only when the data rules the higher level out; while it may still be shown, the
+        // advice asks to confirm rather than alarms.
+        severity: layer.possibleLevel > a.whenLevelAtMost ? 'advice' : a.severity,
         text,
         values: r.values ?? {},
       });

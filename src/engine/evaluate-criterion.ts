@@ -182,13 +182,21 @@ function evaluateCondition(c: Condition, metrics: ReadonlyMap<string, Metric>): 
   const high = ok(v + u);
   if (low && high) return { status: 'met', values };
   if (!low && !high)
-    return { status: 'unmet', values, gap: `${shown} ${fmt(v)}, needs ${c.op} ${fmt(t)}` };
+    return { status: 'unmet', values, gap: `${shown} ${apart(v, t)}, needs ${c.op} ${fmt(t)}` };
   return {
     status: 'unknown',
     values,
     reason: `${c.metric} is ${fmt(v)}, but ${u} more could not be read and may count (up to ${fmt(v + u)}; needs ${c.op} ${fmt(t)})`,
     wouldDecide: `readable data for the ${u} undetermined behind ${c.metric}, or an attestation`,
   };
+}
+
+/** The value with enough decimals not to read like the threshold it misses (0.016 vs 0.02). */
+function apart(v: number, t: number): string {
+  if (Number.isInteger(v)) return String(v);
+  let d = v < 1 ? 2 : 1;
+  while (d < 6 && v.toFixed(d) === t.toFixed(d)) d++;
+  return v.toFixed(d);
 }
 
 const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(x < 1 ? 2 : 1));

@@ -2,6 +2,9 @@ import { sampleStandardDeviation, mean } from 'simple-statistics';
 import { customerRequestSql, delivers, inWindow, value, windowParams } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
+const MIN_MONTH = 30;
+const MIN_OF_BUSIEST = 0.1;
+
 /**
  * Coefficient of variation of customer requests per working person, month by month. A staffing
  * model that ties headcount to volume keeps it steady (low); a team that is always catching up
@@ -14,7 +17,7 @@ export const staffingStability: MetricDefinition = {
       id: 'tickets.per_agent_monthly_cv',
       unit: 'ratio',
       description:
-        'Coefficient of variation of monthly customer requests per assignee over the full months of the window (needs 3+ months).',
+        'Coefficient of variation of monthly customer requests per assignee over the full months of the window (needs 3+ months; months with under 30 requests or under a tenth of the busiest month are gaps in the data, left out).',
     },
   ],
   async compute(ctx) {
@@ -26,8 +29,15 @@ export const staffingStability: MetricDefinition = {
        GROUP BY 1 ORDER BY 1`,
       windowParams(ctx),
     );
-    // Drop the partial first and last months of the window.
-    const full = rows.slice(1, -1).filter((r) => r.agents > 0);
+    // Drop the partial first and last months of the window, and months the data barely covers:
+    // fewer than MIN_MONTH tickets say nothing about load per person, and a month under a tenth
+    // of the busiest one is a gap in the export (a team's volume does not fall by 90%), not a
+    // staffing swing.
+    const inner = rows.slice(1, -1);
+    const busiest = Math.max(0, ...inner.map((r) => r.tickets));
+    const full = inner.filter(
+      (r) => r.agents > 0 && r.tickets >= MIN_MONTH && r.tickets >= busiest * MIN_OF_BUSIEST,
+    );
     if (full.length < 3) return [];
     const ratios = full.map((r) => r.tickets / r.agents);
     const m = mean(ratios);
