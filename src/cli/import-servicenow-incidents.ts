@@ -3,10 +3,12 @@ import cliProgress from 'cli-progress';
 import { inputError } from '../errors.js';
 import { importServiceNowIncidents } from '../jobs/import-servicenow-incidents.js';
 import type { CliContext, Io } from './context.js';
+import { readGroupRoles, setGroupRoles } from './group-roles.js';
 
 export interface ImportServiceNowFlags {
   name: string;
   dateFormat?: string;
+  groupRoles?: string;
 }
 
 export async function importServiceNowIncidentsCommand(
@@ -23,6 +25,7 @@ export async function importServiceNowIncidentsCommand(
   } catch (err) {
     throw inputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
   }
+  const roles = flags.groupRoles ? readGroupRoles(flags.groupRoles) : undefined;
   const store = await ctx.openStore();
   const progress = fileProgress(ctx.io, size);
   const started = Date.now();
@@ -36,6 +39,7 @@ export async function importServiceNowIncidentsCommand(
   } finally {
     progress.stop();
   }
+  if (roles) await setGroupRoles(store, result.account.id, roles);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const { groups, agents } = result.derived;
   const derived = [

@@ -98,6 +98,10 @@ export async function main(
     )
     .requiredOption('--name <account>', 'account to load into (created if new)')
     .option('--date-format <order>', 'dmy or mdy (default: detected from the data)')
+    .option(
+      '--group-roles <file>',
+      'map groups to support roles (see: maturity accounts group-roles)',
+    )
     .action(async (file, flags) =>
       (await import('./import-servicenow-incidents.js')).importServiceNowIncidentsCommand(
         await context(),
