@@ -125,7 +125,9 @@ export function generateOrganisation(p: Profile, o: GenerateOptions): Required<R
   }));
   const planWeights = Object.fromEntries(p.plans.map((plan, i) => [`plan${i + 1}`, plan.share]));
   // A named CSM comes with the plans that bundle one (never sold apart from a plan).
-  const bundlesCsm = new Set(plans.filter((x) => x.services.includes('csm')).map((x) => x.sourceId));
+  const bundlesCsm = new Set(
+    plans.filter((x) => x.services.includes('csm')).map((x) => x.sourceId),
+  );
   const organisations: Organisation[] = Array.from({ length: p.organisations }, (_, i) => {
     const planId = plans.length ? weighted(planWeights) : undefined;
     return {
