@@ -95,6 +95,39 @@ describe('criteria', () => {
     expect(evalOne(attainment, [], [no]).status).toBe('unmet');
   });
 
+  it('leaves a count unknown while unreadable members could still reach the threshold', () => {
+    const tiers: Criterion = {
+      id: 'support-tiers-defined',
+      statement: 'Two tier levels',
+      when: { metric: 'groups.tier_levels.count', op: '>=', value: 2 },
+    };
+    const count = (value: number, undetermined?: number): Metric => ({
+      ...metric('groups.tier_levels.count', value, 10),
+      ...(undetermined ? { undetermined } : {}),
+    });
+    expect(evalOne(tiers, [count(0, 4)])).toMatchObject({
+      status: 'unknown',
+      reason: expect.stringMatching(/is 0, but 4 more could not be read/),
+    });
+    expect(evalOne(tiers, [count(2, 4)]).status).toBe('met');
+    expect(evalOne(tiers, [count(0, 1)]).status).toBe('unmet');
+    expect(evalOne(tiers, [count(1)]).status).toBe('unmet');
+  });
+
+  it('lets confirm-only data prove a criterion but never rule it out', () => {
+    const c: Criterion = {
+      id: 'partner-runs-scheduling',
+      statement: 'The partner schedules its people',
+      when: { metric: 'partner.segment_ownership', op: '>=', value: 0.9 },
+      confirmOnly: true,
+    };
+    expect(evalOne(c, [metric('partner.segment_ownership', 0.95)]).status).toBe('met');
+    expect(evalOne(c, [metric('partner.segment_ownership', 0.4)])).toMatchObject({
+      status: 'unknown',
+      wouldDecide: 'an attestation by a reviewer',
+    });
+  });
+
   it('combines conditions with any: met when one is met, unknown when none is met and one is unknown', () => {
     const c: Criterion = {
       id: 'ai-assists',
@@ -137,6 +170,45 @@ describe('the shipped rules', () => {
       expect(layer.levels.map((l) => l.level)).toEqual([1, 2, 3, 4, 5]);
       for (const l of layer.levels) expect(l.criteria.length).toBeGreaterThan(0);
     }
+  });
+
+  it('read a help centre synced with no article as no knowledge base (unmet), not unknown', () => {
+    const rules = loadDefaultRules();
+    const processes = (ms: Metric[]) =>
+      suggestLevels(rules, ms, [], AS_OF)
+        .find((l) => l.layer === 'processes')!
+        .criteria.find((c) => c.id === 'kb-articles-refreshed-12m')!;
+    expect(processes([metric('kb.articles.count', 0, 0)])).toMatchObject({
+      status: 'unmet',
+      gap: 'kb.articles.count 0, needs >= 1',
+    });
+    // Never synced: unknown, with what would decide it.
+    expect(processes([]).status).toBe('unknown');
+  });
+
+  it('give each layer a possible level: the highest no unmet criterion rules out', () => {
+    const rules = loadDefaultRules();
+    const offerings = (ms: Metric[]) =>
+      suggestLevels(rules, ms, [], AS_OF).find((l) => l.layer === 'offerings')!;
+    // Tickets only: Bootstrap proven, everything above undecided.
+    expect(offerings([metric('tickets.count', 50)])).toMatchObject({
+      level: 1,
+      levelName: 'Bootstrap',
+      possibleLevel: 5,
+      possibleLevelName: 'Visionary',
+    });
+    // One plan only: Managed is ruled out, so Structured is the most it could be.
+    const one = offerings([metric('tickets.count', 50), metric('plans.count', 1)]);
+    expect([one.level, one.possibleLevel]).toEqual([1, 2]);
+    expect(one.awaiting).toEqual({ data: 3, review: 0 });
+    // The engagement ladder reads "not shown" while partner data is unknown, "no partner" once
+    // the data rules it out.
+    const engagement = (ms: Metric[]) =>
+      suggestLevels(rules, ms, [], AS_OF).find((l) => l.model === 'engagement')!.levelName;
+    expect(engagement([])).toBe('Not shown by the data');
+    expect(
+      engagement([metric('groups.partner.count', 0), metric('tickets.partner_share', 0, 100)]),
+    ).toBe('No support partner');
   });
 
   it('never lower a level when evidence is added (generated evidence sets)', () => {

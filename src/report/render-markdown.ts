@@ -77,9 +77,14 @@ export function couldBe(l: LayerSuggestion): string {
   return `${possible} · ${l.possibleLevelName}: ${n} criteri${n === 1 ? 'on awaits' : 'a await'} review${parts ? ` (${parts})` : ''}`;
 }
 
+/** The period the evidence covers, always stated; and why, when it is shorter than asked. */
 function periodNote(s: SnapshotBody): string {
-  if (!s.period?.narrowed) return '';
-  return ` (data held from ${s.period.from?.slice(0, 10)} only: earlier history was not synced)`;
+  if (!s.period) return '';
+  const to = s.period.to.slice(0, 10);
+  const span = s.period.from ? `${s.period.from.slice(0, 10)} to ${to}` : `all history to ${to}`;
+  return s.period.narrowed
+    ? ` (evidence ${span} only: earlier history was not synced)`
+    : ` (evidence ${span})`;
 }
 
 function renderLayer(l: LayerSuggestion): string[] {
