@@ -69,3 +69,25 @@ describe('HTML report', () => {
     expect(html).toContain('&lt;script&gt;');
   });
 });
+
+describe('HTML report: advice and groups', () => {
+  it('shows advice as a quote and lists how groups were read, data text escaped', () => {
+    const html = renderHtml({
+      ...snapshot('acme', 'Two or more plans are defined'),
+      advice: [
+        {
+          id: 'team-outgrew-bootstrap',
+          model: 'ftworks',
+          layer: 'people',
+          severity: 'urgent',
+          text: '20 people work tickets',
+          values: { 'people.count': 20 },
+        },
+      ],
+      groups: [{ id: 'g1', name: '> <b>L2</b> team', roles: ['tier2'], by: 'name' }],
+    });
+    expect(html).toMatch(/<blockquote>\s*<p><strong>Urgent:<\/strong> 20 people work tickets/);
+    expect(html).toContain('&gt; &lt;b&gt;L2&lt;/b&gt; team');
+    expect(html).not.toContain('<b>L2</b>');
+  });
+});

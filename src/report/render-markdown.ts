@@ -65,16 +65,15 @@ export function renderMarkdown(s: SnapshotBody): string {
   return out.join('\n');
 }
 
-/** "Managed, could be Visionary: 3 criteria await review (1 data, 2 a reviewer)". */
+/** "5 · Visionary: 3 criteria await data or review (1 data, 2 a reviewer)". */
 export function couldBe(l: LayerSuggestion): string {
   const possible = l.possibleLevel ?? l.level;
   if (possible <= l.level) return '—';
   const { data, review } = l.awaiting ?? { data: 0, review: 0 };
   const n = data + review;
-  const parts = [data ? `${data} data` : '', review ? `${review} a reviewer` : '']
-    .filter(Boolean)
-    .join(', ');
-  return `${possible} · ${l.possibleLevelName}: ${n} criteri${n === 1 ? 'on awaits' : 'a await'} review${parts ? ` (${parts})` : ''}`;
+  const what = data && review ? 'data or review' : data ? 'data' : 'review';
+  const parts = data && review ? ` (${data} data, ${review} a reviewer)` : '';
+  return `${possible} · ${l.possibleLevelName}: ${n} criteri${n === 1 ? 'on awaits' : 'a await'} ${what}${parts}`;
 }
 
 /** The period the evidence covers, always stated; and why, when it is shorter than asked. */
