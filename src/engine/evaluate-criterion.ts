@@ -14,6 +14,8 @@ export interface EvaluationInput {
   /** Attestations of this model, by criterion id. */
   attestations: ReadonlyMap<string, Attestation>;
   asOf: Date;
+  /** Why absent metrics are absent ("the source never delivers the tickets' tags field"). */
+  absent?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -32,7 +34,7 @@ export function evaluateCriterion(
     ...(c.confirmOnly ? { confirmOnly: true } : {}),
   };
   let data: Partial3 = c.when
-    ? evaluateWhen(c.when, input.metrics)
+    ? evaluateWhen(c.when, input.metrics, input.absent)
     : {
         status: 'unknown',
         values: {},
@@ -94,16 +96,16 @@ function validAttestation(c: Criterion, input: EvaluationInput): Attestation | u
 function evaluateWhen(
   when: NonNullable<Criterion['when']>,
   metrics: ReadonlyMap<string, Metric>,
+  absent?: ReadonlyMap<string, string>,
 ): Partial3 {
   if ('all' in when || 'any' in when) {
-    const parts = ('all' in when ? when.all : when.any).map((c) => evaluateCondition(c, metrics));
+    const parts = ('all' in when ? when.all : when.any).map((c) =>
+      evaluateCondition(c, metrics, absent),
+    );
     const values = Object.assign({}, ...parts.map((p) => p.values)) as Record<string, number>;
     const pick = (s: string) => parts.filter((p) => p.status === s);
     const join = (ps: Partial3[], k: 'gap' | 'reason' | 'wouldDecide') =>
-      ps
-        .map((p) => p[k])
-        .filter(Boolean)
-        .join('; ');
+      [...new Set(ps.map((p) => p[k]).filter(Boolean))].join('; ');
     if ('all' in when) {
       if (pick('unmet').length) return { status: 'unmet', values, gap: join(pick('unmet'), 'gap') };
       if (pick('unknown').length)
@@ -125,16 +127,20 @@ function evaluateWhen(
       };
     return { status: 'unmet', values, gap: join(pick('unmet'), 'gap') + ' (any one would do)' };
   }
-  return evaluateCondition(when, metrics);
+  return evaluateCondition(when, metrics, absent);
 }
 
-function evaluateCondition(c: Condition, metrics: ReadonlyMap<string, Metric>): Partial3 {
+function evaluateCondition(
+  c: Condition,
+  metrics: ReadonlyMap<string, Metric>,
+  absent?: ReadonlyMap<string, string>,
+): Partial3 {
   const m = metrics.get(c.metric);
   if (!m) {
     return {
       status: 'unknown',
       values: {},
-      reason: `no data for ${c.metric}`,
+      reason: `no data for ${c.metric}${absent?.get(c.metric) ? ` (${absent.get(c.metric)})` : ''}`,
       wouldDecide: `data for ${c.metric} (sync the records it is computed from) or an attestation`,
     };
   }

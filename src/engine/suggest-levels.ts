@@ -13,9 +13,11 @@ export function suggestLevels(
   metrics: Metric[],
   attestations: Attestation[],
   asOf: Date,
+  absent: Record<string, string> = {},
 ): LayerSuggestion[] {
   const byId = new Map(metrics.map((m) => [m.id, m]));
-  return rules.models.flatMap((model) => suggestModel(model, byId, attestations, asOf));
+  const why = new Map(Object.entries(absent));
+  return rules.models.flatMap((model) => suggestModel(model, byId, attestations, asOf, why));
 }
 
 function suggestModel(
@@ -23,11 +25,12 @@ function suggestModel(
   metrics: Map<string, Metric>,
   attestations: Attestation[],
   asOf: Date,
+  absent: ReadonlyMap<string, string>,
 ): LayerSuggestion[] {
   const mine = new Map(
     attestations.filter((a) => a.model === model.id).map((a) => [a.criterionId, a]),
   );
-  const input = { metrics, attestations: mine, asOf };
+  const input = { metrics, attestations: mine, asOf, absent };
   return model.layerRules.map((layer) => {
     const criteria: CriterionResult[] = layer.levels.flatMap((lvl) =>
       lvl.criteria.map((c) => evaluateCriterion(c, lvl.level, input)),

@@ -30,6 +30,7 @@ export interface MetricsJobResult {
   metrics: Metric[];
   period: SnapshotEvidence['period'];
   groups?: SnapshotEvidence['groups'];
+  absent?: SnapshotEvidence['absent'];
   failedSources: string[];
 }
 
@@ -63,12 +64,16 @@ export async function metricsJob(
 ): Promise<MetricsJobResult> {
   const account = await ctx.store.getAccount(data.account);
   const failedKinds = failedSources.flatMap((s) => data.kindsByStream[s] ?? []) as RecordKind[];
-  const { window, metrics, period, groups } = await computeSnapshotMetrics(ctx.store, account, {
-    ...(data.asOf ? { asOf: data.asOf } : {}),
-    ...(data.window ? { window: data.window } : {}),
-    ...(ctx.now ? { now: ctx.now() } : {}),
-    failedKinds,
-  });
+  const { window, metrics, period, groups, absent } = await computeSnapshotMetrics(
+    ctx.store,
+    account,
+    {
+      ...(data.asOf ? { asOf: data.asOf } : {}),
+      ...(data.window ? { window: data.window } : {}),
+      ...(ctx.now ? { now: ctx.now() } : {}),
+      failedKinds,
+    },
+  );
   return {
     window: {
       spec: window.spec,
@@ -78,6 +83,7 @@ export async function metricsJob(
     metrics,
     period,
     ...(groups ? { groups } : {}),
+    ...(absent ? { absent } : {}),
     failedSources,
   };
 }
@@ -97,6 +103,7 @@ export async function evaluateJob(
     metrics: m.metrics,
     period: m.period,
     ...(m.groups ? { groups: m.groups } : {}),
+    ...(m.absent ? { absent: m.absent } : {}),
     rules: ctx.rules,
     failedSources: m.failedSources,
   });

@@ -23,6 +23,8 @@ export interface SnapshotEvidence {
   metrics: Metric[];
   period: NonNullable<SnapshotBody['period']>;
   groups?: GroupReading[];
+  /** Why each absent metric is absent (what the source never delivered). */
+  absent?: Record<string, string>;
 }
 
 /**
@@ -43,7 +45,7 @@ export async function computeSnapshotMetrics(
   const window = narrowed ? { ...asked, from: start } : asked;
   const settings = await store.accountSettings(account.id);
   const roles = GroupRolesMapping.safeParse(settings.groupRoles ?? {});
-  const { metrics, groups } = await computeEvidence(
+  const { metrics, groups, absent } = await computeEvidence(
     {
       db: store.db,
       accountId: account.id,
@@ -58,6 +60,7 @@ export async function computeSnapshotMetrics(
     window,
     metrics,
     period: { from: window.from?.toISOString() ?? null, to: window.to.toISOString(), narrowed },
+    absent,
     ...(groups
       ? { groups: groups.map((g) => ({ id: g.id, name: g.name, roles: g.roles, by: g.by })) }
       : {}),
@@ -72,7 +75,7 @@ export async function evaluateSnapshot(
 ): Promise<SnapshotBody> {
   const attestations = await store.attestations(account.id);
   const partial = (o.failedSources?.length ?? 0) > 0;
-  let layers = suggestLevels(o.rules, o.metrics, attestations, o.window.to);
+  let layers = suggestLevels(o.rules, o.metrics, attestations, o.window.to, o.absent);
   if (partial) layers = holdLevels(layers, await store.latestSnapshot(account.id));
   const advice = advise(o.rules, layers, o.metrics);
   const body: SnapshotBody = {

@@ -3,6 +3,7 @@ import type { MetricDefinition } from './types.js';
 
 export const agents: MetricDefinition = {
   name: 'agents',
+  needs: { kinds: ['agents'] },
   metrics: [
     {
       id: 'agents.count',
@@ -22,11 +23,13 @@ export const agents: MetricDefinition = {
     {
       id: 'tickets.per_agent_month',
       unit: 'count',
+      needs: { kinds: ['tickets', 'agents'] },
       description: 'Tickets created per active agent per 30 days in the window.',
     },
     {
       id: 'people.count',
       unit: 'count',
+      needs: [{ kinds: ['agents'] }, { kinds: ['tickets'], families: ['assignee'] }],
       description:
         'People who work tickets: active agents and admins, or, where the tool lists no agents (or only people seen on tickets), the distinct assignees of the window.',
     },

@@ -3,6 +3,7 @@ import type { MetricDefinition } from './types.js';
 
 export const automations: MetricDefinition = {
   name: 'automations',
+  needs: { kinds: ['automations'] },
   metrics: [
     {
       id: 'automations.count',

@@ -14,6 +14,7 @@ const MIN_SHARE = 0.05;
 
 export const channels: MetricDefinition = {
   name: 'channels',
+  needs: { kinds: ['tickets'], families: ['channel'] },
   metrics: [
     {
       id: 'tickets.channels.count',

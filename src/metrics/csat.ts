@@ -3,6 +3,7 @@ import type { MetricDefinition } from './types.js';
 
 export const csat: MetricDefinition = {
   name: 'csat',
+  needs: { kinds: ['satisfactionRatings'] },
   metrics: [
     {
       id: 'csat.response_rate',

@@ -37,6 +37,7 @@ const kinds: Record<string, { roles: GroupRole[]; description: string }> = {
  */
 export const groups: MetricDefinition = {
   name: 'groups',
+  needs: { kinds: ['groups'] },
   metrics: [
     { id: 'groups.count', unit: 'count', description: 'Agent groups (teams) defined.' },
     ...Object.entries(kinds).map(([k, { description }]) => ({

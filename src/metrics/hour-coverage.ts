@@ -6,6 +6,7 @@ const MIN_SHARE = 0.25 / 24;
 
 export const hourCoverage: MetricDefinition = {
   name: 'hour-coverage',
+  needs: { kinds: ['tickets'], families: ['solved'] },
   metrics: [
     {
       id: 'tickets.hour_coverage',

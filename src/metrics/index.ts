@@ -16,7 +16,9 @@ import { ticketMedians } from './ticket-medians.js';
 import { ticketShares } from './ticket-shares.js';
 import { ticketsCount } from './tickets-count.js';
 import { classifyGroup, type ClassifiedGroup, type GroupRolesMapping } from './group-roles.js';
-import type { MetricContext, MetricDefinition, MetricInfo } from './types.js';
+import type { RecordKind } from '../domain/records.js';
+import { delivers } from './helpers.js';
+import type { MetricContext, MetricDefinition, MetricInfo, Needs } from './types.js';
 
 /** The registry: adding a metric is one file plus one line here. */
 export const metricDefinitions: MetricDefinition[] = [
@@ -54,7 +56,7 @@ export async function computeMetrics(ctx: MetricContext): Promise<Metric[]> {
 export async function computeEvidence(
   ctx: MetricContext,
   o: { groupRoles?: GroupRolesMapping } = {},
-): Promise<{ metrics: Metric[]; groups?: ClassifiedGroup[] }> {
+): Promise<{ metrics: Metric[]; groups?: ClassifiedGroup[]; absent: Record<string, string> }> {
   if (!ctx.groups && ctx.covered.has('groups')) {
     const rows = await ctx.db.query<{ id: string; name: string; partner: boolean | null }>(
       'SELECT source_id AS id, name, partner FROM groups WHERE account_id = $1 ORDER BY source_id',
@@ -70,10 +72,44 @@ export async function computeEvidence(
       out.push(m);
     }
   }
+  const produced = new Set(out.map((m) => m.id));
+  const absent: Record<string, string> = {};
+  for (const def of metricDefinitions)
+    for (const m of def.metrics)
+      if (!produced.has(m.id)) absent[m.id] = whyAbsent(m.needs ?? def.needs, ctx);
   return {
     metrics: out.sort((a, b) => a.id.localeCompare(b.id)),
     ...(ctx.groups ? { groups: ctx.groups } : {}),
+    absent,
   };
+}
+
+const KIND_NAMES: Record<RecordKind, string> = {
+  tickets: 'tickets',
+  slaPolicies: 'SLA policies',
+  slaOutcomes: 'SLA outcomes',
+  plans: 'plans',
+  organisations: 'organisations',
+  agents: 'agents',
+  groups: 'groups',
+  automations: 'automations',
+  kbArticles: 'knowledge articles',
+  satisfactionRatings: 'satisfaction ratings',
+};
+
+/** Why a metric is absent, in words: what the source never delivered, or too little data. */
+export function whyAbsent(needs: Needs | Needs[], ctx: MetricContext): string {
+  const options = Array.isArray(needs) ? needs : [needs];
+  const missing = options.map((n) => {
+    const kinds = (n.kinds ?? []).filter((k) => !ctx.covered.has(k));
+    if (kinds.length)
+      return `no ${kinds.map((k) => KIND_NAMES[k]).join(' or ')} were synced or imported`;
+    if (n.families?.length && !n.families.some((f) => delivers(ctx, f)))
+      return `the source never delivers the tickets' ${n.families.join(' or ')} field`;
+    return undefined;
+  });
+  if (missing.some((m) => m === undefined)) return 'too little data in the window';
+  return missing.join('; nor: ');
 }
 
 export type { MetricContext, MetricDefinition, MetricInfo, MetricWindow } from './types.js';

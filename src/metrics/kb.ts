@@ -6,6 +6,7 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
 
 export const kb: MetricDefinition = {
   name: 'kb',
+  needs: { kinds: ['kbArticles'] },
   metrics: [
     {
       id: 'kb.articles.count',

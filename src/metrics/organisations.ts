@@ -3,6 +3,7 @@ import type { MetricDefinition } from './types.js';
 
 export const organisations: MetricDefinition = {
   name: 'organisations',
+  needs: { kinds: ['organisations'] },
   metrics: [
     { id: 'organisations.count', unit: 'count', description: 'Customer organisations.' },
     {

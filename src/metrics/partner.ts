@@ -23,6 +23,7 @@ const MAX_LISTED = 20;
  */
 export const partner: MetricDefinition = {
   name: 'partner',
+  needs: { kinds: ['tickets', 'groups'] },
   metrics: [
     {
       id: 'tickets.partner_share',

@@ -7,6 +7,7 @@ const CSM_BUNDLED = 0.8;
 
 export const plans: MetricDefinition = {
   name: 'plans',
+  needs: { kinds: ['plans'] },
   metrics: [
     {
       id: 'plans.count',
@@ -23,11 +24,13 @@ export const plans: MetricDefinition = {
     {
       id: 'plans.premium_customer_share',
       unit: 'ratio',
+      needs: [{ kinds: ['plans', 'organisations'] }, { kinds: ['plans'] }],
       description: 'Share of customers (organisations) on a plan above the base tier.',
     },
     {
       id: 'offerings.revised_12m.count',
       unit: 'count',
+      needs: [{ kinds: ['plans'] }, { kinds: ['slaPolicies'] }],
       description:
         'Plans and SLA policies created or revised in the 12 months before the as-of date.',
     },

@@ -9,6 +9,7 @@ import type { MetricDefinition } from './types.js';
  */
 export const slaAttainment: MetricDefinition = {
   name: 'sla-attainment',
+  needs: [{ kinds: ['slaOutcomes'] }, { kinds: ['tickets'], families: ['sla'] }],
   metrics: [
     {
       id: 'sla.attainment',

@@ -16,6 +16,7 @@ const IN_USE = 0.01;
 
 export const slaPolicies: MetricDefinition = {
   name: 'sla-policies',
+  needs: { kinds: ['slaPolicies'] },
   metrics: [
     {
       id: 'sla.policies.count',

@@ -12,6 +12,7 @@ const MIN_OF_BUSIEST = 0.1;
  */
 export const staffingStability: MetricDefinition = {
   name: 'staffing-stability',
+  needs: { kinds: ['tickets'], families: ['assignee'] },
   metrics: [
     {
       id: 'tickets.per_agent_monthly_cv',

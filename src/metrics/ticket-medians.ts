@@ -9,16 +9,19 @@ import type { MetricDefinition } from './types.js';
  */
 export const ticketMedians: MetricDefinition = {
   name: 'ticket-medians',
+  needs: { kinds: ['tickets'] },
   metrics: [
     {
       id: 'tickets.first_response_minutes.median',
       unit: 'minutes',
+      needs: { kinds: ['tickets'], families: ['firstResponse'] },
       description:
         'Median minutes from creation to the first agent reply, over tickets created in the window.',
     },
     {
       id: 'tickets.resolution_hours.median',
       unit: 'hours',
+      needs: { kinds: ['tickets'], families: ['solved'] },
       description:
         'Median hours from opened to resolved (solved), over tickets created in the window and resolved; the close time is never used. Breakdown: resolved and unresolved counts.',
     },

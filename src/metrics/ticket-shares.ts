@@ -106,7 +106,16 @@ const shares: Share[] = [
 
 export const ticketShares: MetricDefinition = {
   name: 'ticket-shares',
-  metrics: shares.map((s) => ({ id: s.id, unit: 'ratio' as const, description: s.description })),
+  needs: { kinds: ['tickets'] },
+  metrics: shares.map((s) => ({
+    id: s.id,
+    unit: 'ratio' as const,
+    description: s.description,
+    needs:
+      s.id === 'sla.coverage'
+        ? [{ kinds: ['tickets'], families: s.families }, { kinds: ['tickets', 'slaOutcomes'] }]
+        : { kinds: ['tickets'], families: s.families },
+  })),
   async compute(ctx) {
     const live = shares.filter((s) => s.families.some((f) => delivers(ctx, f)));
     // SLA outcomes vouch for SLA on tickets even where the tickets carry no SLA field.

@@ -3,6 +3,7 @@ import type { MetricDefinition } from './types.js';
 
 export const ticketsCount: MetricDefinition = {
   name: 'tickets-count',
+  needs: { kinds: ['tickets'] },
   metrics: [
     { id: 'tickets.count', unit: 'count', description: 'Tickets created in the window.' },
     {

@@ -1,4 +1,5 @@
 import type { Metric } from '../domain/evidence.js';
+import type { TicketFieldFamily } from '../domain/fields.js';
 import type { RecordKind } from '../domain/records.js';
 import type { Db } from '../store/db.js';
 import type { ClassifiedGroup } from './group-roles.js';
@@ -31,16 +32,29 @@ export interface MetricContext {
 
 export type MetricUnit = Metric['unit'];
 
+/**
+ * What a metric rests on: every one of `kinds` delivered and, when `families` is given, at least one
+ * of those ticket field families. A list means any one alternative will do.
+ */
+export interface Needs {
+  kinds?: RecordKind[];
+  families?: TicketFieldFamily[];
+}
+
 /** What a metric is, for the registry, the rules check and the docs. */
 export interface MetricInfo {
   id: string;
   unit: MetricUnit;
   description: string;
+  /** Overrides the definition's `needs` for this metric. */
+  needs?: Needs | Needs[];
 }
 
 /** A unit of computation: one SQL pass that yields one or more metrics (absent ones omitted). */
 export interface MetricDefinition {
   name: string;
+  /** What its metrics rest on, to say why one is absent (the source never delivered it). */
+  needs: Needs | Needs[];
   metrics: MetricInfo[];
   compute(ctx: MetricContext): Promise<Metric[]>;
 }

@@ -64,8 +64,14 @@ describe.skipIf(!realDataAvailable())('levels on the four real data sets', () =>
     // People derived from the export: assignees, seen working in several groups.
     expect(criterion('uci', 'people', 'specialisation-emerging').status).toBe('met');
     expect(metric('uci', 'agents.count')?.sources.join()).toContain('derived from incidents');
-    // No tags in an export: onboarding share unknown, never 0.
+    // No tags in an export: onboarding share unknown, never 0, and the report says why.
     expect(metric('uci', 'tickets.onboarding_share')).toBeUndefined();
+    expect(criterion('uci', 'processes', 'post-sales-work-shares-queue').reason).toContain(
+      "no data for tickets.onboarding_share (the source never delivers the tickets' tags field)",
+    );
+    expect(criterion('uci', 'offerings', 'sla-policy-defined').reason).toBe(
+      'no data for sla.policies.count (no SLA policies were synced or imported)',
+    );
     expect(layer('uci', 'offerings')).toMatchObject({ level: 1, possibleLevel: 5 });
     expect(layer('uci', 'tools')).toMatchObject({ level: 1, possibleLevel: 2 });
   });
