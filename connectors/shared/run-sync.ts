@@ -1,12 +1,12 @@
 import type { RecordKind } from '../../src/domain/records.js';
 import { MaturityError } from '../../src/errors.js';
-import type { Account, Store } from '../../src/store/store.js';
 import {
   SourceUnavailable,
   type ConnectorDefinition,
   type PageResult,
 } from './define-connector.js';
 import type { HttpClient } from './http-client.js';
+import type { SyncSink } from './sync-sink.js';
 
 export interface SyncProgress {
   stream: string;
@@ -33,8 +33,8 @@ export interface StreamOutcome {
 }
 
 export interface RunSyncOptions<C> {
-  store: Store;
-  account: Account;
+  /** Where the records, cursors and coverage of the account go (the store's, in production). */
+  sink: SyncSink;
   connector: ConnectorDefinition<C, unknown>;
   config: C;
   client: HttpClient;
@@ -81,13 +81,8 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
       quarantined: 0,
     };
     const key = `${o.connector.id}:${stream.name}`;
-    const [row] = await o.store.db.query<{ cursor: unknown }>(
-      'SELECT cursor FROM sync_state WHERE account_id = $1 AND stream = $2',
-      [o.account.id, key],
-    );
-    let cursor: unknown = row?.cursor ?? undefined;
+    let cursor: unknown = await o.sink.readCursor(key);
     const fullRefresh = stream.fullRefresh === true;
-    const coverage = stream.fields ? { fields: stream.fields(o.config) } : {};
     /** The start of the pass this run commits to (PostgreSQL text, round-trips exactly). */
     let passStart: string | undefined;
     try {
@@ -100,42 +95,7 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
         ...(o.historyFrom !== undefined ? { historyFrom: o.historyFrom } : {}),
         commit: async (page: PageResult) => {
           if (o.signal?.aborted) throw new Error('sync aborted');
-          const started = await o.store.db.transaction(async (tx) => {
-            for (const [kind, list] of Object.entries(page.records ?? {})) {
-              if (list?.length)
-                await o.store.upsert(o.account.id, kind as RecordKind, list as never, tx);
-            }
-            for (const [kind, ids] of Object.entries(page.deletes ?? {})) {
-              if (ids?.length) await o.store.remove(o.account.id, kind as RecordKind, ids, tx);
-            }
-            for (const [kind, fields] of Object.entries(page.fields ?? {})) {
-              if (fields?.length)
-                await o.store.addFields(o.account.id, kind as RecordKind, fields, key, tx);
-            }
-            for (const q of page.quarantined ?? []) {
-              await tx.query(
-                'INSERT INTO quarantine (account_id, stream, source_id, error, payload) VALUES ($1, $2, $3, $4, $5::jsonb)',
-                [
-                  o.account.id,
-                  key,
-                  q.sourceId ?? null,
-                  q.error.slice(0, 2000),
-                  JSON.stringify(q.payload ?? null),
-                ],
-              );
-            }
-            // A full pass starts with its first committed page and keeps that start until it
-            // completes, across crashes; incremental streams carry no pass start.
-            const [state] = await tx.query<{ started: string | null }>(
-              `INSERT INTO sync_state (account_id, stream, cursor, updated_at, run_started_at)
-               VALUES ($1, $2, $3::jsonb, now(), CASE WHEN $4::boolean THEN now() END)
-               ON CONFLICT (account_id, stream) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now(),
-                 run_started_at = CASE WHEN $4::boolean THEN COALESCE(sync_state.run_started_at, now()) END
-               RETURNING run_started_at::text AS started`,
-              [o.account.id, key, JSON.stringify(page.cursor ?? null), fullRefresh],
-            );
-            return state?.started ?? undefined;
-          });
+          const started = await o.sink.commitPage(key, page, fullRefresh);
           passStart ??= started;
           cursor = page.cursor;
           outcome.pages++;
@@ -156,36 +116,20 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
       });
       const held = summary?.historyFrom;
       if (held !== undefined) outcome.historyFrom = held;
-      const covered = { ...coverage, historyFrom: held ?? null };
-      if (fullRefresh) {
-        const sweep = sweepable(o.connector, stream.name, stream.kinds);
-        if (sweep.shared.length) {
-          (outcome.warnings ??= []).push(
-            `${sweep.shared.join(', ')} also come(s) from another stream: records deleted at the source are not removed`,
-          );
-        }
-        outcome.removed = await o.store.db.transaction(async (tx) => {
-          let removed = 0;
-          // Only the run that still owns the pass sweeps (a run that committed nothing this time
-          // has no start of its own and leaves the records be).
-          const owned = passStart
-            ? await tx.query(
-                `UPDATE sync_state SET run_started_at = NULL
-                  WHERE account_id = $1 AND stream = $2 AND run_started_at = $3::timestamptz
-                  RETURNING 1`,
-                [o.account.id, key, passStart],
-              )
-            : [];
-          if (owned.length) {
-            for (const kind of sweep.kinds)
-              removed += await o.store.sweep(o.account.id, kind, passStart!, key, tx);
-          }
-          await o.store.markCovered(o.account.id, stream.kinds, key, tx, covered);
-          return removed;
-        });
-      } else {
-        await o.store.markCovered(o.account.id, stream.kinds, key, undefined, covered);
+      const sweep = fullRefresh ? sweepable(o.connector, stream.name, stream.kinds) : undefined;
+      if (sweep?.shared.length) {
+        (outcome.warnings ??= []).push(
+          `${sweep.shared.join(', ')} also come(s) from another stream: records deleted at the source are not removed`,
+        );
       }
+      // A run that committed nothing this time has no pass start of its own and sweeps nothing.
+      const removed = await o.sink.completeStream(key, {
+        kinds: stream.kinds,
+        ...(stream.fields ? { fields: stream.fields(o.config) } : {}),
+        historyFrom: held ?? null,
+        ...(sweep && passStart ? { sweep: { kinds: sweep.kinds, passStart } } : {}),
+      });
+      if (fullRefresh) outcome.removed = removed;
       outcome.ok = true;
       o.onProgress?.({
         stream: stream.name,
@@ -197,7 +141,7 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
     } catch (err) {
       if (err instanceof SourceUnavailable) {
         // Evidence unknown: whatever this stream covered before is no longer vouched for.
-        await o.store.uncover(o.account.id, stream.kinds, key);
+        await o.sink.uncover(key, stream.kinds);
         outcome.ok = true;
         outcome.unavailable = err.message;
         outcomes.push(outcome);

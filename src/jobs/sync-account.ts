@@ -8,6 +8,7 @@ import {
 import { MaturityError } from '../errors.js';
 import type { SecretBox } from '../store/secrets.js';
 import type { Account, Store } from '../store/store.js';
+import { storeSyncSink } from '../store/sync-sink.js';
 
 export interface SyncAccountOptions {
   box: SecretBox;
@@ -50,8 +51,7 @@ export async function syncAccount(
   });
   try {
     return await runSync({
-      store,
-      account,
+      sink: storeSyncSink(store, account.id),
       connector,
       config,
       client,

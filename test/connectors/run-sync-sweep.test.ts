@@ -12,6 +12,7 @@ import { migrate } from '../../src/store/migrate.js';
 import { tables } from '../../src/store/tables.js';
 import type { Account, Store } from '../../src/store/store.js';
 import { backends } from '../helpers/backends.js';
+import { storeSyncSink } from '../../src/store/sync-sink.js';
 
 const auto = (id: string): Automation => ({ sourceId: id, kind: 'macro', active: true });
 
@@ -91,8 +92,7 @@ describe.each(backends)('mark and sweep of full-refresh streams on $name', (back
 
   const run = (account: Account, streams: StreamDefinition<unknown>[]) =>
     runSync({
-      store,
-      account,
+      sink: storeSyncSink(store, account.id),
       connector: connector(streams),
       config: {},
       client: {} as HttpClient,

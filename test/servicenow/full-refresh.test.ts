@@ -6,6 +6,7 @@ import { runSync } from '../../connectors/shared/run-sync.js';
 import { computeMetrics } from '../../src/metrics/index.js';
 import { parseWindow } from '../../src/metrics/window.js';
 import type { Store } from '../../src/store/store.js';
+import { storeSyncSink } from '../../src/store/sync-sink.js';
 import {
   BASE,
   HIDDEN,
@@ -162,8 +163,7 @@ describe('full-refresh ServiceNow streams', () => {
     tables.contract_sla = all.filter((id) => id !== 'c1').map(contract);
     const kill = new AbortController();
     const killed = await runSync({
-      store,
-      account: a,
+      sink: storeSyncSink(store, a.id),
       connector: servicenow as never,
       config: config(),
       client: fastClient(),

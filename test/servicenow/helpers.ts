@@ -7,6 +7,7 @@ import { createServiceNowClient } from '../../connectors/servicenow/client.js';
 import { ServiceNowConfig } from '../../connectors/servicenow/schemas.js';
 import { runSync } from '../../connectors/shared/run-sync.js';
 import { Store, type Account } from '../../src/store/store.js';
+import { storeSyncSink } from '../../src/store/sync-sink.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/servicenow');
 
@@ -162,8 +163,7 @@ export async function sync(
   sleeps: number[] = [],
 ) {
   return runSync({
-    store,
-    account,
+    sink: storeSyncSink(store, account.id),
     connector: servicenow as never,
     config: config(),
     client: fastClient(sleeps),

@@ -6,6 +6,7 @@ import { zendesk } from '../../connectors/zendesk/index.js';
 import { ZendeskConfig, type ZendeskSecret } from '../../connectors/zendesk/config.js';
 import type { Account, Store } from '../../src/store/store.js';
 import type { ZendeskSimulator } from '../../src/simulator/index.js';
+import { storeSyncSink } from '../../src/store/sync-sink.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/zendesk');
 
@@ -58,8 +59,7 @@ export async function syncZendesk(
     ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
   });
   return runSync({
-    store,
-    account,
+    sink: storeSyncSink(store, account.id),
     connector: zendesk as never,
     config,
     client,

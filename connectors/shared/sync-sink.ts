@@ -1,0 +1,34 @@
+import type { FieldCoverage } from '../../src/domain/fields.js';
+import type { RecordKind } from '../../src/domain/records.js';
+import type { PageResult } from './define-connector.js';
+
+/**
+ * Where a sync writes, for one account: the store implements it (src/store/sync-sink.ts), so
+ * connectors never see the database. Stream keys are `<connector>:<stream>`.
+ */
+export interface SyncSink {
+  /** The cursor saved with the last committed page of a stream (undefined: never synced). */
+  readCursor(stream: string): Promise<unknown>;
+  /**
+   * One page's records, deletions, field families, quarantined items and cursor, in one
+   * transaction. A full-refresh pass keeps the time of its first committed page across crashes;
+   * that start is returned (undefined for incremental streams).
+   */
+  commitPage(stream: string, page: PageResult, fullRefresh: boolean): Promise<string | undefined>;
+  /**
+   * A stream that completed: when `sweep` is given and this run still owns the pass that started
+   * at `sweep.passStart`, the records of `sweep.kinds` not seen since are deleted; then the
+   * stream's kinds are marked covered — all in one transaction. Returns how many records went.
+   */
+  completeStream(
+    stream: string,
+    o: {
+      kinds: RecordKind[];
+      fields?: FieldCoverage;
+      historyFrom: Date | null;
+      sweep?: { kinds: RecordKind[]; passStart: string };
+    },
+  ): Promise<number>;
+  /** The source lacks a stream's data: what it vouched for before no longer counts. */
+  uncover(stream: string, kinds: RecordKind[]): Promise<void>;
+}
