@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { MaturityError, zodSentence } from './errors.js';
 
 const Env = z.object({
   MATURITY_HOME: z.string().min(1).default('./.maturity'),
@@ -26,9 +27,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   );
   const parsed = Env.safeParse(cleaned);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(
-      `environment variable ${String(issue?.path[0])} ${issue?.message ?? 'is invalid'}`,
+    throw new MaturityError(
+      'E_CONFIG',
+      `environment variable ${zodSentence(parsed.error, { label: (p) => String(p[0]) }).replace(': ', ' ')}`,
     );
   }
   return { ...parsed.data, dbDir: path.resolve(parsed.data.MATURITY_HOME, 'db') };

@@ -40,3 +40,20 @@ export class MaturityError extends Error {
 }
 
 export const inputError = (message: string) => new MaturityError('E_INPUT', message);
+
+/**
+ * The one-line sentence users see for a zod failure: "<where>: <message>" for its first issue.
+ * `where` is the issue's path joined with dots, `label(path)` when given (e.g. a CLI flag name),
+ * or `top` for an issue about the whole value.
+ */
+export function zodSentence(
+  error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] },
+  o: { top?: string; label?: (path: readonly PropertyKey[]) => string } = {},
+): string {
+  const issue = error.issues[0];
+  if (!issue) return `${o.top ?? 'value'}: is invalid`;
+  const where = issue.path.length
+    ? (o.label?.(issue.path) ?? issue.path.map(String).join('.'))
+    : (o.top ?? 'value');
+  return `${where}: ${issue.message}`;
+}

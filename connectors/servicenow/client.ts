@@ -1,5 +1,5 @@
 import { HttpClient, type HttpClientOptions } from '../shared/http-client.js';
-import { MaturityError } from '../../src/errors.js';
+import { MaturityError, zodSentence } from '../../src/errors.js';
 import {
   ServiceNowErrorBody,
   ServiceNowTablePage,
@@ -107,10 +107,9 @@ export async function fetchTablePage(http: HttpClient, q: TablePageQuery): Promi
   }
   const parsed = ServiceNowTablePage.safeParse(res.data);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
     throw new MaturityError(
       'E_CONNECTOR_RESPONSE',
-      `ServiceNow sent an unexpected body for table ${q.table} (at ${issue.path.join('.') || 'top level'}: ${issue.message})`,
+      `ServiceNow sent an unexpected body for table ${q.table} (at ${zodSentence(parsed.error, { top: 'top level' })})`,
     );
   }
   const rows = parsed.data.result.map(flattenRow);

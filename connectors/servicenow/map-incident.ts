@@ -1,6 +1,7 @@
 import { ticketFamilyNames, type TicketFieldFamily } from '../../src/domain/fields.js';
 import { Ticket, type Priority } from '../../src/domain/records.js';
 import { bool, choiceNumber, int, parseDate, slug, type DateOrder, type Fields } from './values.js';
+import { zodSentence } from '../../src/errors.js';
 
 /**
  * Incident → Ticket, shared by the Table API stream and the CSV import so both land in the same
@@ -183,8 +184,7 @@ export function incidentToTicket(f: Fields, o: IncidentMapOptions = {}): MapResu
   };
   const r = Ticket.safeParse(candidate);
   if (!r.success) {
-    const issue = r.error.issues[0]!;
-    return { ok: false, error: `${issue.path.join('.') || 'record'}: ${issue.message}` };
+    return { ok: false, error: zodSentence(r.error, { top: 'record' }) };
   }
   return { ok: true, record: r.data };
 }

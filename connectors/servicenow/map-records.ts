@@ -10,6 +10,7 @@ import {
 } from '../../src/domain/records.js';
 import type { MapResult } from './map-incident.js';
 import { bool, durationMinutes, int, parseDate, slug, type Fields } from './values.js';
+import { zodSentence } from '../../src/errors.js';
 
 /**
  * Table rows → normalised records, one pure function per table (no I/O; `now` passed in).
@@ -30,8 +31,7 @@ function check<T>(
 ): MapResult<T> {
   const r = schema.safeParse(x);
   if (r.success) return { ok: true, record: r.data as T };
-  const issue = r.error!.issues[0]!;
-  return { ok: false, error: `${issue.path.join('.') || 'record'}: ${issue.message}` };
+  return { ok: false, error: zodSentence(r.error!, { top: 'record' }) };
 }
 
 const date = (v: string | undefined) => parseDate(v) ?? undefined;

@@ -1,6 +1,7 @@
 import { SatisfactionRating } from '../../src/domain/records.js';
 import type { RowResult } from './map-records.js';
 import { parseDate, slug, type Fields } from './values.js';
+import { zodSentence } from '../../src/errors.js';
 
 /**
  * Surveys → satisfaction ratings, as pure functions (no I/O, no clock).
@@ -153,6 +154,5 @@ export function surveyToRating(
     createdAt,
   });
   if (r.success) return { ok: true, record: r.data };
-  const issue = r.error.issues[0]!;
-  return { ok: false, error: `${issue.path.join('.') || 'record'}: ${issue.message}` };
+  return { ok: false, error: zodSentence(r.error, { top: 'record' }) };
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { MaturityError } from '../../src/errors.js';
+import { MaturityError, zodSentence } from '../../src/errors.js';
 import type { HttpClient } from '../shared/http-client.js';
 import {
   listEnvelope,
@@ -127,10 +127,9 @@ export class ZendeskApi {
 function envelope<S extends z.ZodType>(schema: S, data: unknown, what: string): z.infer<S> {
   const r = schema.safeParse(data);
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
   throw new MaturityError(
     'E_CONNECTOR_RESPONSE',
-    `Zendesk answered ${what} with an unexpected page shape (${issue?.path.join('.') || 'body'}: ${issue?.message}): check --subdomain or --base-url`,
+    `Zendesk answered ${what} with an unexpected page shape (${zodSentence(r.error, { top: 'body' })}): check --subdomain or --base-url`,
   );
 }
 

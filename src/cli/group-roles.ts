@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { inputError } from '../errors.js';
+import { inputError, zodSentence } from '../errors.js';
 import { GroupRolesMapping } from '../metrics/index.js';
 import { groupRoles } from '../metrics/group-roles.js';
 import type { Store } from '../store/store.js';
@@ -29,11 +29,11 @@ export function readGroupRoles(file: string): GroupRolesMapping {
   }
   const r = GroupRolesMapping.safeParse(doc ?? {});
   if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const where = issue.path.length ? `group "${String(issue.path[0])}": ` : '';
-    throw inputError(
-      `${file}: ${where}${issue.message} (roles: ${groupRoles.join(', ')}, or "none")`,
-    );
+    const sentence = zodSentence(r.error, {
+      top: 'the file',
+      label: (p) => `group "${String(p[0])}"`,
+    });
+    throw inputError(`${file}: ${sentence} (roles: ${groupRoles.join(', ')}, or "none")`);
   }
   return r.data;
 }

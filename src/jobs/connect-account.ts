@@ -1,7 +1,7 @@
 import type { ConnectorDefinition } from '../../connectors/shared/define-connector.js';
 import type { HttpClientOptions } from '../../connectors/shared/http-client.js';
 import { checkAccountName } from '../domain/account-name.js';
-import { MaturityError, inputError } from '../errors.js';
+import { MaturityError, inputError, zodSentence } from '../errors.js';
 import type { SecretBox } from '../store/secrets.js';
 import type { Account, Store } from '../store/store.js';
 
@@ -64,9 +64,11 @@ function parseOrExplain<T>(
 ): T {
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const field = issue.path.length
-    ? `--${String(issue.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
-    : 'input';
-  throw new MaturityError('E_INPUT', `${field}: ${issue.message}`);
+  throw new MaturityError(
+    'E_INPUT',
+    zodSentence(r.error, {
+      top: 'input',
+      label: (p) => `--${String(p[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    }),
+  );
 }

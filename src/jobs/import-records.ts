@@ -8,7 +8,7 @@ import {
 } from '../domain/records.js';
 import { checkAccountName } from '../domain/account-name.js';
 import { ticketFamiliesIn, type FieldCoverage } from '../domain/fields.js';
-import { MaturityError } from '../errors.js';
+import { MaturityError, zodSentence } from '../errors.js';
 import type { Account, Store } from '../store/store.js';
 
 const MAX_PROBLEMS = 20;
@@ -54,11 +54,13 @@ export function parseRecordsWithFields(
       const r = schema.safeParse(raw);
       if (r.success) out.push(r.data);
       else if (problems.length < MAX_PROBLEMS) {
-        const issue = r.error.issues[0]!;
         const sid = (raw as { sourceId?: unknown })?.sourceId;
         const who = typeof sid === 'string' || typeof sid === 'number' ? ` (sourceId ${sid})` : '';
-        const field = issue.path.length ? `field ${issue.path.join('.')}` : 'record';
-        problems.push(`${kind}[${i}]${who} ${field}: ${issue.message}`);
+        const sentence = zodSentence(r.error, {
+          top: 'record',
+          label: (p) => `field ${p.map(String).join('.')}`,
+        });
+        problems.push(`${kind}[${i}]${who} ${sentence}`);
       } else problems.push('');
     });
     (batch as Record<string, unknown[]>)[kind] = out;
