@@ -1,7 +1,12 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Ticket } from '../src/domain/records.js';
-import type { Store } from '../src/store/store.js';
-import { backends } from './helpers/backends.js';
+import { migrate } from '../src/store/migrate.js';
+import { Store } from '../src/store/store.js';
+import { backends, PG_URL, type Backend } from './helpers/backends.js';
 
 const ticket = (id: string, extra: Partial<Ticket> = {}): Ticket => ({
   sourceId: id,
@@ -11,9 +16,50 @@ const ticket = (id: string, extra: Partial<Ticket> = {}): Ticket => ({
   ...extra,
 });
 
+/** One database opened as often as a test likes: a PGlite directory on disk, or a PostgreSQL schema. */
+const sameDatabase: Record<
+  Backend['name'],
+  () => { open(): Promise<Store>; drop(): Promise<void> }
+> = {
+  pglite: () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'store-'));
+    return {
+      open: () => Store.open({ dir }),
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  },
+  postgres: () => {
+    const schema = `t_${process.pid}_${Date.now().toString(36)}_reopen`;
+    return {
+      open: () => Store.open({ url: PG_URL, schema }),
+      async drop() {
+        const client = new pg.Client({ connectionString: PG_URL });
+        await client.connect();
+        try {
+          await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        } finally {
+          await client.end();
+        }
+      },
+    };
+  },
+};
+
+const migrationFiles = readdirSync(new URL('../src/store/migrations/', import.meta.url))
+  .filter((f) => f.endsWith('.sql'))
+  .sort();
+
+const appliedMigrations = (store: Store) =>
+  store.db.query<{ version: string; applied_at: Date }>(
+    'SELECT version, applied_at FROM schema_migrations ORDER BY version',
+  );
+
 describe.each(backends)('store on $name', (backend) => {
-  let store: Store;
-  afterEach(async () => store?.close());
+  let store: Store | undefined;
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
 
   it('upserts by (account, source id): reading a record twice stores it once, with the latest fields', async () => {
     store = await backend.open();
@@ -94,10 +140,31 @@ describe.each(backends)('store on $name', (backend) => {
   });
 
   it('applies migrations once: opening the same database again changes nothing', async () => {
-    store = await backend.open();
-    const rows = await store.db.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM schema_migrations',
-    );
-    expect(rows[0]?.n).toBeGreaterThan(0);
+    const db = sameDatabase[backend.name]();
+    try {
+      const first = await db.open();
+      const applied = await appliedMigrations(first);
+      const a = await first.createAccount('acme', 'records');
+      await first.upsert(a.id, 'tickets', [ticket('1', { status: 'solved' })]);
+      await first.close();
+      expect(applied.map((m) => m.version)).toEqual(migrationFiles);
+
+      const second = await db.open();
+      try {
+        // Nothing ran again (same rows, same times), nothing is left to run, the data is kept.
+        expect(await appliedMigrations(second)).toEqual(applied);
+        expect(await migrate(second.db)).toEqual([]);
+        expect(await second.findAccount('acme')).toMatchObject({ id: a.id, connector: 'records' });
+        const rows = await second.db.query<{ source_id: string; status: string }>(
+          'SELECT source_id, status FROM tickets WHERE account_id = $1',
+          [a.id],
+        );
+        expect(rows).toEqual([{ source_id: '1', status: 'solved' }]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await db.drop();
+    }
   });
 });
