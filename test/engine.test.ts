@@ -1,7 +1,5 @@
 import fc from 'fast-check';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Attestation, Metric } from '../src/domain/evidence.js';
 import {
@@ -242,62 +240,40 @@ describe('the shipped rules', () => {
 });
 
 describe('maturity rules check on broken files', () => {
-  const broken = (edit: (dir: string) => void) => {
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'rules-')), 'rules');
-    cpSync(defaultRulesDir, dir, { recursive: true });
-    edit(dir);
-    return checkRulesDir(dir).problems.map(formatProblem);
-  };
-  const offerings = (dir: string) => path.join(dir, 'ftworks', 'offerings.yaml');
-  const lineOf = (file: string, needle: string) =>
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .findIndex((l) => l.includes(needle)) + 1;
+  /** test/fixtures/rules/<defect>: the `valid` rules dir with that one defect. */
+  const check = (fixture: string) =>
+    checkRulesDir(
+      fileURLToPath(new URL(`./fixtures/rules/${fixture}/`, import.meta.url)),
+    ).problems.map(formatProblem);
 
-  it('names the file and line of an unknown metric', () => {
-    let line = 0;
-    const problems = broken((dir) => {
-      const f = offerings(dir);
-      const text = readFileSync(f, 'utf8').replace(
-        'metric: sla.policies.count',
-        'metric: sla.policys.count',
-      );
-      writeFileSync(f, text);
-      line = lineOf(f, 'sla.policys.count');
-    });
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(
-      new RegExp(
-        `^rules/ftworks/offerings\\.yaml:${line}:\\d+ .*unknown metric "sla\\.policys\\.count"`,
-      ),
-    );
+  it('finds nothing wrong in the fixture the broken ones start from', () => {
+    expect(check('valid')).toEqual([]);
   });
 
-  it('names the file and line of levels out of order', () => {
-    const problems = broken((dir) => {
-      const f = offerings(dir);
-      writeFileSync(f, readFileSync(f, 'utf8').replace(/level: 3\b/, 'level: 1'));
-    });
-    expect(
-      problems.some((p) => /^rules\/ftworks\/offerings\.yaml:\d+:\d+ .*increasing order/.test(p)),
-    ).toBe(true);
+  it('names the file, line and column of an unknown metric, and the known ones beside it', () => {
+    expect(check('invalid-unknown-metric')).toEqual([
+      'invalid-unknown-metric/tiny/offerings.yaml:9:25 unknown metric "people.cout" (known people.* metrics: people.count)',
+    ]);
+  });
+
+  it('names the file, line and column of levels out of order', () => {
+    expect(check('invalid-levels-out-of-order')).toEqual([
+      'invalid-levels-out-of-order/tiny/offerings.yaml:10:12 levels must be in increasing order (level 1 after level 2)',
+    ]);
   });
 
   it('names the file, line and column of a YAML syntax error', () => {
-    const problems = broken((dir) => {
-      const f = offerings(dir);
-      const lines = readFileSync(f, 'utf8').split('\n');
-      lines.splice(3, 0, 'levels: [unclosed');
-      writeFileSync(f, lines.join('\n'));
-    });
-    expect(problems[0]).toMatch(/^rules\/ftworks\/offerings\.yaml:\d+:\d+ YAML syntax error/);
+    expect(check('invalid-yaml-syntax')).toEqual([
+      'invalid-yaml-syntax/tiny/offerings.yaml:14:1 YAML syntax error: Tabs are not allowed as indentation',
+    ]);
   });
 
-  it('names a criterion that has neither data nor attestation', () => {
-    const problems = broken((dir) => {
-      const f = offerings(dir);
-      writeFileSync(f, readFileSync(f, 'utf8').replace(/\n(\s+)when:/, '\n$1whenn:'));
-    });
-    expect(problems[0]).toMatch(/^rules\/ftworks\/offerings\.yaml:\d+:\d+ /);
+  it.each([
+    ['neither data nor attestation', 'invalid-criterion-without-data-or-attestation'],
+    ['both data and attestation', 'invalid-criterion-with-data-and-attestation'],
+  ])('names a criterion that has %s', (_, fixture) => {
+    expect(check(fixture)).toEqual([
+      `${fixture}/tiny/offerings.yaml:12:9 levels.1.criteria.0: a criterion needs either \`when\` (a data condition) or \`attest: true\`, not both`,
+    ]);
   });
 });
