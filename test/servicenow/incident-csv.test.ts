@@ -61,19 +61,21 @@ describe('incident mapper', () => {
     expect(toStatus(v)).toBe(want);
   });
 
-  it('reads values and labels alike', () => {
-    const api = incidentToTicket({
-      sys_id: 'a9e3',
-      opened_at: '2015-11-02 22:04:15',
-      priority: '3',
-      incident_state: '7',
-      contact_type: 'phone',
-      reassignment_count: '1',
-      made_sla: 'false',
-      knowledge: 'false',
-    });
-    const csv = incidentToTicket(
-      {
+  // The Table API sends stored values, a list export display labels: both give the same ticket,
+  // and that ticket is the right one.
+  it.each([
+    {
+      api: {
+        sys_id: 'a9e3',
+        opened_at: '2015-11-02 22:04:15',
+        priority: '3',
+        incident_state: '7',
+        contact_type: 'phone',
+        reassignment_count: '1',
+        made_sla: 'false',
+        knowledge: 'false',
+      },
+      csv: {
         number: 'a9e3',
         opened_at: '2/11/2015 22:04:15',
         priority: '3 - Moderate',
@@ -83,9 +85,70 @@ describe('incident mapper', () => {
         made_sla: 'false',
         knowledge: 'false',
       },
-      { dateOrder: 'dmy' },
-    );
-    expect(api).toEqual(csv);
+      ticket: {
+        sourceId: 'a9e3',
+        createdAt: '2015-11-02T22:04:15.000Z',
+        priority: 'normal',
+        status: 'closed',
+        channel: 'phone',
+        reassignmentCount: 1,
+        madeSla: false,
+        knowledgeLinked: false,
+        tags: [],
+      },
+    },
+    {
+      api: {
+        sys_id: 'INC7',
+        opened_at: '2016-03-01 09:00:00',
+        resolved_at: '2016-03-01 11:30:00',
+        priority: '1',
+        incident_state: '6',
+        contact_type: 'self-service',
+        reopen_count: '2',
+        made_sla: 'true',
+      },
+      csv: {
+        number: 'INC7',
+        opened_at: '1/3/2016 09:00:00',
+        resolved_at: '1/3/2016 11:30:00',
+        priority: '1 - Critical',
+        incident_state: 'Resolved',
+        contact_type: 'Self service',
+        reopen_count: '2',
+        made_sla: 'true',
+      },
+      ticket: {
+        sourceId: 'INC7',
+        createdAt: '2016-03-01T09:00:00.000Z',
+        solvedAt: '2016-03-01T11:30:00.000Z',
+        priority: 'urgent',
+        status: 'solved',
+        channel: 'web',
+        reopenCount: 2,
+        madeSla: true,
+        tags: [],
+      },
+    },
+    {
+      api: { sys_id: 'INC9', opened_at: '2016-03-02 08:00:00', priority: '4', incident_state: '3' },
+      csv: {
+        number: 'INC9',
+        opened_at: '2/3/2016 08:00:00',
+        priority: '4 - Low',
+        incident_state: 'On Hold',
+      },
+      ticket: {
+        sourceId: 'INC9',
+        createdAt: '2016-03-02T08:00:00.000Z',
+        priority: 'low',
+        status: 'hold',
+        tags: [],
+      },
+    },
+  ])('reads values and labels alike: $ticket.sourceId', ({ api, csv, ticket }) => {
+    expect(incidentToTicket(api)).toEqual({ ok: true, record: ticket });
+    expect(incidentToTicket(csv, { dateOrder: 'dmy' })).toEqual({ ok: true, record: ticket });
   });
 
   it('reports a bad date rather than guessing', () => {
