@@ -38,7 +38,16 @@ export const Ticket = z.strictObject({
   knowledgeLinked: z.boolean().optional(),
   /** The ticket is linked to a problem, change or engineering issue. */
   problemLinked: z.boolean().optional(),
-  tags: z.array(z.string().max(200)).max(500).default([]),
+  /** Stored in lower case: tags are matched by name, and Zendesk's are case-insensitive. */
+  tags: z
+    .array(
+      z
+        .string()
+        .max(200)
+        .transform((t) => t.toLowerCase()),
+    )
+    .max(500)
+    .default([]),
   firstResponseMinutes: z.number().min(0).optional(),
   agentReplies: count.optional(),
   /** Tool-reported "made SLA" flag, where the tool has no per-target outcomes. */

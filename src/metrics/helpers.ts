@@ -99,29 +99,25 @@ export function sourcesOf(ctx: MetricContext, kind: RecordKind, table: string): 
   return ctx.derived?.has(kind) ? `${table} (derived from incidents)` : table;
 }
 
-const list = (xs: string[]) => `ARRAY[${xs.map((x) => `'${x}'`).join(',')}]`;
+const list = (xs: string[]) => `ARRAY[${xs.map((x) => `'${x}'`).join(',')}]::text[]`;
 
 /**
  * SQL: the ticket (alias `t`) was opened by monitoring, the API or outbound work rather than by a
  * customer. Only the families delivered are looked at; with neither channel nor tags it is false.
  */
-export function proactiveSql(ctx: MetricContext): string {
+export function proactiveSql(ctx: MetricContext, t = 't'): string {
   const parts = [
-    ...(delivers(ctx, 'channel') ? [`t.channel = ANY(${list(proactiveChannels)})`] : []),
-    ...(delivers(ctx, 'tags')
-      ? [`EXISTS (SELECT 1 FROM unnest(t.tags) g WHERE g ~* '${proactiveTags}')`]
-      : []),
+    ...(delivers(ctx, 'channel') ? [`${t}.channel = ANY(${list(proactiveChannels)})`] : []),
+    ...(delivers(ctx, 'tags') ? [`${t}.tags && ${list(proactiveTags)}`] : []),
   ];
   return parts.length ? `COALESCE(${parts.join(' OR ')}, false)` : 'false';
 }
 
 /** SQL: the ticket was handled or resolved by a bot or an AI agent (same rule as proactiveSql). */
-export function botSql(ctx: MetricContext): string {
+export function botSql(ctx: MetricContext, t = 't'): string {
   const parts = [
-    ...(delivers(ctx, 'channel') ? [`t.channel = ANY(${list(botChannels)})`] : []),
-    ...(delivers(ctx, 'tags')
-      ? [`EXISTS (SELECT 1 FROM unnest(t.tags) g WHERE g ~* '${botTags}')`]
-      : []),
+    ...(delivers(ctx, 'channel') ? [`${t}.channel = ANY(${list(botChannels)})`] : []),
+    ...(delivers(ctx, 'tags') ? [`${t}.tags && ${list(botTags)}`] : []),
   ];
   return parts.length ? `COALESCE(${parts.join(' OR ')}, false)` : 'false';
 }

@@ -5,12 +5,34 @@
  * flags instead when it knows better.
  */
 
-/** Channels and tags that mark work the company started itself (monitoring, API, outbound). */
+/**
+ * Channels and tags that mark work the company started itself (monitoring, API, outbound). Tags
+ * are stored in lower case (src/domain/records.ts), so these lists are matched exactly with the
+ * array-overlap operator, which costs nothing next to a regular expression per tag.
+ */
 export const proactiveChannels = ['api', 'monitoring', 'outbound', 'alert', 'event'];
-export const proactiveTags = String.raw`^(proactive|alert|monitoring|outbound|health[_-]?check)$`;
+export const proactiveTags = [
+  'proactive',
+  'alert',
+  'monitoring',
+  'outbound',
+  'health_check',
+  'health-check',
+  'healthcheck',
+];
 /** Tickets resolved by a bot or an AI agent. */
 export const botChannels = ['bot', 'virtual_agent', 'ai_agent', 'answer_bot'];
-export const botTags = String.raw`^(bot|ai|answer_?bot|ai_resolved|bot_resolved|virtual_agent|auto_?resolved)$`;
+export const botTags = [
+  'bot',
+  'ai',
+  'answer_bot',
+  'answerbot',
+  'ai_resolved',
+  'bot_resolved',
+  'virtual_agent',
+  'auto_resolved',
+  'autoresolved',
+];
 /** Onboarding and implementation work. */
 export const onboardingTags = String.raw`onboarding|implementation|kickoff|go[_-]?live`;
 /**

@@ -2,7 +2,6 @@ import type { TicketFieldFamily } from '../domain/fields.js';
 import { onboardingTags } from './patterns.js';
 import {
   botSql,
-  customerRequestSql,
   delivers,
   inWindow,
   num,
@@ -33,7 +32,7 @@ const shares: Share[] = [
     description: 'Share of customer requests reopened at least once.',
     families: ['reopens'],
     hit: () => 't.reopen_count > 0',
-    known: (ctx) => `t.reopen_count IS NOT NULL AND ${customerRequestSql(ctx)}`,
+    known: () => 't.reopen_count IS NOT NULL AND t.customer',
   },
   {
     id: 'tickets.reassignment_rate',
@@ -41,37 +40,36 @@ const shares: Share[] = [
       'Share of customer requests reassigned at least once (passed between groups or agents).',
     families: ['reassignments'],
     hit: () => 't.reassignment_count > 0',
-    known: (ctx) => `t.reassignment_count IS NOT NULL AND ${customerRequestSql(ctx)}`,
+    known: () => 't.reassignment_count IS NOT NULL AND t.customer',
   },
   {
     id: 'kb.linked_ticket_share',
     description: 'Share of customer requests linked to a knowledge article.',
     families: ['knowledge'],
     hit: () => 't.knowledge_linked',
-    known: (ctx) => `t.knowledge_linked IS NOT NULL AND ${customerRequestSql(ctx)}`,
+    known: () => 't.knowledge_linked IS NOT NULL AND t.customer',
   },
   {
     id: 'sla.coverage',
     description:
       'Share of customer requests that carry an SLA (a policy applied, a target, or a made-SLA flag).',
     families: ['sla'],
-    hit: () => `(t.sla_policy_id IS NOT NULL OR t.made_sla IS NOT NULL OR EXISTS (
-             SELECT 1 FROM sla_outcomes o WHERE o.account_id = t.account_id AND o.ticket_id = t.source_id))`,
-    known: customerRequestSql,
+    hit: () => 't.sla_hit',
+    known: () => 't.customer',
   },
   {
     id: 'tickets.problem_linked_share',
     description: 'Share of customer requests linked to a problem, change or engineering issue.',
     families: ['problem'],
     hit: () => 't.problem_linked',
-    known: (ctx) => `t.problem_linked IS NOT NULL AND ${customerRequestSql(ctx)}`,
+    known: () => 't.problem_linked IS NOT NULL AND t.customer',
   },
   {
     id: 'tickets.proactive_share',
     description:
       'Share of tickets opened by monitoring, the API or outbound work rather than by a customer.',
     families: ['channel', 'tags'],
-    hit: proactiveSql,
+    hit: () => 't.proactive',
     known: (ctx) => (delivers(ctx, 'tags') ? 'true' : 't.channel IS NOT NULL'),
   },
   {
@@ -79,19 +77,18 @@ const shares: Share[] = [
     description:
       'Share of the tickets customers opened that a bot or AI agent handled or resolved.',
     families: ['channel', 'tags'],
-    hit: botSql,
+    hit: () => 't.bot',
     known: (ctx) =>
-      `${delivers(ctx, 'tags') ? 'true' : 't.channel IS NOT NULL'} AND NOT ${proactiveSql(ctx)}`,
+      `${delivers(ctx, 'tags') ? 'true' : 't.channel IS NOT NULL'} AND NOT t.proactive`,
   },
   {
     id: 'tickets.onboarding_share',
     description:
       'Share of tickets about onboarding or implementation (customer requests and onboarding outreach).',
     families: ['tags'],
-    hit: () => `EXISTS (SELECT 1 FROM unnest(t.tags) g WHERE g ~* '${onboardingTags}')`,
+    hit: () => 't.onboarding',
     // Outbound work that is not onboarding is left out, so alerts never dilute the share.
-    known: (ctx) =>
-      `(NOT ${proactiveSql(ctx)} OR EXISTS (SELECT 1 FROM unnest(t.tags) g WHERE g ~* '${onboardingTags}'))`,
+    known: () => '(NOT t.proactive OR t.onboarding)',
   },
   {
     id: 'tickets.fcr_rate',
@@ -99,8 +96,7 @@ const shares: Share[] = [
       'First-contact resolution: solved customer requests closed with at most one agent reply and never reopened.',
     families: ['replies'],
     hit: () => 't.agent_replies <= 1 AND COALESCE(t.reopen_count, 0) = 0',
-    known: (ctx) =>
-      `t.agent_replies IS NOT NULL AND t.status IN ('solved','closed') AND ${customerRequestSql(ctx)}`,
+    known: () => `t.agent_replies IS NOT NULL AND t.status IN ('solved','closed') AND t.customer`,
   },
 ];
 
@@ -129,8 +125,20 @@ export const ticketShares: MetricDefinition = {
         return `count(*) FILTER (WHERE ${known} AND ${s.hit(ctx)})::int AS h${i}, count(*) FILTER (WHERE ${known})::int AS n${i}`;
       })
       .join(',\n');
+    // Each ticket's flags are worked out once, and the SLA outcome lookup runs only for tickets
+    // that carry no SLA field of their own.
+    const outcome = ctx.covered.has('slaOutcomes')
+      ? 'EXISTS (SELECT 1 FROM sla_outcomes o WHERE o.account_id = x.account_id AND o.ticket_id = x.source_id)'
+      : 'false';
     const [row] = await ctx.db.query<Record<string, number>>(
-      `SELECT ${cols} FROM tickets t WHERE t.account_id = $1 AND ${inWindow('t.created_at')}`,
+      `SELECT ${cols} FROM (
+         SELECT x.*, ${proactiveSql(ctx, 'x')} AS proactive, ${botSql(ctx, 'x')} AS bot,
+                ${delivers(ctx, 'tags') ? `EXISTS (SELECT 1 FROM unnest(x.tags) g WHERE g ~* '${onboardingTags}')` : 'false'} AS onboarding,
+                (x.sla_policy_id IS NOT NULL OR x.made_sla IS NOT NULL OR ${outcome}) AS sla_hit
+         FROM tickets x
+         WHERE x.account_id = $1 AND ${inWindow('x.created_at')}
+         OFFSET 0 -- keeps the planner from inlining the flags into every FILTER that uses them
+       ) t0, LATERAL (SELECT t0.*, NOT t0.proactive AND NOT t0.bot AS customer) t`,
       windowParams(ctx),
     );
     return live.flatMap((s, i) =>
