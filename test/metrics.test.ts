@@ -1,281 +1,432 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Metric } from '../src/domain/evidence.js';
-import type { RecordBatch, Ticket } from '../src/domain/records.js';
+import type { Ticket } from '../src/domain/records.js';
+import { importRecords, parseRecordsWithFields } from '../src/jobs/import-records.js';
 import { wilson } from '../src/metrics/helpers.js';
-import { computeMetrics } from '../src/metrics/index.js';
+import { computeEvidence, metricCatalogue, metricDefinitions } from '../src/metrics/index.js';
 import { parseWindow } from '../src/metrics/window.js';
-import { importRecords, parseRecordsDocument } from '../src/jobs/import-records.js';
 import type { Store } from '../src/store/store.js';
 import { backends } from './helpers/backends.js';
 
-let store: Store;
-let n = 0;
+/**
+ * Every metric of the catalogue, keyed by id: small hand-made record sets imported as
+ * `maturity import records` would, and what each metric must then be — its value and sample
+ * size, or why it is absent. Adding a metric adds a row here (the guard below says so).
+ */
 
-const AS_OF = '2026-06-30';
+const AS_OF = '2026-06-30'; // the window ends 2026-06-30T23:59:59.999Z; 90d starts 2026-04-01
+const IN = '2026-06-01T10:00:00Z';
+const BEFORE = '2026-03-01T10:00:00Z';
 
-async function metricsFor(
-  doc: Record<string, unknown[]>,
-  window = '90d',
-): Promise<Map<string, Metric>> {
-  const batch: RecordBatch = parseRecordsDocument(doc);
-  const { account } = await importRecords(store, `m${n++}`, batch);
-  const coverage = await store.coverage(account.id);
-  const ms = await computeMetrics({
-    db: store.db,
-    accountId: account.id,
-    window: parseWindow(window, AS_OF),
-    covered: coverage.kinds,
-    fields: coverage.fields,
-    derived: coverage.derived,
-  });
-  return new Map(ms.map((m) => [m.id, m]));
+type Records = Record<string, unknown[]>;
+type Want = Partial<Metric> & { value: number; sampleSize: number };
+interface Case {
+  /** What the case shows, in words (the test's name). */
+  does: string;
+  records: Records;
+  /** --window (default 90d). */
+  window?: string;
+  /** The metric as computed, or the reason it is absent (whyAbsent's words). */
+  want: Want | { absent: string };
 }
 
-const t = (i: number, extra: Partial<Ticket> = {}) => ({
+const t = (i: number | string, extra: Partial<Ticket> = {}) => ({
   sourceId: String(i),
-  createdAt: '2026-06-01T10:00:00Z',
+  createdAt: IN,
   status: 'solved',
   ...extra,
 });
+const many = (n: number, from: number, extra: (i: number) => Partial<Ticket> = () => ({})) =>
+  Array.from({ length: n }, (_, i) => t(from + i, extra(i)));
 
-describe.each(backends)('evidence metrics on $name', (backend) => {
-  beforeAll(async () => {
-    store = await backend.open();
-  });
-  afterAll(async () => store.close());
+/** A count (or minutes, hours…): its value and sample size. */
+const count = (value: number, sampleSize: number, more: Partial<Metric> = {}): Want => ({
+  value,
+  sampleSize,
+  ...more,
+});
+/** A proportion: successes out of n, with its Wilson 95% interval. */
+const share = (successes: number, n: number, more: Partial<Metric> = {}): Want => ({
+  value: Math.round((successes / n) * 10_000) / 10_000,
+  sampleSize: n,
+  interval: wilson(successes, n),
+  ...more,
+});
+const absent = (reason: string) => ({ absent: reason });
 
-  it('counts only the tickets created inside the window', async () => {
-    const m = await metricsFor({
-      tickets: [
-        t(1),
-        t(2, { createdAt: '2026-04-02T00:00:00Z' }),
-        t(3, { createdAt: '2026-03-01T00:00:00Z' }),
-        t(4, { createdAt: '2026-07-02T00:00:00Z' }),
-      ],
-    });
-    expect(m.get('tickets.count')).toMatchObject({ value: 2, sampleSize: 2, window: 'P90D' });
-  });
+const NEVER = (kinds: string) => `no ${kinds} were synced or imported`;
+const NO_FIELD = (family: string) => `the source never delivers the tickets' ${family} field`;
+const TOO_LITTLE = 'too little data in the window';
 
-  it('is absent, not zero, when a kind of record was never delivered', async () => {
-    const m = await metricsFor({ tickets: [t(1)] });
-    expect(m.has('kb.articles.count')).toBe(false);
-    expect(m.has('sla.policies.count')).toBe(false);
-    expect(m.has('csat.score')).toBe(false);
-  });
+// Record sets several metrics share (each is imported once per backend).
 
-  it('is zero when the kind was delivered and holds nothing', async () => {
-    const m = await metricsFor({ tickets: [t(1)], slaPolicies: [], kbArticles: [] });
-    expect(m.get('sla.policies.count')?.value).toBe(0);
-    expect(m.get('kb.articles.count')?.value).toBe(0);
-  });
+/** Nothing delivered at all: every kind unknown. */
+const NOTHING: Records = {};
+/** Every kind delivered, and empty: real zeros where a count makes sense. */
+const EMPTY: Records = {
+  tickets: [],
+  slaPolicies: [],
+  slaOutcomes: [],
+  plans: [],
+  organisations: [],
+  agents: [],
+  groups: [],
+  automations: [],
+  kbArticles: [],
+  satisfactionRatings: [],
+};
+/** Tickets that carry no optional field: every field family never delivered. */
+const BARE_TICKETS: Records = { tickets: many(40, 1) };
 
-  it('computes the reopen rate over tickets that report reopens, with a Wilson interval', async () => {
-    const tickets = Array.from({ length: 40 }, (_, i) => t(i, { reopenCount: i < 10 ? 1 : 0 }));
-    tickets.push(t(99)); // reopen count unknown: not in the denominator
-    const m = await metricsFor({ tickets });
-    const r = m.get('tickets.reopen_rate')!;
-    expect(r.value).toBe(0.25);
-    expect(r.sampleSize).toBe(40);
-    expect(r.interval).toEqual(wilson(10, 40));
-    expect(r.interval![0]).toBeLessThan(0.25);
-    expect(r.interval![1]).toBeGreaterThan(0.25);
-  });
+const SLA_OUTCOMES: Records = {
+  tickets: [t(1), t(2), t(3), t(4), t(5), t(6)],
+  slaOutcomes: [
+    { sourceId: 'a', ticketId: '1', metric: 'first_reply_time', status: 'met', completedAt: IN },
+    {
+      sourceId: 'b',
+      ticketId: '1',
+      metric: 'resolution_time',
+      status: 'breached',
+      completedAt: '2026-06-03T11:00:00Z',
+    },
+    {
+      sourceId: 'c',
+      ticketId: '2',
+      metric: 'first_reply_time',
+      status: 'met',
+      completedAt: '2026-06-04T11:00:00Z',
+    },
+    // Still running: not completed, not measured.
+    { sourceId: 'd', ticketId: '3', metric: 'first_reply_time', status: 'active' },
+    // Completed before the window.
+    {
+      sourceId: 'e',
+      ticketId: '4',
+      metric: 'first_reply_time',
+      status: 'breached',
+      completedAt: '2025-01-01T00:00:00Z',
+    },
+  ],
+};
+const MADE_SLA: Records = {
+  tickets: [t(1, { madeSla: true }), t(2, { madeSla: true }), t(3, { madeSla: false }), t(4)],
+};
+const MADE_SLA_SOURCE =
+  'tickets.made_sla (no per-target SLA outcomes: share of tickets flagged as having made their SLA)';
 
-  it('computes SLA attainment from per-target outcomes completed in the window', async () => {
-    const m = await metricsFor({
-      tickets: [t(1)],
-      slaOutcomes: [
-        {
-          sourceId: 'a',
-          ticketId: '1',
-          metric: 'first_reply_time',
-          status: 'met',
-          completedAt: '2026-06-01T11:00:00Z',
-        },
-        {
-          sourceId: 'b',
-          ticketId: '1',
-          metric: 'resolution_time',
-          status: 'breached',
-          completedAt: '2026-06-03T11:00:00Z',
-        },
-        {
-          sourceId: 'c',
-          ticketId: '2',
-          metric: 'first_reply_time',
-          status: 'met',
-          completedAt: '2026-06-04T11:00:00Z',
-        },
-        { sourceId: 'd', ticketId: '3', metric: 'first_reply_time', status: 'active' },
-        {
-          sourceId: 'e',
-          ticketId: '4',
-          metric: 'first_reply_time',
-          status: 'breached',
-          completedAt: '2025-01-01T00:00:00Z',
-        },
-      ],
-    });
-    const a = m.get('sla.attainment')!;
-    expect(a.value).toBeCloseTo(2 / 3, 4);
-    expect(a.sampleSize).toBe(3);
-    expect(a.sources).toEqual(['sla_outcomes']);
-    expect(a.breakdown).toEqual({ first_reply_time: 1, resolution_time: 0 });
-  });
+const target = (priority: string, targetMinutes: number, businessHours: boolean) => ({
+  priority,
+  metric: 'first_reply_time',
+  targetMinutes,
+  businessHours,
+});
+const SLA_POLICIES: Records = {
+  slaPolicies: [
+    {
+      sourceId: 's1',
+      name: 'Standard',
+      targets: [target('urgent', 120, true), target('high', 240, true)],
+    },
+    { sourceId: 's2', name: 'Premium', targets: [target('urgent', 30, false)] },
+    { sourceId: 'o1', name: 'OLA', kind: 'ola', targets: [target('urgent', 5, false)] },
+    { sourceId: 'u1', name: 'Carrier', kind: 'uc', targets: [] },
+  ],
+};
+/** Nothing is ever urgent: high is the top priority in use (1 urgent ticket in 200 is under 1%). */
+const SLA_TOP_PRIORITY: Records = {
+  slaPolicies: [
+    {
+      sourceId: 's1',
+      name: 'Standard',
+      targets: [target('urgent', 30, false), target('high', 120, true)],
+    },
+  ],
+  tickets: [
+    t(0, { priority: 'urgent' }),
+    ...many(99, 1, () => ({ priority: 'high' })),
+    ...many(100, 100, () => ({ priority: 'normal' })),
+  ],
+};
+/** Tickets use urgent; the only target is for low. */
+const SLA_TOP_PRIORITY_UNTARGETED: Records = {
+  slaPolicies: [{ sourceId: 's1', name: 'Standard', targets: [target('low', 480, true)] }],
+  tickets: many(10, 1, () => ({ priority: 'urgent' })),
+};
 
-  it('falls back to the made-SLA flag when there are no per-target outcomes, and says so', async () => {
-    const m = await metricsFor({
-      tickets: [t(1, { madeSla: true }), t(2, { madeSla: true }), t(3, { madeSla: false }), t(4)],
-    });
-    const a = m.get('sla.attainment')!;
-    expect(a.value).toBeCloseTo(2 / 3, 4);
-    expect(a.sources[0]).toMatch(/made_sla/);
-  });
+const PLANS: Records = {
+  plans: [
+    { sourceId: 'basic', name: 'Basic', tier: 1, documented: true, services: ['onboarding'] },
+    { sourceId: 'pro', name: 'Pro', tier: 2, documented: false },
+    { sourceId: 'ent', name: 'Enterprise', tier: 3 },
+    { sourceId: 'x', name: 'Legacy' },
+  ],
+  organisations: [
+    // pro: 4 of 5 customers with a known CSM field have one — a CSM that comes with the plan.
+    ...['o1', 'o2', 'o3', 'o4'].map((sourceId) => ({ sourceId, planId: 'pro', hasCsm: true })),
+    { sourceId: 'o5', planId: 'pro', hasCsm: false },
+    { sourceId: 'o6', planId: 'pro' },
+    // ent: 1 of 2 — a CSM sold apart.
+    { sourceId: 'o7', planId: 'ent', hasCsm: true },
+    { sourceId: 'o8', planId: 'ent', hasCsm: false },
+    ...['o9', 'o10'].map((sourceId) => ({ sourceId, planId: 'basic' })),
+    { sourceId: 'o11' },
+  ],
+};
+const PLAN_CUSTOMER_COUNTS: Records = {
+  plans: [
+    { sourceId: 'basic', name: 'Basic', tier: 1, customerCount: 60 },
+    { sourceId: 'pro', name: 'Pro', tier: 2, customerCount: 30 },
+    { sourceId: 'ent', name: 'Enterprise', tier: 3, customerCount: 10 },
+  ],
+};
+const BARE_PLANS: Records = {
+  plans: [
+    { sourceId: 'a', name: 'A' },
+    { sourceId: 'b', name: 'B' },
+  ],
+};
+const REVISIONS: Records = {
+  plans: [
+    {
+      sourceId: 'p1',
+      name: 'Revised',
+      createdAt: '2023-01-01T00:00:00Z',
+      updatedAt: '2026-01-01T00:00:00Z',
+    },
+    { sourceId: 'p2', name: 'Old', createdAt: '2024-01-01T00:00:00Z' },
+    { sourceId: 'p3', name: 'Later', createdAt: '2026-07-10T00:00:00Z' },
+    { sourceId: 'p4', name: 'Undated' },
+  ],
+  slaPolicies: [
+    { sourceId: 's1', name: 'New', createdAt: '2025-12-01T00:00:00Z' },
+    { sourceId: 's2', name: 'Undated' },
+  ],
+};
 
-  it('takes medians of first response and resolution time', async () => {
-    const m = await metricsFor({
-      tickets: [
-        t(1, { firstResponseMinutes: 10, solvedAt: '2026-06-01T12:00:00Z' }),
-        t(2, { firstResponseMinutes: 20, solvedAt: '2026-06-01T14:00:00Z' }),
-        t(3, { firstResponseMinutes: 90, solvedAt: '2026-06-02T10:00:00Z' }),
-        t(4, { status: 'open' }),
-      ],
-    });
-    expect(m.get('tickets.first_response_minutes.median')).toMatchObject({
-      value: 20,
-      sampleSize: 3,
-    });
-    expect(m.get('tickets.resolution_hours.median')).toMatchObject({ value: 4, sampleSize: 3 });
-  });
+const AGENTS: Records = {
+  agents: [
+    { sourceId: 'a1', role: 'agent', groupIds: ['g1', 'g2'] },
+    { sourceId: 'a2', role: 'admin', groupIds: ['g1'] },
+    { sourceId: 'a3', role: 'light', groupIds: ['g1', 'g2'] },
+    { sourceId: 'a4', role: 'agent', active: false, groupIds: ['g1', 'g2'] },
+    { sourceId: 'k1', role: 'knowledge' },
+    { sourceId: 'k2', role: 'knowledge', active: false },
+  ],
+  tickets: [...many(30, 1), t(99, { createdAt: BEFORE })],
+};
+const ASSIGNEES: Records = {
+  tickets: [
+    t(1, { assigneeId: 'u1' }),
+    t(2, { assigneeId: 'u1' }),
+    t(3, { assigneeId: 'u2' }),
+    t(4, { assigneeId: 'u3' }),
+    t(5),
+    t(6, { assigneeId: 'u4', createdAt: BEFORE }),
+  ],
+};
 
-  it('reads the tightest urgent first-reply target across SLA policies, and whether it runs 24x7', async () => {
-    const m = await metricsFor({
-      slaPolicies: [
-        {
-          sourceId: 's1',
-          name: 'Std',
-          targets: [
-            {
-              priority: 'urgent',
-              metric: 'first_reply_time',
-              targetMinutes: 120,
-              businessHours: true,
-            },
-          ],
-        },
-        {
-          sourceId: 's2',
-          name: 'Prem',
-          targets: [
-            {
-              priority: 'urgent',
-              metric: 'first_reply_time',
-              targetMinutes: 30,
-              businessHours: false,
-            },
-          ],
-        },
-        {
-          sourceId: 'o1',
-          name: 'OLA',
-          kind: 'ola',
-          targets: [
-            {
-              priority: 'urgent',
-              metric: 'first_reply_time',
-              targetMinutes: 5,
-              businessHours: false,
-            },
-          ],
-        },
-      ],
-    });
-    expect(m.get('sla.first_response_target_minutes.urgent')).toMatchObject({
-      value: 30,
-      breakdown: { urgent: 30, calendar: 1 },
-    });
-    expect(m.get('sla.policies.count')?.value).toBe(2);
-    expect(m.get('sla.ola.count')?.value).toBe(1);
-  });
+const GROUPS: Records = {
+  groups: [
+    { sourceId: '1', name: 'Tier 1' },
+    { sourceId: '2', name: 'L2 Support' },
+    { sourceId: '3', name: 'Support Operations' },
+    { sourceId: '4', name: 'Escalations' },
+    { sourceId: '5', name: 'Customer Success' },
+    { sourceId: '6', name: 'Acme BPO Manila' },
+    { sourceId: '7', name: 'Billing' },
+    { sourceId: '8', name: 'Knowledge Management' },
+    { sourceId: '9', name: 'Night shift', partner: true },
+    // Anonymised: says nothing, so every role count may be one higher.
+    { sourceId: '10', name: 'Group 70' },
+  ],
+};
 
-  it('measures KB freshness as the share of published articles touched in the last 12 months', async () => {
-    const m = await metricsFor({
-      kbArticles: [
-        {
-          sourceId: '1',
-          state: 'published',
-          createdAt: '2024-01-01T00:00:00Z',
-          updatedAt: '2026-01-01T00:00:00Z',
-        },
-        {
-          sourceId: '2',
-          state: 'published',
-          createdAt: '2024-01-01T00:00:00Z',
-          updatedAt: '2024-06-01T00:00:00Z',
-        },
-        { sourceId: '3', state: 'published', createdAt: '2026-05-01T00:00:00Z' },
-        { sourceId: '4', state: 'draft', createdAt: '2026-05-01T00:00:00Z' },
-      ],
-    });
-    expect(m.get('kb.articles.count')?.value).toBe(3);
-    expect(m.get('kb.freshness')?.value).toBeCloseTo(2 / 3, 4);
-  });
+const KB: Records = {
+  kbArticles: [
+    {
+      sourceId: '1',
+      title: 'Our SLAs and support hours',
+      state: 'published',
+      createdAt: '2024-01-01T00:00:00Z',
+      updatedAt: '2026-01-01T00:00:00Z',
+      partnerAuthored: true,
+    },
+    {
+      sourceId: '2',
+      title: 'Reset a password',
+      state: 'published',
+      createdAt: '2024-01-01T00:00:00Z',
+      updatedAt: '2024-06-01T00:00:00Z',
+      partnerAuthored: false,
+    },
+    {
+      sourceId: '3',
+      title: 'Support plans',
+      state: 'published',
+      createdAt: '2026-05-01T00:00:00Z',
+    },
+    { sourceId: '4', title: 'Premium support', state: 'draft', createdAt: '2026-05-01T00:00:00Z' },
+    {
+      sourceId: '5',
+      title: 'Response times',
+      state: 'published',
+      createdAt: '2026-07-05T00:00:00Z',
+    },
+  ],
+};
+const KB_UNATTRIBUTED: Records = {
+  kbArticles: [
+    {
+      sourceId: '1',
+      title: 'Reset a password',
+      state: 'published',
+      createdAt: '2026-05-01T00:00:00Z',
+    },
+  ],
+};
 
-  it('classifies groups by name: tiers, ops, escalation, success, partner', async () => {
-    const m = await metricsFor({
-      groups: [
-        { sourceId: '1', name: 'Tier 1' },
-        { sourceId: '2', name: 'L2 Support' },
-        { sourceId: '3', name: 'Support Operations' },
-        { sourceId: '4', name: 'Escalations' },
-        { sourceId: '5', name: 'Customer Success' },
-        { sourceId: '6', name: 'Acme BPO Manila' },
-        { sourceId: '7', name: 'Billing' },
-      ],
-    });
-    expect(m.get('groups.count')?.value).toBe(7);
-    expect(m.get('groups.tiered.count')?.value).toBe(2);
-    expect(m.get('groups.ops.count')?.value).toBe(1);
-    expect(m.get('groups.escalation.count')?.value).toBe(1);
-    expect(m.get('groups.success.count')?.value).toBe(1);
-    expect(m.get('groups.partner.count')?.value).toBe(1);
-  });
+const AUTOMATIONS: Records = {
+  automations: [
+    { sourceId: '1', kind: 'macro' },
+    { sourceId: '2', kind: 'macro' },
+    { sourceId: '3', kind: 'trigger' },
+    { sourceId: '4', kind: 'bot' },
+    { sourceId: '5', kind: 'workflow', active: false },
+  ],
+};
+const NO_BOTS: Records = { automations: [{ sourceId: '1', kind: 'macro' }] };
 
-  it('computes CSAT response rate and score over surveys sent in the window', async () => {
-    const ratings = [
-      ...Array.from({ length: 6 }, (_, i) => ({
-        sourceId: `o${i}`,
-        score: 'offered',
-        createdAt: '2026-06-01T00:00:00Z',
+const rating = (sourceId: string, score: string, createdAt = IN) => ({
+  sourceId,
+  score,
+  createdAt,
+});
+const CSAT: Records = {
+  satisfactionRatings: [
+    ...['o1', 'o2', 'o3', 'o4', 'o5', 'o6'].map((id) => rating(id, 'offered')),
+    ...['g1', 'g2', 'g3'].map((id) => rating(id, 'good')),
+    rating('b1', 'bad'),
+    rating('old', 'bad', '2025-01-01T00:00:00Z'),
+  ],
+};
+const CSAT_UNANSWERED: Records = {
+  satisfactionRatings: [rating('o1', 'offered'), rating('o2', 'offered')],
+};
+
+/**
+ * Channels; monitoring and bot tickets are not customer intake. Shares and rates over customer
+ * requests leave them out too.
+ */
+const CHANNELS: Records = {
+  tickets: [
+    ...many(70, 0, () => ({ channel: 'email' })),
+    ...many(28, 100, () => ({ channel: 'web' })),
+    ...many(2, 200, () => ({ channel: 'phone' })),
+    ...many(10, 300, () => ({ channel: 'monitoring' })),
+    ...many(5, 400, () => ({ channel: 'bot' })),
+  ],
+};
+
+/** Tickets per assignee, month by month over six months. */
+const month = (m: string, n: number, people: number, from: number) =>
+  many(n, from, (i) => ({
+    createdAt: `2026-${m}-10T10:00:00Z`,
+    assigneeId: `u${i % people}`,
+  }));
+const STAFFING: Records = {
+  tickets: [
+    ...month('01', 30, 3, 0), // first month with data: partial, left out
+    ...month('02', 30, 3, 100), // 10 per person
+    ...month('03', 40, 2, 200), // 20
+    ...month('04', 5, 1, 300), // a gap in the data (under 30 requests), left out
+    ...month('05', 30, 1, 400), // 30
+    ...month('06', 30, 3, 500), // last month with data: partial, left out
+  ],
+};
+
+/** Solved customer requests spread over 12 of the 24 UTC hours (10 each), and one stray. */
+const HOURS: Records = {
+  tickets: [
+    ...Array.from({ length: 12 }, (_, h) =>
+      many(10, h * 100, () => ({
+        solvedAt: `2026-06-02T${String(h * 2).padStart(2, '0')}:30:00Z`,
       })),
-      ...Array.from({ length: 3 }, (_, i) => ({
-        sourceId: `g${i}`,
-        score: 'good',
-        createdAt: '2026-06-01T00:00:00Z',
-      })),
-      { sourceId: 'b', score: 'bad', createdAt: '2026-06-01T00:00:00Z' },
-      { sourceId: 'old', score: 'bad', createdAt: '2025-01-01T00:00:00Z' },
-    ];
-    const m = await metricsFor({ satisfactionRatings: ratings });
-    expect(m.get('csat.response_rate')).toMatchObject({ value: 0.4, sampleSize: 10 });
-    expect(m.get('csat.score')).toMatchObject({ value: 0.75, sampleSize: 4 });
-  });
+    ).flat(),
+    t(9999, { solvedAt: '2026-06-02T01:30:00Z' }),
+    // Proactive work is not a customer request.
+    ...many(30, 5000, () => ({ channel: 'monitoring', solvedAt: '2026-06-02T03:30:00Z' })),
+  ],
+};
+const FEW_SOLVED: Records = { tickets: many(99, 1, () => ({ solvedAt: '2026-06-02T10:00:00Z' })) };
 
-  it('counts channels that carry at least 5% of tickets', async () => {
-    const tickets = [
-      ...Array.from({ length: 70 }, (_, i) => t(i, { channel: 'email' })),
-      ...Array.from({ length: 28 }, (_, i) => t(100 + i, { channel: 'web' })),
-      ...Array.from({ length: 2 }, (_, i) => t(200 + i, { channel: 'phone' })),
-    ];
-    const m = await metricsFor({ tickets });
-    expect(m.get('tickets.channels.count')).toMatchObject({
-      value: 2,
-      breakdown: { email: 0.7, web: 0.28, phone: 0.02 },
-    });
-  });
+/** Partner groups: one tier, one partner team, one anonymised group. */
+const PARTNER_GROUPS = [
+  { sourceId: 'g1', name: 'Tier 1 Support' },
+  { sourceId: 'g2', name: 'Acme BPO' },
+  { sourceId: 'g3', name: 'Group 70' },
+];
+const PARTNER: Records = {
+  groups: PARTNER_GROUPS,
+  tickets: [
+    ...many(40, 0, () => ({ groupId: 'g2', category: 'billing' })),
+    ...many(40, 100, () => ({ groupId: 'g1', category: 'hardware' })),
+    // A group whose partner status cannot be read: left out.
+    ...many(25, 200, () => ({ groupId: 'g3', category: 'billing' })),
+    t(300),
+  ],
+};
+const PARTNER_SMALL: Records = {
+  groups: PARTNER_GROUPS,
+  tickets: [
+    ...many(4, 0, () => ({ groupId: 'g2', category: 'billing' })),
+    ...many(6, 100, () => ({ groupId: 'g1', category: 'hardware' })),
+  ],
+};
+const NO_PARTNER_WORK: Records = {
+  groups: PARTNER_GROUPS,
+  tickets: many(12, 0, () => ({ groupId: 'g1' })),
+};
 
-  it('takes every ticket with --window all, up to the as-of date', async () => {
-    const m = await metricsFor(
+const ORGANISATIONS: Records = {
+  organisations: [
+    { sourceId: 'o1', hasCsm: true },
+    { sourceId: 'o2', hasCsm: false },
+    { sourceId: 'o3' },
+  ],
+};
+
+const c = (does: string, records: Records, want: Case['want'], window?: string): Case => ({
+  does,
+  records,
+  want,
+  ...(window ? { window } : {}),
+});
+/** Absent, and why, when the kinds a metric rests on were never delivered. */
+const never = (kinds: string, reason = NEVER(kinds)) =>
+  c(`is absent when ${kinds} were never delivered`, NOTHING, absent(reason));
+/** A real zero when the kind was delivered and holds nothing. */
+const zero = (kinds: string, more: Partial<Metric> = {}) =>
+  c(`is zero when ${kinds} were delivered and none exists`, EMPTY, count(0, 0, more));
+const noField = (family: string, what: string) =>
+  c(`is absent when ${what} are never delivered`, BARE_TICKETS, absent(NO_FIELD(family)));
+
+const table: Record<string, Case[]> = {
+  'tickets.count': [
+    c(
+      'counts only the tickets created inside the window',
+      {
+        tickets: [
+          t(1),
+          t(2, { createdAt: '2026-04-02T00:00:00Z' }),
+          t(3, { createdAt: BEFORE }),
+          t(4, { createdAt: '2026-07-02T00:00:00Z' }),
+        ],
+      },
+      count(2, 2, { sources: ['tickets'] }),
+    ),
+    c(
+      'takes every ticket up to the as-of date with --window all',
       {
         tickets: [
           t(1, { createdAt: '2010-01-01T00:00:00Z' }),
@@ -283,9 +434,665 @@ describe.each(backends)('evidence metrics on $name', (backend) => {
           t(3, { createdAt: '2027-01-01T00:00:00Z' }),
         ],
       },
+      count(2, 2, { window: 'all' }),
       'all',
-    );
-    expect(m.get('tickets.count')).toMatchObject({ value: 2, window: 'all' });
+    ),
+    zero('tickets'),
+    never('tickets'),
+  ],
+  'tickets.backlog': [
+    c(
+      'counts the tickets open at the as-of instant, whenever they were created',
+      {
+        tickets: [
+          t(1, { status: 'open' }),
+          t(2, { status: 'pending', createdAt: '2025-01-01T00:00:00Z' }),
+          t(3, { status: 'solved', solvedAt: '2026-07-05T00:00:00Z' }), // solved after the as-of
+          t(4, { status: 'solved', solvedAt: '2026-06-02T00:00:00Z' }),
+          t(5, { status: 'closed', closedAt: '2026-06-10T00:00:00Z' }),
+          t(6, { status: 'open', createdAt: '2026-07-02T00:00:00Z' }), // created after the as-of
+        ],
+      },
+      // The sample is every stored ticket, the one created after the as-of date included.
+      count(3, 6),
+    ),
+    zero('tickets'),
+    never('tickets'),
+  ],
+  'tickets.reopen_rate': [
+    c(
+      'is the share of customer requests reopened, over those whose reopens are known',
+      {
+        tickets: [
+          ...many(40, 0, (i) => ({ reopenCount: i < 10 ? 1 : 0 })),
+          t(99), // reopens unknown: not in the denominator
+          t(100, { channel: 'monitoring', reopenCount: 3 }), // proactive: not a customer request
+        ],
+      },
+      share(10, 40, { interval: [0.1419, 0.4019], sources: ['tickets'] }),
+    ),
+    noField('reopens', 'reopens'),
+    c(
+      'is absent when reopens are delivered but no ticket falls in the window',
+      { tickets: [t(1, { reopenCount: 1, createdAt: BEFORE })] },
+      absent(TOO_LITTLE),
+    ),
+  ],
+  'tickets.reassignment_rate': [
+    c(
+      'is the share of customer requests reassigned at least once',
+      {
+        tickets: [
+          t(1, { reassignmentCount: 0 }),
+          t(2, { reassignmentCount: 1 }),
+          t(3, { reassignmentCount: 2 }),
+          t(4, { reassignmentCount: 0 }),
+          t(5, { channel: 'bot', reassignmentCount: 3 }), // handled by a bot: left out
+          t(6),
+        ],
+      },
+      share(2, 4),
+    ),
+    noField('reassignments', 'reassignments'),
+  ],
+  'kb.linked_ticket_share': [
+    c(
+      'is the share of customer requests linked to an article',
+      {
+        tickets: [
+          ...many(3, 0, () => ({ knowledgeLinked: true })),
+          ...many(2, 10, () => ({ knowledgeLinked: false })),
+          t(20),
+        ],
+      },
+      share(3, 5),
+    ),
+    noField('knowledge', 'knowledge links'),
+  ],
+  'sla.coverage': [
+    c(
+      'is the share of customer requests carrying an SLA policy or a made-SLA flag',
+      {
+        tickets: [
+          t(1, { slaPolicyId: 'p1' }),
+          t(2, { madeSla: false }),
+          t(3, { channel: 'email' }),
+          t(4),
+          t(5, { channel: 'monitoring', slaPolicyId: 'p1' }), // proactive: left out
+          t(6, { slaPolicyId: 'p1', createdAt: BEFORE }),
+        ],
+      },
+      share(2, 4),
+    ),
+    c(
+      'counts tickets with SLA outcomes when the tickets carry no SLA field',
+      SLA_OUTCOMES,
+      share(4, 6),
+    ),
+    c(
+      'is absent when neither an SLA field nor SLA outcomes were delivered',
+      BARE_TICKETS,
+      absent(`${NO_FIELD('sla')}; nor: ${NEVER('SLA outcomes')}`),
+    ),
+  ],
+  'tickets.problem_linked_share': [
+    c(
+      'is the share of customer requests linked to a problem',
+      {
+        tickets: [t(1, { problemLinked: true }), ...many(3, 10, () => ({ problemLinked: false }))],
+      },
+      share(1, 4),
+    ),
+    noField('problem', 'problem links'),
+  ],
+  'tickets.proactive_share': [
+    c(
+      'is the share of tickets with a channel opened by monitoring, the API or outbound work',
+      {
+        tickets: [
+          t(1, { channel: 'email' }),
+          t(2, { channel: 'email' }),
+          t(3, { channel: 'monitoring' }),
+          t(4, { channel: 'api' }),
+          t(5), // no channel: not known
+        ],
+      },
+      share(2, 4),
+    ),
+    c(
+      'reads tags where the source delivers them, over every ticket',
+      {
+        tickets: [t(1, { tags: ['proactive'] }), t(2, { tags: ['vip'] }), t(3, { tags: [] }), t(4)],
+      },
+      share(1, 4),
+    ),
+    noField('channel or tags', 'channels and tags'),
+  ],
+  'tickets.bot_resolved_share': [
+    c(
+      'is the share of customer-opened tickets a bot handled',
+      {
+        tickets: [
+          t(1, { channel: 'bot' }),
+          t(2, { channel: 'email' }),
+          t(3, { channel: 'email' }),
+          t(4, { channel: 'monitoring' }), // opened by monitoring: left out
+        ],
+      },
+      share(1, 3),
+    ),
+    c(
+      'is a real zero when tags are delivered empty',
+      { tickets: [t(1, { tags: [] }), t(2, { tags: [] })] },
+      share(0, 2),
+    ),
+    noField('channel or tags', 'channels and tags'),
+  ],
+  'tickets.onboarding_share': [
+    c(
+      'is the share of tickets about onboarding; proactive outreach counts only when it is onboarding',
+      {
+        tickets: [
+          t(1, { tags: ['onboarding'] }),
+          t(2, { tags: ['go-live'] }),
+          t(3, { tags: ['billing'] }),
+          t(4, { tags: [] }),
+          t(5, { tags: ['proactive'] }),
+          t(6, { tags: ['proactive', 'kickoff'] }),
+        ],
+      },
+      share(3, 5),
+    ),
+    noField('tags', 'tags'),
+  ],
+  'tickets.fcr_rate': [
+    c(
+      'is the share of solved customer requests closed with at most one reply, never reopened',
+      {
+        tickets: [
+          t(1, { agentReplies: 1 }),
+          t(2, { agentReplies: 0 }),
+          t(3, { agentReplies: 3 }),
+          t(4, { agentReplies: 1, reopenCount: 1 }),
+          t(5, { agentReplies: 1, status: 'open' }), // not solved yet
+          t(6, { agentReplies: 1, status: 'closed' }),
+          t(7), // replies unknown
+        ],
+      },
+      share(3, 5),
+    ),
+    noField('replies', 'reply counts'),
+  ],
+  'tickets.first_response_minutes.median': [
+    c(
+      "is the median first reply over the window's tickets that have one",
+      {
+        tickets: [
+          t(1, { firstResponseMinutes: 10 }),
+          t(2, { firstResponseMinutes: 20 }),
+          t(3, { firstResponseMinutes: 30 }),
+          t(4, { firstResponseMinutes: 90 }),
+          t(5),
+          t(6, { firstResponseMinutes: 1000, createdAt: BEFORE }),
+        ],
+      },
+      count(25, 4),
+    ),
+    noField('firstResponse', 'first replies'),
+    c(
+      'is absent when no ticket of the window has a first reply',
+      { tickets: [t(1, { firstResponseMinutes: 5, createdAt: BEFORE }), t(2)] },
+      absent(TOO_LITTLE),
+    ),
+  ],
+  'tickets.resolution_hours.median': [
+    c(
+      'is the median of resolved minus opened, never the close time; unresolved counted apart',
+      {
+        tickets: [
+          t(1, { solvedAt: '2026-06-01T12:00:00Z' }),
+          t(2, { solvedAt: '2026-06-01T14:00:00Z' }),
+          t(3, { solvedAt: '2026-06-02T10:00:00Z' }),
+          t(4, { status: 'open' }),
+          t(5, { status: 'closed', closedAt: '2026-06-20T10:00:00Z' }),
+        ],
+      },
+      count(4, 3, { breakdown: { resolved: 3, unresolved: 2 } }),
+    ),
+    noField('solved', 'resolution times'),
+  ],
+  'sla.attainment': [
+    c(
+      'is SLA targets met out of those completed in the window, per SLA metric too',
+      SLA_OUTCOMES,
+      share(2, 3, {
+        sources: ['sla_outcomes'],
+        breakdown: { first_reply_time: 1, resolution_time: 0 },
+      }),
+    ),
+    c(
+      'falls back to the made-SLA flag without per-target outcomes, and says so',
+      MADE_SLA,
+      share(2, 3, { sources: [MADE_SLA_SOURCE] }),
+    ),
+    c(
+      'falls back to the made-SLA flag when SLA outcomes were delivered empty',
+      { ...MADE_SLA, slaOutcomes: [] },
+      share(2, 3, { sources: [MADE_SLA_SOURCE] }),
+    ),
+    c(
+      'is absent when SLA outcomes were delivered and none was completed',
+      EMPTY,
+      absent(TOO_LITTLE),
+    ),
+    c(
+      'is absent when neither SLA outcomes nor an SLA field were delivered',
+      BARE_TICKETS,
+      absent(`${NEVER('SLA outcomes')}; nor: ${NO_FIELD('sla')}`),
+    ),
+  ],
+  'sla.measured.count': [
+    c(
+      'counts the SLA targets completed in the window',
+      SLA_OUTCOMES,
+      count(3, 3, { sources: ['sla_outcomes'] }),
+    ),
+    c(
+      'counts the tickets with a made-SLA flag without per-target outcomes',
+      MADE_SLA,
+      count(3, 3, { sources: [MADE_SLA_SOURCE] }),
+    ),
+    c('is zero when SLA outcomes were delivered and none was completed', EMPTY, count(0, 0)),
+    never('SLA outcomes or tickets', `${NEVER('SLA outcomes')}; nor: ${NEVER('tickets')}`),
+  ],
+  'sla.policies.count': [
+    c('counts customer SLA policies, not OLAs or UCs', SLA_POLICIES, count(2, 2)),
+    zero('SLA policies'),
+    never('SLA policies'),
+  ],
+  'sla.ola.count': [
+    c('counts OLAs and underpinning contracts', SLA_POLICIES, count(2, 2)),
+    zero('SLA policies'),
+    never('SLA policies'),
+  ],
+  'sla.first_response_target_minutes.urgent': [
+    c(
+      'is the tightest urgent first-reply target of customer policies, and whether it runs 24x7',
+      SLA_POLICIES,
+      count(30, 2, { breakdown: { urgent: 30, high: 240, calendar: 1 } }),
+    ),
+    c(
+      'is absent when no customer policy has an urgent target',
+      SLA_TOP_PRIORITY_UNTARGETED,
+      absent(TOO_LITTLE),
+    ),
+    never('SLA policies'),
+  ],
+  'sla.first_response_target_minutes.top_priority': [
+    c(
+      'judges the highest priority used by 1%+ of prioritised tickets',
+      SLA_TOP_PRIORITY,
+      count(120, 2, {
+        breakdown: { urgent: 30, high: 120, rank: 2, share: 0.495, calendar: 0 },
+        sources: ['sla_policies', 'top priority in use: high (49.5% of 200 prioritised tickets)'],
+      }),
+    ),
+    c(
+      'judges the highest priority with a target when tickets carry no priority',
+      SLA_POLICIES,
+      count(30, 2, {
+        breakdown: { urgent: 30, high: 240, rank: 1, calendar: 1 },
+        sources: [
+          'sla_policies',
+          'no ticket priorities to judge by: the highest priority with a target (urgent)',
+        ],
+      }),
+    ),
+    c(
+      'is absent when the top priority in use has no target',
+      SLA_TOP_PRIORITY_UNTARGETED,
+      absent(TOO_LITTLE),
+    ),
+    never('SLA policies'),
+  ],
+  'plans.count': [
+    c('counts the plans', PLANS, count(4, 4, { sources: ['plans'] })),
+    zero('plans'),
+    never('plans'),
+  ],
+  'plans.documented.count': [
+    c('counts the plans published to customers', PLANS, count(1, 4)),
+    c('is absent when no plan says whether it is published', BARE_PLANS, absent(TOO_LITTLE)),
+    never('plans'),
+  ],
+  'plans.proactive_services.count': [
+    c(
+      'counts plans listing services or bundling a CSM for 80%+ of their customers',
+      PLANS,
+      count(2, 4),
+    ),
+    zero('plans'),
+    never('plans'),
+  ],
+  'plans.premium_customer_share': [
+    c(
+      'is the share of customers on a plan above the base tier',
+      PLANS,
+      share(8, 10, { sources: ['organisations', 'plans'] }),
+    ),
+    c(
+      "reads the plans' customer counts without organisations",
+      PLAN_CUSTOMER_COUNTS,
+      share(40, 100, { sources: ['plans.customer_count'] }),
+    ),
+    c('is absent when plans carry neither tiers nor customers', BARE_PLANS, absent(TOO_LITTLE)),
+    never('plans', `${NEVER('plans or organisations')}; nor: ${NEVER('plans')}`),
+  ],
+  'offerings.revised_12m.count': [
+    c(
+      'counts plans and SLA policies created or revised in the 12 months to the as-of date',
+      REVISIONS,
+      count(2, 4),
+    ),
+    c('is absent when no plan or policy is dated', BARE_PLANS, absent(TOO_LITTLE)),
+    never('plans or SLA policies', `${NEVER('plans')}; nor: ${NEVER('SLA policies')}`),
+  ],
+  'agents.count': [
+    c('counts active agents and admins, not light agents', AGENTS, count(2, 2)),
+    zero('agents'),
+    never('agents'),
+  ],
+  'agents.multi_group_share': [
+    c('is the share of active agents in two or more groups', AGENTS, share(1, 2)),
+    c('is absent when there is no active agent', EMPTY, absent(TOO_LITTLE)),
+    never('agents'),
+  ],
+  'agents.knowledge_roles.count': [
+    c('counts active knowledge authors and managers', AGENTS, count(1, 2)),
+    zero('agents'),
+    never('agents'),
+  ],
+  'tickets.per_agent_month': [
+    c(
+      "is the window's tickets per active agent per 30 days",
+      AGENTS,
+      count(5, 30, { sources: ['tickets', 'agents'] }),
+    ),
+    c('is absent when there is no active agent', EMPTY, absent(TOO_LITTLE)),
+    c(
+      'is absent when tickets were never delivered',
+      { agents: AGENTS.agents! },
+      absent(NEVER('tickets')),
+    ),
+  ],
+  'people.count': [
+    c(
+      'counts the active agents and admins the tool lists',
+      AGENTS,
+      count(2, 2, { sources: ['agents (active agents and admins)'] }),
+    ),
+    c(
+      "counts the window's distinct assignees where the tool lists no agents",
+      ASSIGNEES,
+      count(3, 5, { sources: ['tickets.assignee_id (distinct assignees in the window)'] }),
+    ),
+    c(
+      'is absent when neither agents nor assignees were delivered',
+      BARE_TICKETS,
+      absent(`${NEVER('agents')}; nor: ${NO_FIELD('assignee')}`),
+    ),
+  ],
+  'groups.count': [c('counts the groups', GROUPS, count(10, 10)), zero('groups'), never('groups')],
+  'groups.tiered.count': [
+    c(
+      'counts support tiers by name; an anonymised group is undetermined',
+      GROUPS,
+      count(2, 10, { undetermined: 1 }),
+    ),
+    zero('groups'),
+    never('groups'),
+  ],
+  'groups.ops.count': [
+    c('counts support-operations groups', GROUPS, count(1, 10, { undetermined: 1 })),
+    zero('groups'),
+    never('groups'),
+  ],
+  'groups.escalation.count': [
+    c('counts escalation teams', GROUPS, count(1, 10, { undetermined: 1 })),
+    zero('groups'),
+    never('groups'),
+  ],
+  'groups.success.count': [
+    c('counts customer-success groups', GROUPS, count(1, 10, { undetermined: 1 })),
+    zero('groups'),
+    never('groups'),
+  ],
+  'groups.partner.count': [
+    c('counts partner teams by name or flag', GROUPS, count(2, 10, { undetermined: 1 })),
+    zero('groups'),
+    never('groups'),
+  ],
+  'groups.specialist.count': [
+    c('counts knowledge and content groups', GROUPS, count(1, 10, { undetermined: 1 })),
+    zero('groups'),
+    never('groups'),
+  ],
+  'groups.product_specialist.count': [
+    c('counts product and technology specialist teams', GROUPS, count(1, 10, { undetermined: 1 })),
+    zero('groups'),
+    never('groups'),
+  ],
+  'groups.tier_levels.count': [
+    c(
+      'counts distinct tier levels (L1 and L2 make two)',
+      GROUPS,
+      count(2, 10, { undetermined: 1 }),
+    ),
+    zero('groups'),
+    never('groups'),
+  ],
+  'kb.articles.count': [
+    c('counts articles published by the as-of date', KB, count(3, 3, { sources: ['kb_articles'] })),
+    zero('knowledge articles'),
+    never('knowledge articles'),
+  ],
+  'kb.freshness': [
+    c('is the share of published articles touched in the last 12 months', KB, share(2, 3)),
+    c('is absent when no article is published', EMPTY, absent(TOO_LITTLE)),
+    never('knowledge articles'),
+  ],
+  'kb.partner_authored_share': [
+    c('is the share of published articles a partner wrote, of those that say', KB, share(1, 2)),
+    c('is absent when no article says who wrote it', KB_UNATTRIBUTED, absent(TOO_LITTLE)),
+    never('knowledge articles'),
+  ],
+  'kb.partner_authored.count': [
+    c('counts the published articles a partner wrote', KB, count(1, 3)),
+    c('is absent when no article says who wrote it', KB_UNATTRIBUTED, absent(TOO_LITTLE)),
+    never('knowledge articles'),
+  ],
+  'kb.plans_article.count': [
+    c('counts published articles describing plans or SLAs', KB, count(2, 3)),
+    c('is zero when no published article describes them', KB_UNATTRIBUTED, count(0, 1)),
+    never('knowledge articles'),
+  ],
+  'automations.count': [
+    c(
+      'counts active automations, per kind',
+      AUTOMATIONS,
+      count(4, 4, { breakdown: { bot: 1, macro: 2, trigger: 1 } }),
+    ),
+    zero('automations', { breakdown: {} }),
+    never('automations'),
+  ],
+  'automations.bots.count': [
+    c('counts active bots', AUTOMATIONS, count(1, 4)),
+    c('is zero when no automation is a bot', NO_BOTS, count(0, 1)),
+    never('automations'),
+  ],
+  'csat.response_rate': [
+    c('is the share of surveys sent in the window that were answered', CSAT, share(4, 10)),
+    c('is absent when no survey was sent', EMPTY, absent(TOO_LITTLE)),
+    never('satisfaction ratings'),
+  ],
+  'csat.score': [
+    c('is the share of answered surveys rated good', CSAT, share(3, 4)),
+    c('is absent when no survey was answered', CSAT_UNANSWERED, absent(TOO_LITTLE)),
+    never('satisfaction ratings'),
+  ],
+  'csat.answered.count': [
+    c('counts the surveys answered in the window', CSAT, count(4, 10)),
+    c('is zero when surveys were sent and none was answered', CSAT_UNANSWERED, count(0, 2)),
+    never('satisfaction ratings'),
+  ],
+  'tickets.channels.count': [
+    c(
+      'counts channels carrying 5%+ of customer requests (not monitoring or bots)',
+      CHANNELS,
+      count(2, 100, { breakdown: { email: 0.7, web: 0.28, phone: 0.02 } }),
+    ),
+    noField('channel', 'channels'),
+  ],
+  'tickets.per_agent_monthly_cv': [
+    c(
+      'is the variation of monthly requests per assignee over full months, gaps left out',
+      STAFFING,
+      count(0.5, 3, {
+        window: 'P6M',
+        breakdown: { '2026-02': 10, '2026-03': 20, '2026-05': 30 },
+      }),
+      '6m',
+    ),
+    c('is absent with fewer than three full months', STAFFING, absent(TOO_LITTLE)),
+    noField('assignee', 'assignees'),
+  ],
+  'tickets.hour_coverage': [
+    c(
+      'is the share of UTC hours holding a meaningful part of the solves',
+      HOURS,
+      count(0.5, 121, { sources: ['tickets.solved_at'] }),
+    ),
+    c('is absent under 100 solved customer requests', FEW_SOLVED, absent(TOO_LITTLE)),
+    noField('solved', 'resolution times'),
+  ],
+  'tickets.partner_share': [
+    c(
+      'is the share of requests in groups of known status that partner groups handle',
+      PARTNER,
+      share(40, 80),
+    ),
+    c('is a real zero when partner groups handle nothing', NO_PARTNER_WORK, share(0, 12)),
+    c('is absent when groups were never delivered', BARE_TICKETS, absent(NEVER('groups'))),
+  ],
+  'partner.segment_ownership': [
+    c(
+      'is the largest share of a 30+ ticket segment that partner groups handle',
+      PARTNER,
+      count(1, 40, {
+        breakdown: {
+          'category:billing': 1,
+          'hours:8-16': 0.5,
+          'category:hardware': 0,
+          'tier:1': 0,
+        },
+        sources: [
+          'tickets',
+          'groups (partner by flag, mapping or name)',
+          'largest: category:billing (40 tickets)',
+        ],
+      }),
+    ),
+    c('is absent when no segment holds 30 tickets', PARTNER_SMALL, absent(TOO_LITTLE)),
+    c('is absent when partner groups handle nothing', NO_PARTNER_WORK, absent(TOO_LITTLE)),
+    c('is absent when groups were never delivered', BARE_TICKETS, absent(NEVER('groups'))),
+  ],
+  'organisations.count': [
+    c('counts customer organisations', ORGANISATIONS, count(3, 3)),
+    zero('organisations'),
+    never('organisations'),
+  ],
+  'organisations.csm_share': [
+    c('is the share of organisations with a CSM, of those that say', ORGANISATIONS, share(1, 2)),
+    c(
+      'is absent when no organisation says',
+      { organisations: [{ sourceId: 'o1' }] },
+      absent(TOO_LITTLE),
+    ),
+    never('organisations'),
+  ],
+};
+
+const rows = Object.entries(table).flatMap(([id, cases]) => cases.map((c) => ({ id, ...c })));
+
+describe('the metrics table', () => {
+  it('has a row for every metric of the catalogue, and none for a metric it lacks', () => {
+    expect(Object.keys(table).sort()).toEqual([...metricCatalogue.keys()].sort());
+  });
+
+  it('checks a value and an absence for every metric', () => {
+    for (const [id, cases] of Object.entries(table)) {
+      expect(
+        cases.some((c) => !('absent' in c.want)),
+        `${id}: a case with a value`,
+      ).toBe(true);
+      expect(
+        cases.some((c) => 'absent' in c.want),
+        `${id}: a case where it is absent`,
+      ).toBe(true);
+    }
+  });
+
+  // An id built from a template string cannot be found by searching for it.
+  it.each(metricDefinitions)('finds every id of $name written literally in its file', (def) => {
+    const source = readFileSync(new URL(`../src/metrics/${def.name}.ts`, import.meta.url), 'utf8');
+    for (const { id } of def.metrics) expect(source, id).toContain(`'${id}'`);
+  });
+});
+
+describe.each(backends)('evidence metrics on $name', (backend) => {
+  let store: Store;
+  let n = 0;
+  /** Each record set is imported once per window, into an account of its own. */
+  const computed = new Map<string, ReturnType<typeof evidenceFor>>();
+  async function evidenceFor(records: Records, window: string) {
+    const { batch, fields } = parseRecordsWithFields(records);
+    const { account } = await importRecords(store, `m${n++}`, batch, 'import', fields);
+    const coverage = await store.coverage(account.id);
+    const { metrics, absent } = await computeEvidence({
+      db: store.db,
+      accountId: account.id,
+      window: parseWindow(window, AS_OF),
+      covered: coverage.kinds,
+      fields: coverage.fields,
+      derived: coverage.derived,
+    });
+    return { metrics: new Map(metrics.map((m) => [m.id, m])), absent };
+  }
+  const evidence = (records: Records, window = '90d') => {
+    const key = `${window} ${JSON.stringify(records)}`;
+    if (!computed.has(key)) computed.set(key, evidenceFor(records, window));
+    return computed.get(key)!;
+  };
+
+  beforeAll(async () => {
+    store = await backend.open();
+  });
+  afterAll(async () => store.close());
+
+  it.each(rows)('$id $does', async ({ id, records, window, want }) => {
+    const { metrics, absent } = await evidence(records, window);
+    if ('absent' in want) {
+      expect(metrics.get(id)).toBeUndefined();
+      expect(absent[id]).toBe(want.absent);
+    } else {
+      const m = metrics.get(id);
+      expect(m).toMatchObject({ unit: metricCatalogue.get(id)?.unit, window: 'P90D', ...want });
+      // What a case leaves out, the metric must not carry: only proportions have an interval.
+      expect(m?.interval).toEqual(want.interval);
+      expect(m?.breakdown).toEqual(want.breakdown);
+      expect(m?.undetermined).toEqual(want.undetermined);
+      expect(absent[id]).toBeUndefined();
+    }
   });
 });
 

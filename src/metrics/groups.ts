@@ -2,33 +2,47 @@ import type { GroupRole } from './group-roles.js';
 import { sourcesOf, value } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
-const kinds: Record<string, { roles: GroupRole[]; description: string }> = {
-  tiered: {
+/** The role counts, each with its literal id (the catalogue test finds every id in this file). */
+const kinds: { id: string; roles: GroupRole[]; description: string }[] = [
+  {
+    id: 'groups.tiered.count',
     roles: ['tier1', 'tier2', 'tier3', 'tier4'],
     description:
       'Groups that are support tiers (L1/L2, Tier 1, 2nd line, second level, service desk…).',
   },
-  ops: { roles: ['ops'], description: 'Support-operations or workforce-management groups.' },
-  escalation: { roles: ['escalation'], description: 'Dedicated escalation teams.' },
-  success: {
+  {
+    id: 'groups.ops.count',
+    roles: ['ops'],
+    description: 'Support-operations or workforce-management groups.',
+  },
+  {
+    id: 'groups.escalation.count',
+    roles: ['escalation'],
+    description: 'Dedicated escalation teams.',
+  },
+  {
+    id: 'groups.success.count',
     roles: ['success'],
     description:
       'Customer-success, onboarding, implementation or training groups in the same tool.',
   },
-  partner: {
+  {
+    id: 'groups.partner.count',
     roles: ['partner'],
     description: 'Partner, vendor or outsourced teams (flagged, mapped or named so).',
   },
-  specialist: {
+  {
+    id: 'groups.specialist.count',
     roles: ['specialist'],
     description: 'Special-role groups: knowledge, readiness, self-service, content.',
   },
-  product_specialist: {
+  {
+    id: 'groups.product_specialist.count',
     roles: ['product'],
     description:
       'Product or technology specialist teams (product, platform, network, database, billing, specialists…).',
   },
-};
+];
 
 /**
  * Counts of groups by role, from the groups as read by group-roles.ts (the account's mapping
@@ -40,11 +54,7 @@ export const groups: MetricDefinition = {
   needs: { kinds: ['groups'] },
   metrics: [
     { id: 'groups.count', unit: 'count', description: 'Agent groups (teams) defined.' },
-    ...Object.entries(kinds).map(([k, { description }]) => ({
-      id: `groups.${k}.count`,
-      unit: 'count' as const,
-      description,
-    })),
+    ...kinds.map(({ id, description }) => ({ id, unit: 'count' as const, description })),
     {
       id: 'groups.tier_levels.count',
       unit: 'count',
@@ -60,10 +70,10 @@ export const groups: MetricDefinition = {
     const withUndetermined = (ms: ReturnType<typeof value>, u: number) =>
       ms.map((m) => (u > 0 ? { ...m, undetermined: u } : m));
     const out = value(ctx, 'groups.count', n, 'count', n, [sourcesOf(ctx, 'groups', 'groups')]);
-    for (const [k, { roles }] of Object.entries(kinds)) {
+    for (const { id, roles } of kinds) {
       const hits = all.filter((g) => g.roles.some((r) => (roles as string[]).includes(r))).length;
-      const u = k === 'partner' ? all.filter((g) => !g.partnerKnown).length : opaque;
-      out.push(...withUndetermined(value(ctx, `groups.${k}.count`, hits, 'count', n, src), u));
+      const u = id === 'groups.partner.count' ? all.filter((g) => !g.partnerKnown).length : opaque;
+      out.push(...withUndetermined(value(ctx, id, hits, 'count', n, src), u));
     }
     const levels = new Set(all.flatMap((g) => (g.tier ? [g.tier] : [])));
     out.push(
