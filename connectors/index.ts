@@ -1,16 +1,34 @@
-import type { ConnectorDefinition } from './shared/define-connector.js';
-import { servicenow } from './servicenow/index.js';
-import { zendesk } from './zendesk/index.js';
+import type { AnyConnector, ConnectorEntry } from './shared/define-connector.js';
+
+export type { AnyConnector, ConnectorEntry } from './shared/define-connector.js';
 
 /**
- * Any connector, whatever its settings and credentials types: the registry parses both with the
- * connector's own schemas before handing them back to that connector, so they always match.
+ * Every connector the product ships: adding one is one folder plus one line here. Entries load
+ * nothing until asked: `cli` (config.ts) for `maturity connect`, `load` (index.ts) to sync.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyConnector = ConnectorDefinition<any, any>;
+// prettier-ignore
+export const connectors: ConnectorEntry[] = [
+  { id: 'zendesk', cli: () => import('./zendesk/config.js'), load: () => import('./zendesk/index.js') },
+  { id: 'servicenow', cli: () => import('./servicenow/config.js'), load: () => import('./servicenow/index.js') },
+];
 
-/** Every connector the product ships: adding one is one folder plus one line here. */
-export const connectors: AnyConnector[] = [zendesk, servicenow];
+/** The connector an account was made with (undefined: imported from files, or an unknown id). */
+export async function loadConnector(
+  id: string,
+  registry: readonly ConnectorEntry[] = connectors,
+): Promise<AnyConnector | undefined> {
+  const entry = registry.find((c) => c.id === id);
+  return entry ? loadEntry(entry) : undefined;
+}
 
-export const findConnector = (id: string): AnyConnector | undefined =>
-  connectors.find((c) => c.id === id);
+/** Every connector of the registry, loaded. */
+export const loadConnectors = (
+  registry: readonly ConnectorEntry[] = connectors,
+): Promise<AnyConnector[]> => Promise.all(registry.map(loadEntry));
+
+async function loadEntry(entry: ConnectorEntry): Promise<AnyConnector> {
+  const connector = (await entry.load()).default;
+  if (connector.id !== entry.id)
+    throw new Error(`connector ${entry.id}: its index.ts defines connector "${connector.id}"`);
+  return connector;
+}

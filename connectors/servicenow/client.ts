@@ -1,11 +1,9 @@
-import { HttpClient, type HttpClientOptions } from '../shared/http-client.js';
 import { MaturityError, zodSentence } from '../../src/errors.js';
-import {
-  ServiceNowErrorBody,
-  ServiceNowTablePage,
-  type ServiceNowConfig,
-  type ServiceNowSecret,
-} from './schemas.js';
+import type { ConnectionCheck } from '../shared/define-connector.js';
+import { HttpClient, type HttpClientOptions } from '../shared/http-client.js';
+import { invalid, type Invalid } from '../shared/map-page.js';
+import type { ServiceNowConfig, ServiceNowSecret } from './config.js';
+import { ServiceNowErrorBody, ServiceNowRow, ServiceNowTablePage } from './schemas.js';
 import { flattenRow, type Fields } from './values.js';
 
 /**
@@ -44,7 +42,10 @@ export interface TablePageQuery {
 export type TablePage =
   | {
       kind: 'page';
+      /** The rows that parsed, flattened to one string per field. */
       rows: Fields[];
+      /** Rows that are not a record of field values (quarantined by the stream). */
+      invalid: Invalid[];
       /** X-Total-Count: rows matching the query before ACLs filter them. */
       total?: number;
       /**
@@ -89,6 +90,7 @@ export async function fetchTablePage(http: HttpClient, q: TablePageQuery): Promi
       return {
         kind: 'page',
         rows: [],
+        invalid: [],
         total: 0,
         hasMore: false,
         nextOffset: q.offset,
@@ -112,8 +114,14 @@ export async function fetchTablePage(http: HttpClient, q: TablePageQuery): Promi
       `ServiceNow sent an unexpected body for table ${q.table} (at ${zodSentence(parsed.error, { top: 'top level' })})`,
     );
   }
-  const rows = parsed.data.result.map(flattenRow);
   const raw = parsed.data.result;
+  const rows: Fields[] = [];
+  const bad: Invalid[] = [];
+  for (const item of raw) {
+    const row = ServiceNowRow.safeParse(item);
+    if (row.success) rows.push(flattenRow(row.data));
+    else bad.push(invalid(item, row.error, sysIdOf(item)));
+  }
   const total = headerInt(res.headers['x-total-count']);
   const link = res.headers.link;
   const next = link ? nextLink(link) : undefined;
@@ -125,17 +133,25 @@ export async function fetchTablePage(http: HttpClient, q: TablePageQuery): Promi
   const nextOffset =
     next?.offset !== undefined && next.offset > q.offset ? next.offset : q.offset + q.limit;
   const missingFields = raw.length
-    ? q.fields.filter((f) => !raw.some((r) => Object.prototype.hasOwnProperty.call(r, f)))
+    ? q.fields.filter(
+        (f) => !raw.some((r) => r !== null && typeof r === 'object' && Object.hasOwn(r, f)),
+      )
     : [];
   return {
     kind: 'page',
     rows,
+    invalid: bad,
     ...(total !== undefined ? { total } : {}),
     hasMore,
     nextOffset,
     missingFields,
   };
 }
+
+const sysIdOf = (item: unknown): string | undefined => {
+  const id = (item as { sys_id?: unknown } | null)?.sys_id;
+  return typeof id === 'string' && id ? id : undefined;
+};
 
 const headerInt = (v: string | undefined) =>
   v !== undefined && /^\d+$/.test(v.trim()) ? Number(v.trim()) : undefined;
@@ -163,7 +179,7 @@ export function nextLink(header: string): { offset?: number } | undefined {
 export async function checkConnection(
   http: HttpClient,
   config: ServiceNowConfig,
-): Promise<{ identity: string }> {
+): Promise<ConnectionCheck> {
   const where = config.baseUrl ?? config.instance;
   const credentials = config.user ? '--user and --password' : '--oauth-token';
   let page: TablePage;

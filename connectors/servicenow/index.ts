@@ -1,6 +1,6 @@
 import { defineConnector } from '../shared/define-connector.js';
 import { checkConnection, createServiceNowClient } from './client.js';
-import { ServiceNowConfig, ServiceNowSecret } from './schemas.js';
+import { ServiceNowConfig, ServiceNowSecret } from './config.js';
 import { agents } from './streams/agents.js';
 import { asmtAssessmentInstance } from './streams/asmt-assessment-instance.js';
 import { contractSla } from './streams/contract-sla.js';
@@ -16,7 +16,7 @@ export const servicenow = defineConnector<ServiceNowConfig, ServiceNowSecret>({
   configSchema: ServiceNowConfig,
   secretSchema: ServiceNowSecret,
   createClient: createServiceNowClient,
-  testConnection: (client, config) => checkConnection(client, config),
+  testConnection: checkConnection,
   streams: [
     incident,
     taskSla,
@@ -28,3 +28,5 @@ export const servicenow = defineConnector<ServiceNowConfig, ServiceNowSecret>({
     asmtAssessmentInstance,
   ],
 });
+
+export default servicenow;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Vendor shapes: what the ServiceNow Table API sends, and the connector's settings.
+ * Vendor shapes: what the ServiceNow Table API sends.
  * https://www.servicenow.com/docs/ → API reference → REST APIs → Table API
  */
 
@@ -26,8 +26,8 @@ export const ServiceNowValue = z.union([
 export const ServiceNowRow = z.record(z.string(), ServiceNowValue);
 export type ServiceNowRow = z.infer<typeof ServiceNowRow>;
 
-/** GET /api/now/table/{tableName} */
-export const ServiceNowTablePage = z.object({ result: z.array(ServiceNowRow) });
+/** GET /api/now/table/{tableName}; rows are parsed one by one (ServiceNowRow). */
+export const ServiceNowTablePage = z.object({ result: z.array(z.unknown()) });
 
 /** Error bodies: {"error": {"message": "...", "detail": "..."}, "status": "failure"} */
 export const ServiceNowErrorBody = z.looseObject({
@@ -37,75 +37,3 @@ export const ServiceNowErrorBody = z.looseObject({
   }),
   status: z.string().optional(),
 });
-
-/** An https URL naming a host, normalised to its origin (https://acme.service-now.com). */
-const instanceUrl = z.string().transform((raw, ctx) => {
-  let u: URL;
-  try {
-    u = new URL(raw.trim());
-  } catch {
-    ctx.addIssue({
-      code: 'custom',
-      message: `must be an https URL like https://acme.service-now.com (got "${raw}")`,
-    });
-    return z.NEVER;
-  }
-  const problem =
-    u.protocol !== 'https:'
-      ? 'must use https'
-      : !/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i.test(
-            u.hostname,
-          )
-        ? 'must name a host such as acme.service-now.com'
-        : u.username || u.password
-          ? 'must not carry a user or password (use --user and --password)'
-          : (u.pathname !== '/' && u.pathname !== '') || u.search || u.hash
-            ? 'must be the instance address only, without a path or query'
-            : '';
-  if (problem) {
-    ctx.addIssue({ code: 'custom', message: `${problem} (got "${raw}")` });
-    return z.NEVER;
-  }
-  return u.origin;
-});
-
-/** --base-url: another host for the same API (a proxy, a test server); http allowed. */
-const baseUrl = z.string().transform((raw, ctx) => {
-  try {
-    const u = new URL(raw.trim());
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');
-    if (u.username || u.password) throw new Error('credentials');
-    return u.toString().replace(/\/+$/, '');
-  } catch {
-    ctx.addIssue({ code: 'custom', message: `must be an http(s) URL (got "${raw}")` });
-    return z.NEVER;
-  }
-});
-
-export const ServiceNowConfig = z.object({
-  instance: instanceUrl,
-  baseUrl: baseUrl.optional(),
-  /** Basic-auth user (not secret); absent with an OAuth token. */
-  user: z.string().min(1).max(200).optional(),
-  /** Records per Table API page (sysparm_limit). */
-  pageSize: z.number().int().min(1).max(10_000).optional(),
-  /** Surveys count for CSAT when triggered by a record of these tables (default: incident). */
-  surveyTriggerTables: z
-    .array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a table name such as incident'))
-    .min(1)
-    .max(20)
-    .optional(),
-});
-export type ServiceNowConfig = z.infer<typeof ServiceNowConfig>;
-
-/** Basic auth (with config.user) or an OAuth bearer token. */
-export const ServiceNowSecret = z
-  .object({
-    password: z.string().min(1).max(1000).optional(),
-    oauthToken: z.string().min(1).max(5000).optional(),
-  })
-  .refine((s) => Boolean(s.password || s.oauthToken), {
-    path: ['password'],
-    message: 'required (or --oauth-token)',
-  });
-export type ServiceNowSecret = z.infer<typeof ServiceNowSecret>;

@@ -164,3 +164,16 @@ export function durationMinutes(v: string | undefined): number | undefined {
   const ms = Date.parse(iso);
   return ms >= 0 ? ms / 60_000 : undefined;
 }
+
+/** A date-time field as ISO-8601, or undefined (missing or not a date): for optional fields. */
+export const date = (v: string | undefined) => parseDate(v) ?? undefined;
+
+/** `{ [key]: v }`, or nothing when v is undefined (optional record fields). */
+export const opt = <K extends string, V>(key: K, v: V | undefined) =>
+  (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };
+
+/** contract_sla.target (also dot-walked from task_sla) → SLA metric. */
+export function slaMetric(target: string | undefined): 'first_reply_time' | 'resolution_time' {
+  const t = target ? slug(target) : '';
+  return t === 'response' ? 'first_reply_time' : 'resolution_time';
+}

@@ -1,17 +1,22 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { FieldCoverage } from '../../src/domain/fields.js';
 import type { RecordBatch, RecordKind } from '../../src/domain/records.js';
+import type { ConnectorCli } from './connector-cli.js';
 import type { HttpClient, HttpClientOptions } from './http-client.js';
+import type { Invalid } from './map-page.js';
 
 /** What a stream hands the runner after each page: stored together with the checkpoint, atomically. */
-export interface PageResult {
+export interface PageResult<Cursor = unknown> {
   records?: RecordBatch;
   /** Source ids removed at the source (e.g. deleted tickets). */
   deletes?: Partial<Record<RecordKind, string[]>>;
   /** Records that failed validation: counted and kept for inspection, never stored as records. */
-  quarantined?: { sourceId?: string; error: string; payload: unknown }[];
-  /** Where to resume next time; saved in the same transaction as the records. */
-  cursor: unknown;
+  quarantined?: Invalid[];
+  /**
+   * Where to resume next time; saved in the same transaction as the records. `null`: start again
+   * from scratch (a finished full pass). It must parse with the stream's cursor schema.
+   */
+  cursor: Cursor | null;
   /** Pages seen so far on this stream (for progress). */
   done?: boolean;
   /** Field families seen delivered on this page beyond those the stream declares (stored with it). */
@@ -32,13 +37,17 @@ export class SourceUnavailable extends Error {
   }
 }
 
-export interface StreamContext<Config> {
+export interface StreamContext<Config, Cursor = unknown> {
   config: Config;
   client: HttpClient;
-  /** The cursor saved after the last committed page, or undefined for a first sync. */
-  cursor: unknown;
+  /**
+   * The cursor saved with the last committed page, parsed with the stream's cursor schema;
+   * undefined for a first sync, after a finished pass (saved `null`), or when the saved one did
+   * not parse (see runSync).
+   */
+  cursor: Cursor | undefined;
   /** Stores one page's records and its cursor in one transaction. */
-  commit(page: PageResult): Promise<void>;
+  commit(page: PageResult<Cursor>): Promise<void>;
   now: () => Date;
   signal?: AbortSignal;
   /**
@@ -58,10 +67,16 @@ export interface StreamSummary {
   historyFrom?: Date | null;
 }
 
-export interface StreamDefinition<Config> {
+export interface StreamDefinition<Config, Cursor = unknown> {
   name: string;
   /** Record kinds this stream delivers in full once it completes. */
   kinds: RecordKind[];
+  /**
+   * The shape of the cursor the stream commits. The runner parses the saved cursor with it
+   * before the stream sees it, and checks every cursor the stream commits against it.
+   * `noCursor` for a stream that always starts from scratch.
+   */
+  cursor: z.ZodType<Cursor>;
   /**
    * The stream re-reads its whole source list on every pass (no incremental cursor): when a pass
    * completes, the runner deletes the records of its kinds that the pass did not upsert (deleted
@@ -75,8 +90,16 @@ export interface StreamDefinition<Config> {
    * unknown, never zero.
    */
   fields?(config: Config): FieldCoverage;
-  sync(ctx: StreamContext<Config>): Promise<StreamSummary | void>;
+  sync(ctx: StreamContext<Config, Cursor>): Promise<StreamSummary | void>;
 }
+
+/** The cursor of a stream that keeps none: every run starts from scratch (it commits `null`). */
+export const noCursor = z.never();
+
+/** Infers a stream's cursor type from its schema. */
+export const defineStream = <Config, Cursor>(
+  s: StreamDefinition<Config, Cursor>,
+): StreamDefinition<Config, Cursor> => s;
 
 export interface ConnectionCheck {
   /** Who we are connected as, for the confirmation message (no secrets). */
@@ -92,7 +115,27 @@ export interface ConnectorDefinition<Config = unknown, Secret = unknown> {
   createClient(config: Config, secret: Secret, options?: Partial<HttpClientOptions>): HttpClient;
   /** One cheap authenticated call; throws a MaturityError with one clear sentence on failure. */
   testConnection(client: HttpClient, config: Config): Promise<ConnectionCheck>;
-  streams: StreamDefinition<Config>[];
+  // Streams keep their own cursor types; the runner parses each with the stream's schema.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  streams: StreamDefinition<Config, any>[];
 }
 
 export const defineConnector = <C, S>(d: ConnectorDefinition<C, S>): ConnectorDefinition<C, S> => d;
+
+/**
+ * Any connector, whatever its settings and credentials types: the registry parses both with the
+ * connector's own schemas before handing them back to that connector, so they always match.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyConnector = ConnectorDefinition<any, any>;
+
+/**
+ * One line of the registry (connectors/index.ts). Both halves load lazily so `maturity --help`
+ * loads no connector: `cli` is the connector's config.ts (its flags, for `maturity connect`),
+ * `load` its index.ts (the definition with its client and streams).
+ */
+export interface ConnectorEntry {
+  id: string;
+  cli: () => Promise<{ cli: ConnectorCli }>;
+  load: () => Promise<{ default: AnyConnector }>;
+}

@@ -1,9 +1,10 @@
 import type { RecordKind } from '../../src/domain/records.js';
-import { MaturityError } from '../../src/errors.js';
+import { MaturityError, zodSentence } from '../../src/errors.js';
 import {
   SourceUnavailable,
   type ConnectorDefinition,
   type PageResult,
+  type StreamDefinition,
 } from './define-connector.js';
 import type { HttpClient } from './http-client.js';
 import type { SyncSink } from './sync-sink.js';
@@ -81,7 +82,8 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
       quarantined: 0,
     };
     const key = `${o.connector.id}:${stream.name}`;
-    let cursor: unknown = await o.sink.readCursor(key);
+    const saved = savedCursor(stream, await o.sink.readCursor(key));
+    if (saved.warning) outcome.warnings = [saved.warning];
     const fullRefresh = stream.fullRefresh === true;
     /** The start of the pass this run commits to (PostgreSQL text, round-trips exactly). */
     let passStart: string | undefined;
@@ -89,15 +91,15 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
       const summary = await stream.sync({
         config: o.config,
         client: o.client,
-        cursor,
+        cursor: saved.cursor,
         now: o.now ?? (() => new Date()),
         ...(o.signal ? { signal: o.signal } : {}),
         ...(o.historyFrom !== undefined ? { historyFrom: o.historyFrom } : {}),
         commit: async (page: PageResult) => {
-          if (o.signal?.aborted) throw new Error('sync aborted');
+          o.signal?.throwIfAborted();
+          checkCommitted(stream, page.cursor);
           const started = await o.sink.commitPage(key, page, fullRefresh);
           passStart ??= started;
-          cursor = page.cursor;
           outcome.pages++;
           outcome.records += Object.values(page.records ?? {}).reduce(
             (n, l) => n + (l?.length ?? 0),
@@ -156,6 +158,37 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
     outcomes.push(outcome);
   }
   return outcomes;
+}
+
+/**
+ * The saved cursor as the stream declares it. A cursor that does not parse restarts the stream
+ * from scratch, with a warning naming the stream, rather than failing it: every stream reads
+ * again from its start idempotently (records are upserted by source id; a full pass keeps the
+ * start it stored, so its sweep stays right), while a failing stream would stay stuck until
+ * someone removed the account. Streams never commit such a cursor (checkCommitted), so this
+ * only happens to a cursor written by an older version whose shape a change did not keep.
+ */
+function savedCursor(
+  stream: StreamDefinition<unknown>,
+  raw: unknown,
+): { cursor: unknown; warning?: string } {
+  if (raw === undefined || raw === null) return { cursor: undefined };
+  const r = stream.cursor.safeParse(raw);
+  if (r.success) return { cursor: r.data };
+  return {
+    cursor: undefined,
+    warning: `stream ${stream.name}: the saved sync position does not read as this stream's cursor (${zodSentence(r.error, { top: 'cursor' })}); the stream starts again from scratch`,
+  };
+}
+
+/** A stream must commit a cursor its own schema reads back (a programming error otherwise). */
+function checkCommitted(stream: StreamDefinition<unknown>, cursor: unknown): void {
+  if (cursor === null) return;
+  const r = stream.cursor.safeParse(cursor);
+  if (!r.success)
+    throw new Error(
+      `stream ${stream.name} committed a cursor its cursor schema does not read: ${zodSentence(r.error, { top: 'cursor' })}`,
+    );
 }
 
 /** The kinds a full-refresh stream may sweep: those no other stream of its connector delivers. */

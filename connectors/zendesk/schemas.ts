@@ -10,6 +10,8 @@ import { z } from 'zod';
 const zid = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String);
 const nullableId = zid.nullish();
 const time = z.string().min(1);
+/** An event's time: the export's position depends on it, so it must read as a date. */
+const eventTime = time.refine((t) => !Number.isNaN(Date.parse(t)), 'is not a date');
 const minutes = z.object({ calendar: z.number().nullish(), business: z.number().nullish() });
 
 // https://developer.zendesk.com/api-reference/ticketing/users/users/#show-the-currently-authenticated-user
@@ -69,7 +71,7 @@ export const ZendeskMetricEvent = z.looseObject({
   metric: z.string(),
   instance_id: z.number().int().nullish(),
   type: z.string(),
-  time: time,
+  time: eventTime,
   sla: z
     .looseObject({
       target: z.number().nullish(),

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { MaturityError } from '../errors.js';
+import { addConnectCommand } from './connect.js';
 import type { CliContext } from './context.js';
 import { processIo, type Io } from './io.js';
 
@@ -38,44 +39,7 @@ export async function main(
     .option('--seed <n>', 'seed of the organisation and the faults', '42')
     .action(async (flags) => (await import('./demo.js')).demoCommand(await context(), flags));
 
-  const connect = program
-    .command('connect')
-    .description(
-      'connect a helpdesk account (the credentials are checked before anything is stored)',
-    );
-  connect
-    .command('zendesk')
-    .description('connect a Zendesk account with an admin API token (or an OAuth token)')
-    .requiredOption('--name <account>', 'a name for the account (letters, digits, ".", "_", "-")')
-    .requiredOption('--subdomain <subdomain>', 'acme, acme.zendesk.com or https://acme.zendesk.com')
-    .option('--email <email>', "an admin's email address (with --token)")
-    .option('--token <token>', 'an API token from Admin Center')
-    .option('--oauth-token <token>', 'an OAuth access token (instead of --email/--token)')
-    .option('--base-url <url>', 'another host for the API (a proxy, a test server)')
-    .option('--plan-field <key>', 'organisation field that holds the support plan')
-    .option('--plan-tags <tags>', 'comma-separated organisation tags that name plans')
-    .option(
-      '--knowledge-tags <tags>',
-      'comma-separated ticket tags meaning "answered with an article"',
-    )
-    .option('--since <date>', 'history to export on the first sync (YYYY-MM-DD; default two years)')
-    .option('--update', 'replace the settings or credentials of an existing account')
-    .action(async (flags) =>
-      (await import('./connect-zendesk.js')).connectZendeskCommand(await context(), flags),
-    );
-  connect
-    .command('servicenow')
-    .description('connect a ServiceNow instance with a user and password (or an OAuth token)')
-    .requiredOption('--name <account>', 'a name for the account (letters, digits, ".", "_", "-")')
-    .requiredOption('--instance <url>', 'the instance address, like https://acme.service-now.com')
-    .option('--user <user>', 'a user with the itil role (and read on the tables in the README)')
-    .option('--password <password>', "the user's password")
-    .option('--oauth-token <token>', 'an OAuth access token (instead of --user/--password)')
-    .option('--base-url <url>', 'another host for the API (a proxy, a test server)')
-    .option('--update', 'replace the settings or credentials of an existing account')
-    .action(async (flags) =>
-      (await import('./connect-servicenow.js')).connectServiceNowCommand(await context(), flags),
-    );
+  await addConnectCommand(program, { context, argv });
 
   const imp = program.command('import').description('load data from files');
   imp

@@ -1,4 +1,4 @@
-import { findConnector } from '../../connectors/index.js';
+import { loadConnector } from '../../connectors/index.js';
 import type { SnapshotBody } from '../domain/evidence.js';
 import type { RecordKind } from '../domain/records.js';
 import { MaturityError } from '../errors.js';
@@ -35,7 +35,7 @@ export async function snapshotCommand(
   const rules = ctx.rules(flags.rules);
   const store = await ctx.openStore();
   const account = await store.getAccount(accountName);
-  const connector = findConnector(account.connector);
+  const connector = await loadConnector(account.connector);
   if (ctx.config.REDIS_URL && flags.sync !== false) return queued(ctx, accountName, flags);
 
   let failedSources: string[] = [];

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { findConnector } from '../../connectors/index.js';
+import { loadConnector } from '../../connectors/index.js';
 import type { HttpClientOptions } from '../../connectors/shared/http-client.js';
 import type { Metric, SnapshotBody } from '../domain/evidence.js';
 import type { RecordKind } from '../domain/records.js';
@@ -121,7 +121,7 @@ export async function snapshotJobData(
 ): Promise<SnapshotJobData> {
   const historyFrom = historyNeeded(o.window, o.asOf, now)?.toISOString() ?? null;
   const account = await store.getAccount(accountName);
-  const connector = findConnector(account.connector);
+  const connector = await loadConnector(account.connector);
   const kindsByStream = Object.fromEntries(
     (connector?.streams ?? []).map((s) => [s.name, s.kinds as string[]]),
   );

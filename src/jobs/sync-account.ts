@@ -1,4 +1,4 @@
-import { findConnector } from '../../connectors/index.js';
+import { loadConnector } from '../../connectors/index.js';
 import type { HttpClientOptions } from '../../connectors/shared/http-client.js';
 import {
   runSync,
@@ -30,7 +30,7 @@ export async function syncAccount(
   account: Account,
   o: SyncAccountOptions,
 ): Promise<StreamOutcome[]> {
-  const connector = findConnector(account.connector);
+  const connector = await loadConnector(account.connector);
   if (!connector) {
     throw new MaturityError(
       'E_INPUT',

@@ -4,7 +4,7 @@ import type {
   ConnectorDefinition,
   StreamDefinition,
 } from '../../connectors/shared/define-connector.js';
-import { connectors } from '../../connectors/index.js';
+import { loadConnectors } from '../../connectors/index.js';
 import type { HttpClient } from '../../connectors/shared/http-client.js';
 import { runSync } from '../../connectors/shared/run-sync.js';
 import type { Automation } from '../../src/domain/records.js';
@@ -14,6 +14,7 @@ import type { Account, Store } from '../../src/store/store.js';
 import { backends } from '../helpers/backends.js';
 import { storeSyncSink } from '../../src/store/sync-sink.js';
 
+const connectors = await loadConnectors();
 const auto = (id: string): Automation => ({ sourceId: id, kind: 'macro', active: true });
 
 /** A source list of automations read two per page, with the index of the next page as cursor. */
@@ -24,9 +25,10 @@ function listStream(
   return {
     name: 'rules',
     kinds: ['automations'],
+    cursor: z.object({ i: z.number() }),
     fullRefresh: true,
     async sync(ctx) {
-      let i = (ctx.cursor as { i: number } | null | undefined)?.i ?? 0;
+      let i = (ctx.cursor as { i: number } | undefined)?.i ?? 0;
       for (let page = 1; ; page++) {
         const ids = source.ids.slice(i, i + 2);
         i += 2;
@@ -171,6 +173,7 @@ describe.each(backends)('mark and sweep of full-refresh streams on $name', (back
     const other: StreamDefinition<unknown> = {
       name: 'bots',
       kinds: ['automations'],
+      cursor: z.never(),
       async sync(ctx) {
         await ctx.commit({ records: { automations: [auto('bot-1')] }, cursor: null });
       },

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { servicenow } from '../../connectors/servicenow/index.js';
-import { agentRoleNames } from '../../connectors/servicenow/map-records.js';
+import { agentRoleNames } from '../../connectors/servicenow/streams/agents.js';
 import { runSync } from '../../connectors/shared/run-sync.js';
 import { computeMetrics } from '../../src/metrics/index.js';
 import { parseWindow } from '../../src/metrics/window.js';

@@ -4,7 +4,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { servicenow } from '../../connectors/servicenow/index.js';
 import { createServiceNowClient } from '../../connectors/servicenow/client.js';
-import { ServiceNowConfig } from '../../connectors/servicenow/schemas.js';
+import { ServiceNowConfig } from '../../connectors/servicenow/config.js';
 import { runSync } from '../../connectors/shared/run-sync.js';
 import { Store, type Account } from '../../src/store/store.js';
 import { storeSyncSink } from '../../src/store/sync-sink.js';

@@ -5,7 +5,7 @@ import {
   instanceScore,
   surveyState,
   surveyToRating,
-} from '../../connectors/servicenow/map-survey.js';
+} from '../../connectors/servicenow/streams/map-survey.js';
 import { flattenRow } from '../../connectors/servicenow/values.js';
 import { loadDefaultRules } from '../../src/engine/index.js';
 import { takeSnapshot } from '../../src/jobs/take-snapshot.js';

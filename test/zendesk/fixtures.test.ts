@@ -1,8 +1,7 @@
 import { readdirSync } from 'node:fs';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseItems } from '../../connectors/zendesk/client.js';
-import { mapPage } from '../../connectors/zendesk/map-page.js';
+import { mapPage, parseItems, recordOrSkip } from '../../connectors/shared/map-page.js';
 import {
   ZendeskGroup,
   ZendeskMetricSet,
@@ -17,7 +16,7 @@ import { toAutomation } from '../../connectors/zendesk/streams/automations.js';
 import { toGroup } from '../../connectors/zendesk/streams/groups.js';
 import { toSatisfactionRating } from '../../connectors/zendesk/streams/satisfaction-ratings.js';
 import { toSlaPolicy } from '../../connectors/zendesk/streams/sla-policies.js';
-import { toTicket } from '../../connectors/zendesk/streams/tickets.js';
+import { toTicket } from '../../connectors/zendesk/streams/map-ticket.js';
 import {
   Automation,
   Group,
@@ -51,11 +50,10 @@ describe.skipIf(!hasFixtures)('the real Zendesk samples', () => {
   });
 
   it('maps the sample tickets, with channel, group, organisation and no invented priority', () => {
-    const { records, invalid } = mapPage(
-      fixture<Page>('tickets.json').tickets!,
-      ZendeskTicket,
-      (t) => toTicket(t, undefined),
-      Ticket,
+    const { records, quarantined: invalid } = mapPage(
+      parseItems(ZendeskTicket, fixture<Page>('tickets.json').tickets!),
+      recordOrSkip((t) => toTicket(t, undefined)),
+      { domain: Ticket },
     );
     expect(invalid).toEqual([]);
     expect(records).toHaveLength(2);
@@ -120,11 +118,10 @@ describe.skipIf(!hasFixtures)('the real Zendesk samples', () => {
       65,
     ],
   ] as const)('maps every record of %s', (file, key, vendor, map, domain, n) => {
-    const { records, invalid } = mapPage(
-      fixture<Page>(file)[key]!,
-      vendor as never,
-      map as never,
-      domain as never,
+    const { records, quarantined: invalid } = mapPage(
+      parseItems(vendor as never, fixture<Page>(file)[key]!),
+      recordOrSkip(map as never),
+      { domain: domain as never },
     );
     expect(invalid).toEqual([]);
     expect(records).toHaveLength(n);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildPlans, csmFieldKey, findPlanSource, planOf } from '../../connectors/zendesk/plans.js';
+import {
+  buildPlans,
+  csmFieldKey,
+  findPlanSource,
+  planOf,
+} from '../../connectors/zendesk/streams/plans.js';
 import type { ZendeskOrganization } from '../../connectors/zendesk/schemas.js';
 import { toOrganisation } from '../../connectors/zendesk/streams/organisations.js';
 import { toSlaPolicy } from '../../connectors/zendesk/streams/sla-policies.js';

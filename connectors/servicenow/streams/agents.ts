@@ -1,15 +1,49 @@
-import type { Agent } from '../../../src/domain/records.js';
-import {
-  SourceUnavailable,
-  type PageResult,
-  type StreamDefinition,
-} from '../../shared/define-connector.js';
-import { agentRoleNames, userToAgent, type UserRoles } from '../map-records.js';
-import type { ServiceNowConfig } from '../schemas.js';
-import { bool } from '../values.js';
+import { Agent } from '../../../src/domain/records.js';
+import { defineStream, noCursor, SourceUnavailable } from '../../shared/define-connector.js';
+import { checked, mapPage, skip, type Mapped } from '../../shared/map-page.js';
+import type { ServiceNowConfig } from '../config.js';
+import { bool, date, opt } from '../values.js';
 import { readTable } from './read-table.js';
 
 const COMMIT_EVERY = 1000;
+
+/** What the agents stream gathers per user from sys_user_has_role and sys_user_grmember. */
+export interface UserRoles {
+  userId: string;
+  name?: string;
+  active?: boolean;
+  createdAt?: string;
+  roles: Set<string>;
+  groupIds: string[];
+}
+
+const KNOWLEDGE_ROLES = ['knowledge', 'knowledge_manager', 'knowledge_admin'];
+export const agentRoleNames = ['itil', 'admin', ...KNOWLEDGE_ROLES];
+
+/**
+ * Agents are users with the itil role (admins carry it too); users with only a knowledge role
+ * count as knowledge authors. Anyone else is not an agent.
+ */
+export function userToAgent(u: UserRoles): Mapped<Agent> {
+  const itil = u.roles.has('itil');
+  const role =
+    u.roles.has('admin') && itil
+      ? 'admin'
+      : itil
+        ? 'agent'
+        : KNOWLEDGE_ROLES.some((r) => u.roles.has(r))
+          ? 'knowledge'
+          : undefined;
+  if (!role) return skip;
+  return checked(Agent, {
+    sourceId: u.userId,
+    ...opt('name', u.name),
+    role,
+    groupIds: u.groupIds.slice(0, 500),
+    active: u.active ?? true,
+    ...opt('createdAt', u.createdAt ? date(u.createdAt) : undefined),
+  });
+}
 
 /**
  * Agents: users holding itil (or a knowledge role) from sys_user_has_role, with their groups from
@@ -18,9 +52,10 @@ const COMMIT_EVERY = 1000;
  * Without sys_user_grmember the agents come without groups (a warning); without
  * sys_user_has_role the agents evidence is unknown.
  */
-export const agents: StreamDefinition<ServiceNowConfig> = {
+export const agents = defineStream<ServiceNowConfig, never>({
   name: 'agents',
   kinds: ['agents'],
+  cursor: noCursor,
   fullRefresh: true,
   async sync(ctx) {
     const warnings: string[] = [];
@@ -81,35 +116,27 @@ export const agents: StreamDefinition<ServiceNowConfig> = {
       }
     } catch (err) {
       if (!(err instanceof SourceUnavailable)) throw err;
-      warnings.push(`${(err as Error).message}: agents are stored without their groups`);
+      warnings.push(`${err.message}: agents are stored without their groups`);
     }
     const all = [...users.values()];
-    let records: Agent[] = [];
-    let quarantined: NonNullable<PageResult['quarantined']> = [];
-    for (let i = 0; i < all.length || i === 0; i++) {
-      const u = all[i];
-      if (u) {
-        const r = userToAgent(u);
-        if (r.ok === true) records.push(r.record);
-        else if (r.ok === false)
-          quarantined.push({
-            sourceId: u.userId,
-            error: r.error,
-            payload: { ...u, roles: [...u.roles] },
-          });
-      }
-      const last = i >= all.length - 1;
-      if (records.length >= COMMIT_EVERY || last) {
-        await ctx.commit({
-          records: { agents: records },
-          quarantined,
-          cursor: null,
-          done: last,
-          warnings: warnings.splice(0),
-        });
-        records = [];
-        quarantined = [];
-      }
+    // At least one commit, so an empty table still completes the pass.
+    for (let i = 0; i === 0 || i < all.length; i += COMMIT_EVERY) {
+      const { records, quarantined } = mapPage(
+        { items: all.slice(i, i + COMMIT_EVERY) },
+        userToAgent,
+        {
+          id: (u) => u.userId,
+          payload: (u) => ({ ...u, roles: [...u.roles] }),
+        },
+      );
+      const last = i + COMMIT_EVERY >= all.length;
+      await ctx.commit({
+        records: { agents: records },
+        quarantined,
+        cursor: null,
+        done: last,
+        warnings: warnings.splice(0),
+      });
     }
   },
-};
+});

@@ -1,19 +1,22 @@
-import {
-  SourceUnavailable,
-  type StreamContext,
-  type StreamDefinition,
-} from '../../shared/define-connector.js';
+import { defineStream, SourceUnavailable } from '../../shared/define-connector.js';
+import { mapPage } from '../../shared/map-page.js';
 import { fetchTablePage } from '../client.js';
+import type { ServiceNowConfig } from '../config.js';
 import {
   answerPosition,
   surveyInstanceFields,
   surveyResultFields,
   surveyState,
   surveyToRating,
-} from '../map-survey.js';
-import type { ServiceNowConfig } from '../schemas.js';
-import { DEFAULT_PAGE_SIZE, readTable, type TableSpec } from './read-table.js';
-import { sortRows } from './table-stream.js';
+} from './map-survey.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  readTable,
+  TableCursor,
+  type TableReader,
+  type TableSpec,
+} from './read-table.js';
+import { sysId } from './table-stream.js';
 
 /** Instances per asmt_metric_result query (`instanceIN…`), to keep the URL short. */
 const IDS_PER_QUERY = 100;
@@ -41,9 +44,10 @@ export function surveySpec(config: ServiceNowConfig): TableSpec {
  * and their answers, never the whole results table. Either table unreadable → SourceUnavailable:
  * csat.* stays unknown, never zero.
  */
-export const asmtAssessmentInstance: StreamDefinition<ServiceNowConfig> = {
+export const asmtAssessmentInstance = defineStream<ServiceNowConfig, TableCursor>({
   name: 'asmt_assessment_instance',
   kinds: ['satisfactionRatings'],
+  cursor: TableCursor,
   async sync(ctx) {
     let unscored = 0;
     let warnedFields = false;
@@ -59,12 +63,16 @@ export const asmtAssessmentInstance: StreamDefinition<ServiceNowConfig> = {
           `table asmt_metric_result did not return field(s) ${answers.missingOptional.join(', ')}: questions are taken as higher-is-better scales`,
         );
       }
-      const { records, deletes, quarantined } = sortRows(
-        batch.rows,
+      const { records, deletes, quarantined } = mapPage(
+        { items: batch.rows, invalid: batch.invalid },
         (row) => surveyToRating(row, answers.positions.get(row.sys_id ?? '') ?? []),
-        // A survey stored earlier as offered that is now withdrawn or unscorable.
-        (row) => {
-          if (surveyState(row) === 'answered') unscored++;
+        {
+          id: sysId,
+          // A survey stored earlier as offered that is now withdrawn or unscorable.
+          deleteSkipped: true,
+          onSkip: (row) => {
+            if (surveyState(row) === 'answered') unscored++;
+          },
         },
       );
       if (batch.last && unscored) {
@@ -82,7 +90,7 @@ export const asmtAssessmentInstance: StreamDefinition<ServiceNowConfig> = {
       });
     }
   },
-};
+});
 
 interface Answers {
   /** Instance sys_id → positions (0–1) of its scale answers. */
@@ -91,10 +99,7 @@ interface Answers {
 }
 
 /** The answers of the given instances, from asmt_metric_result, as positions on their scales. */
-async function readAnswers(
-  ctx: StreamContext<ServiceNowConfig>,
-  instances: readonly string[],
-): Promise<Answers> {
+async function readAnswers(ctx: TableReader, instances: readonly string[]): Promise<Answers> {
   const limit = ctx.config.pageSize ?? DEFAULT_PAGE_SIZE;
   const positions = new Map<string, number[]>();
   const missingOptional = new Set<string>();
@@ -102,7 +107,7 @@ async function readAnswers(
   for (let i = 0; i < instances.length; i += IDS_PER_QUERY) {
     const chunk = instances.slice(i, i + IDS_PER_QUERY);
     for (let offset = 0, read = 0; ;) {
-      if (ctx.signal?.aborted) throw new Error('sync aborted');
+      ctx.signal?.throwIfAborted();
       const page = await fetchTablePage(ctx.client, {
         table: 'asmt_metric_result',
         fields: surveyResultFields,

@@ -1,5 +1,74 @@
-import { contractSlaFields, contractSlaToPolicy } from '../map-records.js';
+import { SlaPolicy, type Priority } from '../../../src/domain/records.js';
+import { checked, skip, type Mapped } from '../../shared/map-page.js';
+import { bool, date, durationMinutes, opt, slaMetric, slug, type Fields } from '../values.js';
 import { tableStream } from './table-stream.js';
+
+export const contractSlaFields = [
+  'sys_id',
+  'name',
+  'type',
+  'target',
+  'duration',
+  'schedule',
+  'collection',
+  'start_condition',
+  'active',
+  'sys_created_on',
+  'sys_updated_on',
+] as const;
+
+const PRIORITIES: Record<string, Priority> = {
+  '1': 'urgent',
+  '2': 'high',
+  '3': 'normal',
+  '4': 'low',
+  '5': 'low',
+};
+
+/** Priorities named in an encoded start condition (priority=1, priorityIN1,2); all when none. */
+export function conditionPriorities(condition: string | undefined): Priority[] {
+  const found = new Set<Priority>();
+  for (const m of (condition ?? '').matchAll(/\bpriority(=|IN)([\d,]+)/g)) {
+    for (const n of m[2]!.split(',')) {
+      const p = PRIORITIES[n];
+      if (p) found.add(p);
+    }
+  }
+  return found.size ? [...found] : ['urgent', 'high', 'normal', 'low'];
+}
+
+/** contract_sla: an SLA definition (type SLA, OLA or Underpinning contract) with its target. */
+export function contractSlaToPolicy(f: Fields): Mapped<SlaPolicy> {
+  if (bool(f.active) === false) return skip;
+  const type = f.type ? slug(f.type) : 'sla';
+  const kind =
+    type === 'ola' ? 'ola' : type.startsWith('underpinning') || type === 'uc' ? 'uc' : 'sla';
+  const minutes = durationMinutes(f.duration);
+  const metric = slaMetric(f.target);
+  const targets =
+    minutes && minutes > 0
+      ? conditionPriorities(f.start_condition).map((priority) => ({
+          priority,
+          metric,
+          targetMinutes: minutes,
+          businessHours: f.schedule !== undefined,
+        }))
+      : [];
+  return checked(SlaPolicy, {
+    sourceId: f.sys_id,
+    name: f.name ?? f.sys_id,
+    kind,
+    targets,
+    conditions: [
+      {
+        ...opt('table', f.collection),
+        ...opt('startCondition', f.start_condition?.slice(0, 2000)),
+      },
+    ],
+    ...opt('createdAt', date(f.sys_created_on)),
+    ...opt('updatedAt', date(f.sys_updated_on)),
+  });
+}
 
 /**
  * contract_sla: SLA / OLA / underpinning-contract definitions with their targets. A small table

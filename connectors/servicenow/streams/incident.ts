@@ -1,15 +1,12 @@
-import type { Ticket } from '../../../src/domain/records.js';
-import {
-  SourceUnavailable,
-  type PageResult,
-  type StreamContext,
-  type StreamDefinition,
-} from '../../shared/define-connector.js';
+import { z } from 'zod';
+import { defineStream, SourceUnavailable, type PageResult } from '../../shared/define-connector.js';
+import { mapPage } from '../../shared/map-page.js';
 import { fetchTablePage } from '../client.js';
+import type { ServiceNowConfig } from '../config.js';
 import { incidentFamilies, incidentFields, incidentToTicket } from '../map-incident.js';
-import type { ServiceNowConfig } from '../schemas.js';
 import type { Fields } from '../values.js';
-import { readTable, type TableCursor, type TableSpec } from './read-table.js';
+import { readTable, TableCursor, type TableReader, type TableSpec } from './read-table.js';
+import { sysId } from './table-stream.js';
 
 const spec: TableSpec = {
   table: 'incident',
@@ -18,11 +15,12 @@ const spec: TableSpec = {
   mode: 'incremental',
 };
 
-interface IncidentCursor {
-  table?: TableCursor;
+export const IncidentCursor = z.object({
+  table: TableCursor.optional(),
   /** sys_created_on of the newest m2m_kb_task link seen by the last complete run. */
-  linksUntil?: string;
-}
+  linksUntil: z.string().optional(),
+});
+export type IncidentCursor = z.infer<typeof IncidentCursor>;
 
 interface KbLinks {
   tasks: Set<string>;
@@ -38,14 +36,15 @@ interface KbLinks {
  * is read again so its record says so. Without read access to m2m_kb_task (or when ACLs hide all
  * its rows) only the flag is used (a warning).
  */
-export const incident: StreamDefinition<ServiceNowConfig> = {
+export const incident = defineStream<ServiceNowConfig, IncidentCursor>({
   name: 'incident',
   kinds: ['tickets'],
+  cursor: IncidentCursor,
   // The families of the fields asked for (never tags, first response or replies), as the CSV
   // import does from its header. A field the instance drops is a warning on the sync output.
   fields: () => ({ tickets: incidentFamilies(incidentFields) }),
   async sync(ctx) {
-    const saved = (ctx.cursor ?? {}) as IncidentCursor;
+    const saved = ctx.cursor ?? {};
     const warnings: string[] = [];
     const links = await loadKbLinks(ctx, warnings);
     const recheck =
@@ -56,7 +55,7 @@ export const incident: StreamDefinition<ServiceNowConfig> = {
     const keep = saved.linksUntil ? { linksUntil: saved.linksUntil } : {};
     let cursor: IncidentCursor = { ...saved };
     for await (const batch of readTable(ctx, spec, saved.table)) {
-      const page = mapRows(batch.rows, links);
+      const page = mapRows(batch, links);
       for (const t of page.records?.tickets ?? []) recheck?.delete(t.sourceId);
       const end = batch.last && !recheck?.size;
       cursor = {
@@ -84,39 +83,27 @@ export const incident: StreamDefinition<ServiceNowConfig> = {
       if (res.kind !== 'page') break;
       const last = i + 100 >= ids.length;
       await ctx.commit({
-        ...mapRows(res.rows, links),
+        ...mapRows(res, links),
         cursor: last && finalLinks ? { ...cursor, linksUntil: finalLinks } : cursor,
         done: last,
       });
     }
   },
-};
+});
 
 function mapRows(
-  rows: Fields[],
+  page: { rows: Fields[]; invalid: PageResult['quarantined'] },
   links: KbLinks | undefined,
 ): Pick<PageResult, 'records' | 'quarantined'> {
-  const tickets: Ticket[] = [];
-  const quarantined: NonNullable<PageResult['quarantined']> = [];
-  for (const row of rows) {
-    const r = incidentToTicket(row, {
-      kbLinked: row.sys_id ? links?.tasks.has(row.sys_id) : false,
-    });
-    if (r.ok) tickets.push(r.record);
-    else
-      quarantined.push({
-        ...(row.sys_id ? { sourceId: row.sys_id } : {}),
-        error: r.error,
-        payload: row,
-      });
-  }
-  return { records: { tickets }, quarantined };
+  const { records, quarantined } = mapPage(
+    { items: page.rows, ...(page.invalid ? { invalid: page.invalid } : {}) },
+    (row) => incidentToTicket(row, { kbLinked: row.sys_id ? links?.tasks.has(row.sys_id) : false }),
+    { id: sysId },
+  );
+  return { records: { tickets: records }, quarantined };
 }
 
-async function loadKbLinks(
-  ctx: StreamContext<ServiceNowConfig>,
-  warnings: string[],
-): Promise<KbLinks | undefined> {
+async function loadKbLinks(ctx: TableReader, warnings: string[]): Promise<KbLinks | undefined> {
   const created = new Map<string, string>();
   try {
     for await (const batch of readTable(

@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import { MaturityError } from '../../../src/errors.js';
 import { SourceUnavailable, type StreamContext } from '../../shared/define-connector.js';
+import type { Invalid } from '../../shared/map-page.js';
 import { fetchTablePage } from '../client.js';
-import type { ServiceNowConfig } from '../schemas.js';
+import type { ServiceNowConfig } from '../config.js';
 import type { Fields } from '../values.js';
 
 /**
@@ -42,19 +44,22 @@ export interface TableSpec {
   mode: 'incremental' | 'full';
 }
 
-export interface TableCursor {
+export const TableCursor = z.object({
   /** incremental: sys_updated_on of the last row read. */
-  since?: string;
+  since: z.string().optional(),
   /** sys_id of the last row read (with `since` in incremental mode): the next page starts after it. */
-  after?: string;
+  after: z.string().optional(),
   /** Rows to pass over past the key (sysparm_offset): windows whose rows ACLs all hid. */
-  skip: number;
+  skip: z.number().int().min(0),
   /** The last run reached the end of the table. */
-  complete: boolean;
-}
+  complete: z.boolean(),
+});
+export type TableCursor = z.infer<typeof TableCursor>;
 
 export interface TableBatch {
   rows: Fields[];
+  /** Rows that are not a record of field values: quarantined by the stream. */
+  invalid: Invalid[];
   cursor: TableCursor;
   warnings: string[];
   last: boolean;
@@ -68,9 +73,11 @@ export const DEFAULT_PAGE_SIZE = 1000;
  * resumes at the saved key. A cursor saved before keyset paging (`skip` without `after`) resumes
  * at its offset, as it was written.
  */
-export function startCursor(saved: unknown, mode: TableSpec['mode']): TableCursor {
-  const c = saved as Partial<TableCursor> | undefined | null;
-  if (!c || typeof c !== 'object') return { skip: 0, complete: false };
+export function startCursor(
+  c: Partial<TableCursor> | undefined,
+  mode: TableSpec['mode'],
+): TableCursor {
+  if (!c) return { skip: 0, complete: false };
   const skip = typeof c.skip === 'number' && c.skip > 0 ? c.skip : 0;
   const after = typeof c.after === 'string' && c.after ? c.after : undefined;
   if (mode === 'full')
@@ -100,10 +107,13 @@ export function keyConditions(
   return c.after ? [from, `sys_updated_on>${c.since}^ORsys_id${op}${c.after}`] : [from];
 }
 
+/** What reading a table needs of a stream's context. */
+export type TableReader = Pick<StreamContext<ServiceNowConfig>, 'config' | 'client' | 'signal'>;
+
 export async function* readTable(
-  ctx: StreamContext<ServiceNowConfig>,
+  ctx: TableReader,
   spec: TableSpec,
-  saved: unknown,
+  saved: TableCursor | undefined,
 ): AsyncGenerator<TableBatch> {
   if (spec.filter && /\^NQ/.test(spec.filter)) {
     // A programming error in a stream definition, not something an instance can cause.
@@ -123,7 +133,7 @@ export async function* readTable(
   let total: number | undefined;
   let warnedFields = false;
   for (;;) {
-    if (ctx.signal?.aborted) throw new Error('sync aborted');
+    ctx.signal?.throwIfAborted();
     const conditions = [spec.filter, ...keyConditions(spec.mode, cursor)].filter(Boolean);
     const page = await fetchTablePage(ctx.client, {
       table: spec.table,
@@ -152,7 +162,7 @@ export async function* readTable(
     const rows = page.rows;
     if (!rows.length && page.total === 0 && cursor.after !== undefined)
       await checkNothingPastKey(ctx, spec, cursor, conditions.join('^'));
-    seen += rows.length;
+    seen += rows.length + page.invalid.length;
     total ??= page.total;
     cursor = advance(cursor, rows, spec, page.nextOffset);
     const last = !page.hasMore;
@@ -164,7 +174,7 @@ export async function* readTable(
         );
       }
     }
-    yield { rows, cursor, warnings, last };
+    yield { rows, invalid: page.invalid, cursor, warnings, last };
     if (last) return;
   }
 }
@@ -177,7 +187,7 @@ export async function* readTable(
  * or is" for strings) tells them apart: only the key's own row may be there.
  */
 async function checkNothingPastKey(
-  ctx: StreamContext<ServiceNowConfig>,
+  ctx: TableReader,
   spec: TableSpec,
   cursor: TableCursor,
   query: string,

@@ -1,9 +1,12 @@
 import type { RecordKind, RecordOf } from '../../../src/domain/records.js';
-import type { PageResult, StreamDefinition } from '../../shared/define-connector.js';
-import type { RowResult } from '../map-records.js';
-import type { ServiceNowConfig } from '../schemas.js';
+import { defineStream, type StreamDefinition } from '../../shared/define-connector.js';
+import { mapPage, type Mapped } from '../../shared/map-page.js';
+import type { ServiceNowConfig } from '../config.js';
 import type { Fields } from '../values.js';
-import { readTable, type TableSpec } from './read-table.js';
+import { readTable, TableCursor, type TableSpec } from './read-table.js';
+
+/** A row's source id: its sys_id. */
+export const sysId = (row: Fields) => row.sys_id;
 
 /**
  * A stream that maps each row of one table to one record of one kind: rows the mapper skips
@@ -14,16 +17,20 @@ export function tableStream<K extends RecordKind>(o: {
   name: string;
   kind: K;
   spec: TableSpec;
-  map: (row: Fields, now: Date) => RowResult<RecordOf<K>>;
-}): StreamDefinition<ServiceNowConfig> {
-  return {
+  map: (row: Fields, now: Date) => Mapped<RecordOf<K>>;
+}): StreamDefinition<ServiceNowConfig, TableCursor> {
+  return defineStream<ServiceNowConfig, TableCursor>({
     name: o.name,
     kinds: [o.kind],
+    cursor: TableCursor,
     ...(o.spec.mode === 'full' ? { fullRefresh: true } : {}),
     async sync(ctx) {
       for await (const batch of readTable(ctx, o.spec, ctx.cursor)) {
-        const { records, deletes, quarantined } = sortRows(batch.rows, (row) =>
-          o.map(row, ctx.now()),
+        const now = ctx.now();
+        const { records, deletes, quarantined } = mapPage(
+          { items: batch.rows, invalid: batch.invalid },
+          (row) => o.map(row, now),
+          { id: sysId, deleteSkipped: true },
         );
         await ctx.commit({
           records: { [o.kind]: records },
@@ -35,33 +42,5 @@ export function tableStream<K extends RecordKind>(o: {
         });
       }
     },
-  };
-}
-
-/**
- * One page of rows through a mapper: records to store, rows the mapper skips (deleted at our end,
- * as they may have been stored before) and rows it rejects (quarantined with their payload).
- */
-export function sortRows<T>(
-  rows: Fields[],
-  map: (row: Fields) => RowResult<T>,
-  onSkip?: (row: Fields) => void,
-) {
-  const records: T[] = [];
-  const deletes: string[] = [];
-  const quarantined: NonNullable<PageResult['quarantined']> = [];
-  for (const row of rows) {
-    const r = map(row);
-    if (r.ok === 'skip') {
-      onSkip?.(row);
-      if (row.sys_id) deletes.push(row.sys_id);
-    } else if (r.ok) records.push(r.record);
-    else
-      quarantined.push({
-        ...(row.sys_id ? { sourceId: row.sys_id } : {}),
-        error: r.error,
-        payload: row,
-      });
-  }
-  return { records, deletes, quarantined };
+  });
 }

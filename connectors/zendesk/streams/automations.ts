@@ -1,8 +1,9 @@
+import { z } from 'zod';
 import { Automation } from '../../../src/domain/records.js';
-import type { StreamDefinition } from '../../shared/define-connector.js';
-import type { PageRef } from '../client.js';
+import { defineStream } from '../../shared/define-connector.js';
+import { mapPage, recordOrSkip } from '../../shared/map-page.js';
+import { PageRef } from '../client.js';
 import type { ZendeskConfig } from '../config.js';
-import { mapPage } from '../map-page.js';
 import { ZendeskRule } from '../schemas.js';
 import { syncList } from './paged-list.js';
 
@@ -18,10 +19,12 @@ const LISTS: { kind: Kind; path: string; key: string }[] = [
   { kind: 'automation', path: '/api/v2/automations.json', key: 'automations' },
 ];
 
-interface AutomationCursor {
-  list: number;
-  next?: PageRef;
-}
+/** The list being read (index in LISTS) and its next page. */
+export const AutomationCursor = z.object({
+  list: z.number().int().min(0),
+  next: PageRef.optional(),
+});
+export type AutomationCursor = z.infer<typeof AutomationCursor>;
 
 /** Ids are unique per kind only, so the kind prefixes the source id. */
 export function toAutomation(r: ZendeskRule, kind: Kind): Automation {
@@ -35,30 +38,38 @@ export function toAutomation(r: ZendeskRule, kind: Kind): Automation {
   };
 }
 
-export const automations: StreamDefinition<ZendeskConfig> = {
+export const automations = defineStream<ZendeskConfig, AutomationCursor>({
   name: 'automations',
   kinds: ['automations'],
+  cursor: AutomationCursor,
   fullRefresh: true,
   async sync(ctx) {
-    const start = (ctx.cursor as AutomationCursor | null | undefined) ?? { list: 0 };
+    const start = ctx.cursor ?? { list: 0 };
     for (let i = start.list; i < LISTS.length; i++) {
       const l = LISTS[i]!;
       await syncList(ctx, {
         path: l.path,
         key: l.key,
+        schema: ZendeskRule,
         kind: 'automations',
-        ...(i === start.list && start.next ? { resumeFrom: start.next } : {}),
-        map: (items) => {
-          const page = mapPage(items, ZendeskRule, (r) => toAutomation(r, l.kind), Automation);
-          // Quarantined under the stored id, so the sweep keeps the last valid version.
-          const invalid = page.invalid.map((i) =>
-            i.sourceId ? { ...i, sourceId: `${l.kind}-${i.sourceId}` } : i,
+        from: i === start.list ? start.next : undefined,
+        map: (page) => {
+          const mapped = mapPage(
+            page,
+            recordOrSkip((r) => toAutomation(r, l.kind)),
+            {
+              domain: Automation,
+            },
           );
-          return { records: page.records, invalid };
+          // Quarantined under the stored id, so the sweep keeps the last valid version.
+          const quarantined = mapped.quarantined.map((q) =>
+            q.sourceId ? { ...q, sourceId: `${l.kind}-${q.sourceId}` } : q,
+          );
+          return { ...mapped, quarantined };
         },
-        onPage: (next) =>
+        cursor: (next) =>
           next ? { list: i, next } : i + 1 < LISTS.length ? { list: i + 1 } : null,
       });
     }
   },
-};
+});

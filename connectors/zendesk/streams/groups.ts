@@ -1,9 +1,9 @@
 import { Group } from '../../../src/domain/records.js';
-import type { StreamDefinition } from '../../shared/define-connector.js';
+import { defineStream } from '../../shared/define-connector.js';
+import { mapPage, recordOrSkip } from '../../shared/map-page.js';
 import type { ZendeskConfig } from '../config.js';
-import { mapPage } from '../map-page.js';
 import { ZendeskGroup } from '../schemas.js';
-import { syncList } from './paged-list.js';
+import { ListCursor, listCursor, syncList } from './paged-list.js';
 
 export function toGroup(g: ZendeskGroup): Group {
   return {
@@ -14,21 +14,21 @@ export function toGroup(g: ZendeskGroup): Group {
 }
 
 // https://developer.zendesk.com/api-reference/ticketing/groups/groups/#list-groups
-export const groups: StreamDefinition<ZendeskConfig> = {
+// Groups marked `deleted` are removed at once.
+export const groups = defineStream<ZendeskConfig, ListCursor>({
   name: 'groups',
   kinds: ['groups'],
+  cursor: ListCursor,
   fullRefresh: true,
   sync: (ctx) =>
     syncList(ctx, {
       path: '/api/v2/groups.json',
       key: 'groups',
+      schema: ZendeskGroup,
       kind: 'groups',
-      map: (items) => {
-        const deletes = items
-          .filter((g) => (g as { deleted?: unknown } | null)?.deleted === true)
-          .map((g) => String((g as { id: unknown }).id));
-        const live = items.filter((g) => (g as { deleted?: unknown } | null)?.deleted !== true);
-        return { ...mapPage(live, ZendeskGroup, toGroup, Group), deletes };
-      },
+      deletions: true,
+      from: ctx.cursor?.next,
+      cursor: listCursor,
+      map: (page) => mapPage(page, recordOrSkip(toGroup), { domain: Group }),
     }),
-};
+});

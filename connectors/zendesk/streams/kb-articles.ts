@@ -1,10 +1,10 @@
 import { KbArticle } from '../../../src/domain/records.js';
-import type { StreamDefinition } from '../../shared/define-connector.js';
+import { defineStream } from '../../shared/define-connector.js';
+import { mapPage, recordOrSkip } from '../../shared/map-page.js';
 import { budgets } from '../client.js';
 import type { ZendeskConfig } from '../config.js';
-import { mapPage } from '../map-page.js';
 import { ZendeskArticle } from '../schemas.js';
-import { syncList } from './paged-list.js';
+import { ListCursor, listCursor, syncList } from './paged-list.js';
 
 /**
  * A Help Center article. `edited_at` (the last change to the text) is preferred to `updated_at`,
@@ -26,17 +26,21 @@ export function toKbArticle(a: ZendeskArticle): KbArticle {
 // https://developer.zendesk.com/api-reference/help_center/help-center-api/articles/#list-articles
 // Help Center has its own rate limit, hence its own budget. An account without Help Center
 // answers 404: that is zero articles.
-export const kbArticles: StreamDefinition<ZendeskConfig> = {
+export const kbArticles = defineStream<ZendeskConfig, ListCursor>({
   name: 'kb-articles',
   kinds: ['kbArticles'],
+  cursor: ListCursor,
   fullRefresh: true,
   sync: (ctx) =>
     syncList(ctx, {
       path: '/api/v2/help_center/articles.json',
       key: 'articles',
+      schema: ZendeskArticle,
       kind: 'kbArticles',
       budget: budgets.helpCenter,
       optional: true,
-      map: (items) => mapPage(items, ZendeskArticle, toKbArticle, KbArticle),
+      from: ctx.cursor?.next,
+      cursor: listCursor,
+      map: (page) => mapPage(page, recordOrSkip(toKbArticle), { domain: KbArticle }),
     }),
-};
+});

@@ -1,22 +1,24 @@
+import { z } from 'zod';
 import { Organisation, Plan, SlaPolicy } from '../../../src/domain/records.js';
-import type { StreamDefinition } from '../../shared/define-connector.js';
-import { parseItems, ZendeskApi, type PageRef } from '../client.js';
+import { defineStream } from '../../shared/define-connector.js';
+import { mapPage, recordOrSkip } from '../../shared/map-page.js';
+import { PageRef, ZendeskApi } from '../client.js';
 import type { ZendeskConfig } from '../config.js';
-import { mapPage } from '../map-page.js';
-import { buildPlans, csmFieldKey, findPlanSource, planOf, type PlanSource } from '../plans.js';
 import {
   ZendeskOrganization,
   ZendeskOrganizationField,
   ZendeskSlaPolicy,
   type ZendeskOrganizationField as Field,
 } from '../schemas.js';
+import { buildPlans, csmFieldKey, findPlanSource, planOf, type PlanSource } from './plans.js';
 import { toSlaPolicy } from './sla-policies.js';
 
-export interface OrganisationCursor {
-  next?: PageRef;
+export const OrganisationCursor = z.object({
+  next: PageRef.optional(),
   /** Customers per plan value so far (kept in the checkpoint so a resumed sync counts right). */
-  counts: Record<string, number>;
-}
+  counts: z.record(z.string(), z.number().int().min(0)),
+});
+export type OrganisationCursor = z.infer<typeof OrganisationCursor>;
 
 /** One organisation, with its plan (as `plan:<value>`) and whether a CSM is named on it. */
 export function toOrganisation(
@@ -38,11 +40,16 @@ export function toOrganisation(
   };
 }
 
-async function allPages(api: ZendeskApi, path: string, key: string): Promise<unknown[]> {
-  const out: unknown[] = [];
+async function allPages<T>(
+  api: ZendeskApi,
+  path: string,
+  key: string,
+  schema: z.ZodType<T>,
+): Promise<T[]> {
+  const out: T[] = [];
   let next: PageRef | undefined;
   do {
-    const page = await api.listPage(path, key, next);
+    const page = await api.listPage(path, key, schema, next);
     out.push(...page.items);
     next = page.next;
   } while (next);
@@ -53,39 +60,51 @@ async function allPages(api: ZendeskApi, path: string, key: string): Promise<unk
  * Organisations and the plans derived from them (see plans.ts and the README). Organisation
  * fields and SLA policies are read first (small lists) to find where the plan lives.
  */
-export const organisations: StreamDefinition<ZendeskConfig> = {
+export const organisations = defineStream<ZendeskConfig, OrganisationCursor>({
   name: 'organisations',
   kinds: ['organisations', 'plans'],
+  cursor: OrganisationCursor,
   // Plans are derived from the organisations and written with the last page only, so a complete
   // pass rewrites every plan that still has customers and sweeps the others.
   fullRefresh: true,
   async sync(ctx) {
     const api = new ZendeskApi(ctx.client);
     // https://developer.zendesk.com/api-reference/ticketing/organizations/organization_fields/
-    const fields: Field[] = parseItems(
+    const fields: Field[] = await allPages(
+      api,
+      '/api/v2/organization_fields.json',
+      'organization_fields',
       ZendeskOrganizationField,
-      await allPages(api, '/api/v2/organization_fields.json', 'organization_fields'),
-    ).items;
-    const policyPage = await api.listPage('/api/v2/slas/policies.json', 'sla_policies', undefined, {
-      unpaged: true,
-    });
-    const policies = mapPage(
-      policyPage.items,
+    );
+    const policyPage = await api.listPage(
+      '/api/v2/slas/policies.json',
+      'sla_policies',
       ZendeskSlaPolicy,
-      (p) => toSlaPolicy(p),
-      SlaPolicy,
+      undefined,
+      { unpaged: true },
+    );
+    const policies = mapPage(
+      policyPage,
+      recordOrSkip((p) => toSlaPolicy(p)),
+      {
+        domain: SlaPolicy,
+      },
     ).records;
     const source = findPlanSource(fields, policies, ctx.config);
     const csmField = csmFieldKey(fields);
-    const state: OrganisationCursor = (ctx.cursor as OrganisationCursor | null) ?? { counts: {} };
+    const state: OrganisationCursor = ctx.cursor ?? { counts: {} };
     for (;;) {
       // https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#list-organizations
-      const page = await api.listPage('/api/v2/organizations.json', 'organizations', state.next);
-      const { records, invalid } = mapPage(
-        page.items,
+      const page = await api.listPage(
+        '/api/v2/organizations.json',
+        'organizations',
         ZendeskOrganization,
-        (o) => toOrganisation(o, source, csmField),
-        Organisation,
+        state.next,
+      );
+      const { records, quarantined: invalid } = mapPage(
+        page,
+        recordOrSkip((o) => toOrganisation(o, source, csmField)),
+        { domain: Organisation },
       );
       for (const r of records) {
         if (r.planId) state.counts[r.planId.slice(5)] = (state.counts[r.planId.slice(5)] ?? 0) + 1;
@@ -111,4 +130,4 @@ export const organisations: StreamDefinition<ZendeskConfig> = {
       return;
     }
   },
-};
+});

@@ -1,13 +1,14 @@
 import { SatisfactionRating } from '../../../src/domain/records.js';
-import type { StreamDefinition } from '../../shared/define-connector.js';
+import { MaturityError } from '../../../src/errors.js';
+import { defineStream } from '../../shared/define-connector.js';
+import { mapPage, recordOrSkip } from '../../shared/map-page.js';
 import type { ZendeskConfig } from '../config.js';
-import { mapPage } from '../map-page.js';
 import { ZendeskSatisfactionRating } from '../schemas.js';
-import { syncList } from './paged-list.js';
+import { ListCursor, listCursor, syncList } from './paged-list.js';
 
 /**
  * Zendesk scores: offered (survey sent, no answer), good / bad (with or without comment), and
- * unoffered (no survey sent: not a rating, skipped).
+ * unoffered (no survey sent: not a rating, skipped). Another score is quarantined.
  */
 export function toSatisfactionRating(r: ZendeskSatisfactionRating): SatisfactionRating | undefined {
   const s = r.score.toLowerCase();
@@ -21,7 +22,10 @@ export function toSatisfactionRating(r: ZendeskSatisfactionRating): Satisfaction
           : undefined;
   if (!score) {
     if (s === 'unoffered') return undefined;
-    throw new Error(`score "${r.score}" is not a Zendesk satisfaction score`);
+    throw new MaturityError(
+      'E_CONNECTOR_RESPONSE',
+      `score "${r.score}" is not a Zendesk satisfaction score`,
+    );
   }
   return {
     sourceId: r.id,
@@ -32,16 +36,20 @@ export function toSatisfactionRating(r: ZendeskSatisfactionRating): Satisfaction
 }
 
 // https://developer.zendesk.com/api-reference/ticketing/ticket-management/satisfaction_ratings/#list-satisfaction-ratings
-export const satisfactionRatings: StreamDefinition<ZendeskConfig> = {
+export const satisfactionRatings = defineStream<ZendeskConfig, ListCursor>({
   name: 'satisfaction-ratings',
   kinds: ['satisfactionRatings'],
+  cursor: ListCursor,
   fullRefresh: true,
   sync: (ctx) =>
     syncList(ctx, {
       path: '/api/v2/satisfaction_ratings.json',
       key: 'satisfaction_ratings',
+      schema: ZendeskSatisfactionRating,
       kind: 'satisfactionRatings',
-      map: (items) =>
-        mapPage(items, ZendeskSatisfactionRating, toSatisfactionRating, SatisfactionRating),
+      from: ctx.cursor?.next,
+      cursor: listCursor,
+      map: (page) =>
+        mapPage(page, recordOrSkip(toSatisfactionRating), { domain: SatisfactionRating }),
     }),
-};
+});

@@ -1,9 +1,18 @@
-import { SlaOutcome, type SlaMetric } from '../../../src/domain/records.js';
-import type { StreamDefinition } from '../../shared/define-connector.js';
-import { invalid, ZendeskApi, type Invalid } from '../client.js';
+import { z } from 'zod';
+import { SlaOutcome } from '../../../src/domain/records.js';
+import { defineStream } from '../../shared/define-connector.js';
+import { invalid, type Invalid } from '../../shared/map-page.js';
+import { ZendeskApi } from '../client.js';
 import type { ZendeskConfig } from '../config.js';
-import { ZendeskMetricEvent, type ZendeskMetricEventPage } from '../schemas.js';
 import { exportStart, heldStart, historyDate, neededStart } from './export-start.js';
+import {
+  applyEvent,
+  seconds,
+  slaMetricOf,
+  targetKey,
+  TargetState,
+  toSlaOutcome,
+} from './map-metric-event.js';
 
 /** A time-based export page this full may have more behind it (when end_of_stream is absent). */
 const FULL_PAGE = 1000;
@@ -16,140 +25,42 @@ const MAX_OPEN = 50_000;
  */
 const SETTLE_SECONDS = 14 * 86_400;
 
-/** What we know about one SLA target on one ticket, between its events. */
-export interface TargetState {
-  ticket: string;
-  metric: SlaMetric;
-  /** Target in minutes (from apply_sla). */
-  target?: number;
-  /** Epoch seconds of the breach, if breached. */
-  breachedAt?: number;
-  /** Epoch seconds of the fulfilment, once fulfilled. */
-  fulfilledAt?: number;
-  measured?: number;
-}
+/** SLA targets seen but not yet settled, by `${ticket}:${metric}:${instance}`. */
+const OpenTargets = z.record(z.string(), TargetState);
 
-export interface OutcomeCursor {
+export const OutcomeCursor = z.object({
   /** start_time of the next request (the previous page's end_time). */
-  startTime: number;
-  /** SLA targets seen but not yet settled, by `${ticket}:${metric}:${instance}`. */
-  open: Record<string, TargetState>;
+  startTime: z.number(),
+  open: OpenTargets,
   /** Epoch seconds where the events held start (0: all history); absent in older cursors. */
-  from?: number;
+  from: z.number().optional(),
   /** A backfill in progress: reads events from `from` up to `until`, the start held before. */
-  backfill?: { from: number; until: number; startTime: number; open: Record<string, TargetState> };
-}
-
-/**
- * Zendesk metric names ► ours. `reply_time` instance 1 is the first reply, later instances are
- * next replies; group SLA metrics (group_ownership_time) have no equivalent and are skipped.
- */
-export function slaMetricOf(
-  metric: string,
-  instance: number | null | undefined,
-): SlaMetric | undefined {
-  switch (metric) {
-    case 'reply_time':
-      return (instance ?? 1) <= 1 ? 'first_reply_time' : 'next_reply_time';
-    case 'first_reply_time':
-    case 'next_reply_time':
-    case 'requester_wait_time':
-    case 'agent_work_time':
-    case 'periodic_update_time':
-    case 'resolution_time':
-      return metric;
-    case 'pausable_update_time':
-      return 'periodic_update_time';
-    default:
-      return undefined;
-  }
-}
-
-const targetKey = (e: ZendeskMetricEvent, metric: SlaMetric) =>
-  `${e.ticket_id}:${metric}:${e.instance_id ?? 1}`;
-const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
-const iso = (s: number) => new Date(s * 1000).toISOString();
-
-/**
- * Folds one metric event into the target states. Idempotent: reading an event twice (the
- * time-based export repeats the boundary second) leaves the same state. Only targets an SLA
- * applies to (an apply_sla or breach event) become outcomes.
- */
-export function applyEvent(
-  open: Record<string, TargetState>,
-  e: ZendeskMetricEvent,
-): string | undefined {
-  const metric = slaMetricOf(e.metric, e.instance_id);
-  if (!metric) return undefined;
-  const key = targetKey(e, metric);
-  const at = seconds(e.time);
-  let s = open[key];
-  if (e.type === 'apply_sla') {
-    s ??= open[key] = { ticket: e.ticket_id, metric };
-    const target =
-      e.sla?.target ??
-      (e.sla?.target_in_seconds != null ? e.sla.target_in_seconds / 60 : undefined);
-    if (target != null && target > 0) s.target = target;
-    return key;
-  }
-  if (!s) return undefined; // no SLA on this metric
-  switch (e.type) {
-    case 'breach':
-      if (e.deleted) delete s.breachedAt;
-      else s.breachedAt = at;
-      return key;
-    case 'fulfill':
-      s.fulfilledAt = at;
-      return key;
-    case 'update_status':
-      if (typeof e.status?.calendar === 'number') s.measured = e.status.calendar;
-      return key;
-    default:
-      return undefined;
-  }
-}
-
-/** The outcome record of one target state. */
-export function toSlaOutcome(key: string, s: TargetState): SlaOutcome {
-  const status =
-    s.breachedAt !== undefined ? 'breached' : s.fulfilledAt !== undefined ? 'met' : 'active';
-  const completed = s.fulfilledAt ?? s.breachedAt;
-  return {
-    sourceId: key,
-    ticketId: s.ticket,
-    metric: s.metric,
-    ...(s.target ? { targetMinutes: s.target } : {}),
-    status,
-    ...(s.measured !== undefined ? { measuredMinutes: s.measured } : {}),
-    ...(status !== 'active' && completed !== undefined ? { completedAt: iso(completed) } : {}),
-  };
-}
+  backfill: z
+    .object({ from: z.number(), until: z.number(), startTime: z.number(), open: OpenTargets })
+    .optional(),
+});
+export type OutcomeCursor = z.infer<typeof OutcomeCursor>;
 
 /**
  * Folds one page of events into `open`. With `until` (a backfill), events from `until` on only
  * update targets already open (the incremental pass owns the targets applied from then on).
  */
 function readPage(
-  page: ZendeskMetricEventPage,
+  page: MetricEventPage,
   open: Record<string, TargetState>,
   until?: number,
 ): { records: SlaOutcome[]; bad: Invalid[] } {
   const touched = new Set<string>();
-  const bad: Invalid[] = [];
-  for (const raw of page.ticket_metric_events) {
-    const e = ZendeskMetricEvent.safeParse(raw);
-    if (!e.success || Number.isNaN(Date.parse(e.data.time))) {
-      bad.push(invalid(raw, e.success ? new Error('time is not a date') : e.error));
-      continue;
+  for (const e of page.events.items) {
+    if (until !== undefined && seconds(e.time) >= until) {
+      const metric = slaMetricOf(e.metric, e.instance_id);
+      if (!metric || !open[targetKey(e, metric)]) continue;
     }
-    if (until !== undefined && seconds(e.data.time) >= until) {
-      const metric = slaMetricOf(e.data.metric, e.data.instance_id);
-      if (!metric || !open[targetKey(e.data, metric)]) continue;
-    }
-    const key = applyEvent(open, e.data);
+    const key = applyEvent(open, e);
     if (key) touched.add(key);
   }
   const records: SlaOutcome[] = [];
+  const bad = [...page.events.invalid];
   for (const key of touched) {
     const r = SlaOutcome.safeParse(toSlaOutcome(key, open[key]!));
     if (r.success) records.push(r.data);
@@ -158,9 +69,11 @@ function readPage(
   return { records, bad };
 }
 
+type MetricEventPage = Awaited<ReturnType<ZendeskApi['metricEvents']>>;
+
 /** Where the next request starts, and whether the export has nothing more. */
-function advance(page: ZendeskMetricEventPage, startTime: number) {
-  const count = page.count ?? page.ticket_metric_events.length;
+function advance(page: MetricEventPage, startTime: number) {
+  const count = page.count ?? page.events.items.length + page.events.invalid.length;
   // end_of_stream is the documented end; older answers only say it with a short page.
   const finished =
     page.end_of_stream === true ||
@@ -178,12 +91,13 @@ function advance(page: ZendeskMetricEventPage, startTime: number) {
  * at the start held, once the targets it opened are settled (at most SETTLE_SECONDS further and
  * never past the incremental position); targets still open go to the incremental pass.
  */
-export const slaOutcomes: StreamDefinition<ZendeskConfig> = {
+export const slaOutcomes = defineStream<ZendeskConfig, OutcomeCursor>({
   name: 'sla-outcomes',
   kinds: ['slaOutcomes'],
+  cursor: OutcomeCursor,
   async sync(ctx) {
     const api = new ZendeskApi(ctx.client);
-    const saved = ctx.cursor as OutcomeCursor | undefined;
+    const saved = ctx.cursor;
     const needed = neededStart(ctx.historyFrom);
     const now = ctx.now();
     const first = exportStart(ctx.config, now, needed);
@@ -227,7 +141,7 @@ export const slaOutcomes: StreamDefinition<ZendeskConfig> = {
     }
     return { historyFrom: historyDate(state.from!) };
   },
-};
+});
 
 /**
  * Forgets targets fulfilled before the next start time (the export will not show them again) and,

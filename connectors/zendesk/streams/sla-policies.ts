@@ -1,10 +1,10 @@
 import { SlaPolicy, type Priority, type SlaMetric } from '../../../src/domain/records.js';
-import type { StreamDefinition } from '../../shared/define-connector.js';
+import { defineStream, noCursor } from '../../shared/define-connector.js';
+import { mapPage, recordOrSkip } from '../../shared/map-page.js';
 import { ZendeskApi } from '../client.js';
 import type { ZendeskConfig } from '../config.js';
-import { mapPage } from '../map-page.js';
 import { ZendeskSlaPolicy } from '../schemas.js';
-import { slaMetricOf } from './sla-outcomes.js';
+import { slaMetricOf } from './map-metric-event.js';
 
 const PRIORITIES = new Set<string>(['urgent', 'high', 'normal', 'low']);
 
@@ -41,36 +41,48 @@ export function toSlaPolicy(p: ZendeskSlaPolicy, kind: 'sla' | 'ola' = 'sla'): S
   };
 }
 
-export const slaPolicies: StreamDefinition<ZendeskConfig> = {
+/** Both lists are small and unpaged: each run reads them whole and commits them in one page. */
+export const slaPolicies = defineStream<ZendeskConfig, never>({
   name: 'sla-policies',
   kinds: ['slaPolicies'],
+  cursor: noCursor,
   fullRefresh: true,
   async sync(ctx) {
     const api = new ZendeskApi(ctx.client);
     // https://developer.zendesk.com/api-reference/ticketing/business-rules/sla_policies/#list-sla-policies
-    const sla = await api.listPage('/api/v2/slas/policies.json', 'sla_policies', undefined, {
-      unpaged: true,
-    });
+    const sla = await api.listPage(
+      '/api/v2/slas/policies.json',
+      'sla_policies',
+      ZendeskSlaPolicy,
+      undefined,
+      { unpaged: true },
+    );
     // Group SLA policies (OLAs between teams) exist on some plans only: 403/404 means none.
     const ola = await api.listPage(
       '/api/v2/group_slas/policies.json',
       'group_sla_policies',
+      ZendeskSlaPolicy,
       undefined,
-      {
-        optional: true,
-        unpaged: true,
-      },
+      { optional: true, unpaged: true },
     );
-    const a = mapPage(sla.items, ZendeskSlaPolicy, (p) => toSlaPolicy(p), SlaPolicy);
-    const b = mapPage(ola.items, ZendeskSlaPolicy, (p) => toSlaPolicy(p, 'ola'), SlaPolicy);
+    const a = mapPage(
+      sla,
+      recordOrSkip((p) => toSlaPolicy(p)),
+      { domain: SlaPolicy },
+    );
+    const b = mapPage(
+      ola,
+      recordOrSkip((p) => toSlaPolicy(p, 'ola')),
+      { domain: SlaPolicy },
+    );
     await ctx.commit({
       records: { slaPolicies: [...a.records, ...b.records] },
       // Group policies are quarantined under their stored id (group-…), as the sweep expects.
       quarantined: [
-        ...a.invalid,
-        ...b.invalid.map((i) => (i.sourceId ? { ...i, sourceId: `group-${i.sourceId}` } : i)),
+        ...a.quarantined,
+        ...b.quarantined.map((i) => (i.sourceId ? { ...i, sourceId: `group-${i.sourceId}` } : i)),
       ],
       cursor: null,
     });
   },
-};
+});

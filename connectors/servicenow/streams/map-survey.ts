@@ -1,7 +1,6 @@
-import { SatisfactionRating } from '../../src/domain/records.js';
-import type { RowResult } from './map-records.js';
-import { parseDate, slug, type Fields } from './values.js';
-import { zodSentence } from '../../src/errors.js';
+import { SatisfactionRating } from '../../../src/domain/records.js';
+import { checked, skip, type Mapped } from '../../shared/map-page.js';
+import { parseDate, slug, type Fields } from '../values.js';
 
 /**
  * Surveys → satisfaction ratings, as pure functions (no I/O, no clock).
@@ -132,27 +131,25 @@ export function surveyState(f: Fields): SurveyState {
 export function surveyToRating(
   f: Fields,
   positions: readonly number[] = [],
-): RowResult<SatisfactionRating> {
+): Mapped<SatisfactionRating> {
   const state = surveyState(f);
-  if (state === 'withdrawn') return { ok: 'skip' };
+  if (state === 'withdrawn') return skip;
   if (state === 'unknown')
     return { ok: false, error: `state: "${f.state ?? ''}" is not a survey instance state` };
   let score: SatisfactionRating['score'] = 'offered';
   if (state === 'answered') {
     const s = instanceScore(positions);
-    if (!s) return { ok: 'skip' };
+    if (!s) return skip;
     score = s;
   }
   const createdAt = parseDate(f.sys_created_on);
   if (!createdAt)
     return { ok: false, error: `sys_created_on: "${f.sys_created_on ?? ''}" is not a date` };
   const ticketId = f.trigger_id ?? f.task_id;
-  const r = SatisfactionRating.safeParse({
+  return checked(SatisfactionRating, {
     sourceId: f.sys_id,
     ...(ticketId ? { ticketId } : {}),
     score,
     createdAt,
   });
-  if (r.success) return { ok: true, record: r.data };
-  return { ok: false, error: zodSentence(r.error, { top: 'record' }) };
 }

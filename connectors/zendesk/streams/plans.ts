@@ -1,5 +1,5 @@
-import type { Plan, SlaPolicy } from '../../src/domain/records.js';
-import type { ZendeskOrganization, ZendeskOrganizationField } from './schemas.js';
+import type { Plan, SlaPolicy } from '../../../src/domain/records.js';
+import type { ZendeskOrganization, ZendeskOrganizationField } from '../schemas.js';
 
 /**
  * Plans are not a Zendesk object: accounts record a customer's plan either in an organisation

@@ -1,0 +1,77 @@
+/**
+ * How a connector describes its `maturity connect <id>` command: its flags with their help, and
+ * how their values become the raw settings and credentials that its config and secret schemas
+ * then parse (src/cli/connect.ts builds the command; connect-account parses and checks).
+ * `--name` and `--update` are every connector's and come first and last.
+ */
+export interface CliOption {
+  /** Help text of the flag. */
+  help: string;
+  /** The value's placeholder (`--subdomain <subdomain>`); a flag without one is a switch. */
+  arg?: string;
+  required?: boolean;
+}
+
+/** A connector's flags, keyed by the property commander gives them (`--base-url` → `baseUrl`). */
+export type CliOptions = Record<string, CliOption>;
+
+/** The values commander gives for these flags: strings, `true` for a switch, absent when not given. */
+export type CliFlags<O extends CliOptions> = {
+  [K in keyof O]: O[K] extends { arg: string }
+    ? O[K] extends { required: true }
+      ? string
+      : string | undefined
+    : boolean | undefined;
+};
+
+export type RawFlags = Record<string, string | boolean | undefined>;
+
+export interface ConnectorCli {
+  /** One line for `maturity connect --help`. */
+  description: string;
+  options: CliOptions;
+  /**
+   * Flag values ► the raw settings and credentials the connector's schemas parse. Throws an
+   * E_INPUT MaturityError for a combination of flags that cannot work.
+   */
+  input(flags: RawFlags): { config: unknown; secret: unknown };
+  /** The flags of one working `maturity connect` (without `--name`): docs and the contract test. */
+  example: string[];
+}
+
+/** The flags every connector has, handled by `maturity connect` itself. */
+export const commonOptions = {
+  name: {
+    help: 'a name for the account (letters, digits, ".", "_", "-")',
+    arg: 'account',
+    required: true,
+  },
+  update: { help: 'replace the settings or credentials of an existing account' },
+} as const satisfies CliOptions;
+
+/** `baseUrl` ► `--base-url`: the flag commander reads into that property. */
+export const flagOf = (key: string): string =>
+  `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** `--base-url <url>`, `--update`: the flag as commander declares it. */
+export const flagSpec = (key: string, o: CliOption): string =>
+  o.arg ? `${flagOf(key)} <${o.arg}>` : flagOf(key);
+
+/** Types a connector's `input` by its own options. */
+export function defineCli<const O extends CliOptions>(cli: {
+  description: string;
+  options: O;
+  input(flags: CliFlags<O>): { config: unknown; secret: unknown };
+  example: string[];
+}): ConnectorCli {
+  return cli as unknown as ConnectorCli;
+}
+
+/** `a, b,,c` ► `['a', 'b', 'c']`; undefined when nothing is left. */
+export function commaList(s: string | undefined): string[] | undefined {
+  const list = s
+    ?.split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  return list?.length ? list : undefined;
+}
