@@ -57,7 +57,7 @@ const absent = (reason: string) => ({ absent: reason });
 
 const NEVER = (kinds: string) => `no ${kinds} were synced or imported`;
 const NO_FIELD = (family: string) => `the source never delivers the tickets' ${family} field`;
-const TOO_LITTLE = 'too little data in the window';
+const TOO_LITTLE = 'the records delivered do not hold what it needs in this window';
 
 // Record sets several metrics share (each is imported once per backend).
 
@@ -131,6 +131,13 @@ const SLA_POLICIES: Records = {
     { sourceId: 's2', name: 'Premium', targets: [target('urgent', 30, false)] },
     { sourceId: 'o1', name: 'OLA', kind: 'ola', targets: [target('urgent', 5, false)] },
     { sourceId: 'u1', name: 'Carrier', kind: 'uc', targets: [] },
+  ],
+};
+/** A tight office-hours promise in one policy, a loose 24x7 one in another. */
+const SLA_MIXED: Records = {
+  slaPolicies: [
+    { sourceId: 's1', name: 'Premium', targets: [target('urgent', 30, true)] },
+    { sourceId: 's2', name: 'Standard', targets: [target('urgent', 480, false)] },
   ],
 };
 /** Nothing is ever urgent: high is the top priority in use (1 urgent ticket in 200 is under 1%). */
@@ -336,12 +343,12 @@ const month = (m: string, n: number, people: number, from: number) =>
   }));
 const STAFFING: Records = {
   tickets: [
-    ...month('01', 30, 3, 0), // first month with data: partial, left out
+    ...month('01', 30, 3, 0), // 10 per person; wholly inside a 6-month window, partial in 5 months
     ...month('02', 30, 3, 100), // 10 per person
     ...month('03', 40, 2, 200), // 20
     ...month('04', 5, 1, 300), // a gap in the data (under 30 requests), left out
     ...month('05', 30, 1, 400), // 30
-    ...month('06', 30, 3, 500), // last month with data: partial, left out
+    ...month('06', 30, 3, 500), // 10: the as-of month, whole as of its last day
   ],
 };
 
@@ -453,8 +460,8 @@ const table: Record<string, Case[]> = {
           t(6, { status: 'open', createdAt: '2026-07-02T00:00:00Z' }), // created after the as-of
         ],
       },
-      // The sample is every stored ticket, the one created after the as-of date included.
-      count(3, 6),
+      // The sample is the tickets created by the as-of date.
+      count(3, 5),
     ),
     zero('tickets'),
     never('tickets'),
@@ -607,7 +614,7 @@ const table: Record<string, Case[]> = {
   ],
   'tickets.fcr_rate': [
     c(
-      'is the share of solved customer requests closed with at most one reply, never reopened',
+      'is the share of solved customer requests closed with exactly one reply, never reopened',
       {
         tickets: [
           t(1, { agentReplies: 1 }),
@@ -619,7 +626,8 @@ const table: Record<string, Case[]> = {
           t(7), // replies unknown
         ],
       },
-      share(3, 5),
+      // t2 was closed without a reply: not resolved by contact.
+      share(2, 5),
     ),
     noField('replies', 'reply counts'),
   ],
@@ -722,6 +730,11 @@ const table: Record<string, Case[]> = {
       count(30, 2, { breakdown: { urgent: 30, high: 240, calendar: 1 } }),
     ),
     c(
+      'says calendar 0 when the tightest target counts office hours, whatever another policy runs',
+      SLA_MIXED,
+      count(30, 1, { breakdown: { urgent: 30, calendar: 0 } }),
+    ),
+    c(
       'is absent when no customer policy has an urgent target',
       SLA_TOP_PRIORITY_UNTARGETED,
       absent(TOO_LITTLE),
@@ -749,6 +762,17 @@ const table: Record<string, Case[]> = {
       }),
     ),
     c(
+      "judges the tightest around-the-clock promise, never another policy's office-hours minutes",
+      SLA_MIXED,
+      count(480, 1, {
+        breakdown: { urgent: 30, rank: 1, calendar: 1 },
+        sources: [
+          'sla_policies',
+          'no ticket priorities to judge by: the highest priority with a target (urgent)',
+        ],
+      }),
+    ),
+    c(
       'is absent when the top priority in use has no target',
       SLA_TOP_PRIORITY_UNTARGETED,
       absent(TOO_LITTLE),
@@ -761,8 +785,16 @@ const table: Record<string, Case[]> = {
     never('plans'),
   ],
   'plans.documented.count': [
-    c('counts the plans published to customers', PLANS, count(1, 4)),
-    c('is absent when no plan says whether it is published', BARE_PLANS, absent(TOO_LITTLE)),
+    c(
+      'counts the plans published to customers; those that do not say are undetermined',
+      PLANS,
+      count(1, 4, { undetermined: 2 }),
+    ),
+    c(
+      'is zero with every plan undetermined when no plan says whether it is published',
+      BARE_PLANS,
+      count(0, 2, { undetermined: 2 }),
+    ),
     never('plans'),
   ],
   'plans.proactive_services.count': [
@@ -792,7 +824,8 @@ const table: Record<string, Case[]> = {
     c(
       'counts plans and SLA policies created or revised in the 12 months to the as-of date',
       REVISIONS,
-      count(2, 4),
+      // p3 is dated after the as-of date and p4, s2 are undated: none is in the sample.
+      count(2, 3),
     ),
     c('is absent when no plan or policy is dated', BARE_PLANS, absent(TOO_LITTLE)),
     never('plans or SLA policies', `${NEVER('plans')}; nor: ${NEVER('SLA policies')}`),
@@ -808,7 +841,7 @@ const table: Record<string, Case[]> = {
     never('agents'),
   ],
   'agents.knowledge_roles.count': [
-    c('counts active knowledge authors and managers', AGENTS, count(1, 2)),
+    c('counts active knowledge authors and managers, out of the active users', AGENTS, count(1, 4)),
     zero('agents'),
     never('agents'),
   ],
@@ -955,13 +988,22 @@ const table: Record<string, Case[]> = {
   ],
   'tickets.per_agent_monthly_cv': [
     c(
-      'is the variation of monthly requests per assignee over full months, gaps left out',
+      'is the variation of monthly requests per assignee over whole months, gaps left out',
       STAFFING,
-      count(0.5, 3, {
+      count(0.559, 5, {
         window: 'P6M',
-        breakdown: { '2026-02': 10, '2026-03': 20, '2026-05': 30 },
+        breakdown: { '2026-01': 10, '2026-02': 10, '2026-03': 20, '2026-05': 30, '2026-06': 10 },
       }),
       '6m',
+    ),
+    c(
+      'counts only the months inside the window',
+      STAFFING,
+      count(0.5471, 4, {
+        window: 'P5M',
+        breakdown: { '2026-02': 10, '2026-03': 20, '2026-05': 30, '2026-06': 10 },
+      }),
+      '5m',
     ),
     c('is absent with fewer than three full months', STAFFING, absent(TOO_LITTLE)),
     noField('assignee', 'assignees'),

@@ -42,7 +42,8 @@ export const agents: MetricDefinition = {
       const [row] = await ctx.db.query<Record<string, number>>(
         `SELECT count(*) FILTER (WHERE active AND role IN ('agent','admin'))::int AS n,
                 count(*) FILTER (WHERE active AND role IN ('agent','admin') AND cardinality(group_ids) >= 2)::int AS multi,
-                count(*) FILTER (WHERE active AND role = 'knowledge')::int AS knowledge
+                count(*) FILTER (WHERE active AND role = 'knowledge')::int AS knowledge,
+                count(*) FILTER (WHERE active)::int AS active_n
          FROM agents WHERE account_id = $1`,
         [ctx.accountId],
       );
@@ -55,9 +56,18 @@ export const agents: MetricDefinition = {
       // People seen on tickets carry no roles: a zero there would be a guess.
       if (!ctx.derived?.has('agents'))
         out.push(
-          ...value(ctx, 'agents.knowledge_roles.count', num(row?.knowledge), 'count', n, src),
+          ...value(
+            ctx,
+            'agents.knowledge_roles.count',
+            num(row?.knowledge),
+            'count',
+            num(row?.active_n),
+            src,
+          ),
         );
     }
+    if (listed && !ctx.derived?.has('agents'))
+      out.push(...value(ctx, 'people.count', n, 'count', n, ['agents (active agents and admins)']));
     if (!ctx.covered.has('tickets')) return out;
     const assignees = delivers(ctx, 'assignee');
     const [t] = await ctx.db.query<{ n: number; first: Date | null; people: number }>(
@@ -66,9 +76,7 @@ export const agents: MetricDefinition = {
        FROM tickets WHERE account_id = $1 AND ${inWindow('created_at')}`,
       windowParams(ctx),
     );
-    if (listed && !ctx.derived?.has('agents'))
-      out.push(...value(ctx, 'people.count', n, 'count', n, ['agents (active agents and admins)']));
-    else if (assignees)
+    if (!(listed && !ctx.derived?.has('agents')) && assignees)
       out.push(
         ...value(ctx, 'people.count', num(t?.people), 'count', num(t?.n), [
           'tickets.assignee_id (distinct assignees in the window)',

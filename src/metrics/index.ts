@@ -108,7 +108,8 @@ export function whyAbsent(needs: Needs | Needs[], ctx: MetricContext): string {
       return `the source never delivers the tickets' ${n.families.join(' or ')} field`;
     return undefined;
   });
-  if (missing.some((m) => m === undefined)) return 'too little data in the window';
+  if (missing.some((m) => m === undefined))
+    return 'the records delivered do not hold what it needs in this window';
   return missing.join('; nor: ');
 }
 

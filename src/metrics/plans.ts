@@ -14,7 +14,12 @@ export const plans: MetricDefinition = {
       unit: 'count',
       description: 'Distinct support plans (offerings) defined.',
     },
-    { id: 'plans.documented.count', unit: 'count', description: 'Plans published to customers.' },
+    {
+      id: 'plans.documented.count',
+      unit: 'count',
+      description:
+        'Plans published to customers; plans that do not say whether they are published are undetermined.',
+    },
     {
       id: 'plans.proactive_services.count',
       unit: 'count',
@@ -55,11 +60,14 @@ export const plans: MetricDefinition = {
       out.push(
         ...value(ctx, 'plans.count', num(row?.n), 'count', num(row?.n), ['plans']),
         // Unknown, not zero, when no plan says whether it is published.
-        ...(num(row?.documented_known) > 0
-          ? value(ctx, 'plans.documented.count', num(row?.documented), 'count', num(row?.n), [
-              'plans',
-            ])
-          : []),
+        // Plans that do not say whether they are published are undetermined, not unpublished.
+        ...value(ctx, 'plans.documented.count', num(row?.documented), 'count', num(row?.n), [
+          'plans',
+        ]).map((m) =>
+          num(row?.n) > num(row?.documented_known)
+            ? { ...m, undetermined: num(row?.n) - num(row?.documented_known) }
+            : m,
+        ),
         ...value(ctx, 'plans.proactive_services.count', num(row?.proactive), 'count', num(row?.n), [
           'plans.services',
           'organisations.has_csm per plan',
@@ -97,7 +105,7 @@ export const plans: MetricDefinition = {
       const [row] = await ctx.db.query<{ n: number; total: number }>(
         `SELECT count(*) FILTER (WHERE COALESCE(updated_at, created_at) > $2::timestamptz
                   AND COALESCE(updated_at, created_at) <= $3::timestamptz)::int AS n,
-                count(COALESCE(updated_at, created_at))::int AS total
+                count(*) FILTER (WHERE COALESCE(updated_at, created_at) <= $3::timestamptz)::int AS total
          FROM (SELECT updated_at, created_at FROM plans WHERE account_id = $1
                UNION ALL SELECT updated_at, created_at FROM sla_policies WHERE account_id = $1) x`,
         [ctx.accountId, since, ctx.window.to.toISOString()],

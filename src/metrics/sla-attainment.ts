@@ -1,4 +1,4 @@
-import { delivers, inWindow, num, proportion, value, windowParams } from './helpers.js';
+import { delivers, inWindow, num, proportion, round, value, windowParams } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 /**
@@ -41,7 +41,7 @@ export const slaAttainment: MetricDefinition = {
           windowParams(ctx),
         );
         const breakdown = Object.fromEntries(
-          byMetric.map((m) => [m.metric, m.done ? m.met / m.done : 0]),
+          byMetric.map((m) => [m.metric, m.done ? round(m.met / m.done) : 0]),
         );
         return [
           ...proportion(

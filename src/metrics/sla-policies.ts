@@ -32,13 +32,13 @@ export const slaPolicies: MetricDefinition = {
       id: 'sla.first_response_target_minutes.urgent',
       unit: 'minutes',
       description:
-        'The tightest first-reply target for urgent tickets across SLA policies; breakdown per priority, and calendar = 1 when it runs 24x7.',
+        'The tightest first-reply target for urgent tickets across SLA policies; breakdown per priority, and calendar = 1 when that tightest target runs 24x7.',
     },
     {
       id: 'sla.first_response_target_minutes.top_priority',
       unit: 'minutes',
       description:
-        "The tightest first-reply target for the highest priority the organisation actually uses (1%+ of the window's prioritised tickets: urgent, or high where nothing is urgent…); without ticket priorities, the highest priority with a target. Breakdown: the targets per priority, the rank of the priority judged (1 urgent … 4 low), its share of tickets, and calendar = 1 when it runs 24x7.",
+        "The first-reply promise for the highest priority the organisation actually uses (1%+ of the window's prioritised customer requests: urgent, or high where nothing is urgent…; without ticket priorities, the highest priority with a target): its tightest around-the-clock target, or without one its tightest office-hours target. Breakdown: the tightest target per priority, the rank of the priority judged (1 urgent … 4 low), its share of requests, and calendar = 1 when the promise runs 24x7.",
     },
   ],
   async compute(ctx) {
@@ -48,9 +48,14 @@ export const slaPolicies: MetricDefinition = {
        FROM sla_policies WHERE account_id = $1`,
       [ctx.accountId],
     );
-    const targets = await ctx.db.query<{ priority: string; minutes: number; calendar: boolean }>(
+    // Per priority: the tightest target, and the tightest that runs around the clock.
+    const targets = await ctx.db.query<{
+      priority: string;
+      minutes: number;
+      calendar_minutes: number | null;
+    }>(
       `SELECT t->>'priority' AS priority, min((t->>'targetMinutes')::float8) AS minutes,
-              bool_or(NOT (t->>'businessHours')::boolean) AS calendar
+              min((t->>'targetMinutes')::float8) FILTER (WHERE NOT (t->>'businessHours')::boolean) AS calendar_minutes
        FROM sla_policies p, jsonb_array_elements(p.targets) t
        WHERE p.account_id = $1 AND p.kind = 'sla' AND t->>'metric' = 'first_reply_time'
        GROUP BY 1`,
@@ -67,8 +72,18 @@ export const slaPolicies: MetricDefinition = {
     const topBreakdown: Record<string, number> = { ...breakdown };
     if (judgedPriority) topBreakdown.rank = SEVERITY.indexOf(judgedPriority as never) + 1;
     if (top) topBreakdown.share = round(top.share);
-    if (judged) topBreakdown.calendar = judged.calendar ? 1 : 0;
-    if (urgent) breakdown.calendar = urgent.calendar ? 1 : 0;
+    // The promise judged for the top priority is its tightest around-the-clock target, or, without
+    // one, its tightest office-hours target (calendar = 0): one policy's 24x7 flag never dresses
+    // up another policy's tighter office-hours minutes.
+    const judgedMinutes = judged
+      ? (numOrNull(judged.calendar_minutes) ?? num(judged.minutes))
+      : null;
+    if (judged) topBreakdown.calendar = judged.calendar_minutes !== null ? 1 : 0;
+    if (urgent)
+      breakdown.calendar =
+        urgent.calendar_minutes !== null && num(urgent.calendar_minutes) === num(urgent.minutes)
+          ? 1
+          : 0;
     return [
       ...value(ctx, 'sla.policies.count', num(counts?.sla), 'count', num(counts?.sla), [
         'sla_policies',
@@ -86,7 +101,7 @@ export const slaPolicies: MetricDefinition = {
       ...value(
         ctx,
         'sla.first_response_target_minutes.top_priority',
-        numOrNull(judged?.minutes),
+        judgedMinutes,
         'minutes',
         targets.length,
         [

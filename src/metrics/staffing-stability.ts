@@ -30,11 +30,20 @@ export const staffingStability: MetricDefinition = {
        GROUP BY 1 ORDER BY 1`,
       windowParams(ctx),
     );
-    // Drop the partial first and last months of the window, and months the data barely covers:
-    // fewer than MIN_MONTH tickets say nothing about load per person, and a month under a tenth
-    // of the busiest one is a gap in the export (a team's volume does not fall by 90%), not a
-    // staffing swing.
-    const inner = rows.slice(1, -1);
+    // Keep the calendar months that lie wholly inside the window (with an "all" window, the
+    // first month of data may be partial), and drop months the data barely covers: fewer than
+    // MIN_MONTH tickets say nothing about load per person, and a month under a tenth of the
+    // busiest one is a gap in the export (a team's volume does not fall by 90%), not a swing.
+    const whole = (month: string) => {
+      const start = Date.parse(`${month}-01T00:00:00Z`);
+      const d = new Date(start);
+      const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+      return (
+        (ctx.window.from ? start >= ctx.window.from.getTime() : month !== rows[0]?.month) &&
+        end <= ctx.window.to.getTime() + 1
+      );
+    };
+    const inner = rows.filter((r) => whole(r.month));
     const busiest = Math.max(0, ...inner.map((r) => r.tickets));
     const full = inner.filter(
       (r) => r.agents > 0 && r.tickets >= MIN_MONTH && r.tickets >= busiest * MIN_OF_BUSIEST,

@@ -93,9 +93,9 @@ const shares: Share[] = [
   {
     id: 'tickets.fcr_rate',
     description:
-      'First-contact resolution: solved customer requests closed with at most one agent reply and never reopened.',
+      'First-contact resolution: solved customer requests closed with exactly one agent reply and never reopened (one-touch; a ticket closed without any reply was not resolved by contact).',
     families: ['replies'],
-    hit: () => 't.agent_replies <= 1 AND COALESCE(t.reopen_count, 0) = 0',
+    hit: () => 't.agent_replies = 1 AND COALESCE(t.reopen_count, 0) = 0',
     known: () => `t.agent_replies IS NOT NULL AND t.status IN ('solved','closed') AND t.customer`,
   },
 ];

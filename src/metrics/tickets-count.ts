@@ -20,7 +20,7 @@ export const ticketsCount: MetricDefinition = {
               count(*) FILTER (WHERE created_at <= $2::timestamptz AND CASE
                  WHEN COALESCE(solved_at, closed_at) IS NOT NULL THEN COALESCE(solved_at, closed_at) > $2::timestamptz
                  ELSE status NOT IN ('solved', 'closed') END)::int AS backlog,
-              count(*)::int AS total
+              count(*) FILTER (WHERE created_at <= $2::timestamptz)::int AS total
        FROM tickets WHERE account_id = $1`,
       windowParams(ctx),
     );
