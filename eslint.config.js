@@ -18,4 +18,18 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // The store owns SQL: product code reaches the database only through its methods.
+    files: ['src/**/*.ts', 'connectors/**/*.ts'],
+    ignores: ['src/store/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='dbForTests']",
+          message: 'dbForTests is for tests and benchmarks: go through the Store methods.',
+        },
+      ],
+    },
+  },
 );

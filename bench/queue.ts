@@ -92,7 +92,7 @@ export async function benchQueue(o: {
         );
       } finally {
         for (const c of children) c.kill('SIGTERM');
-        await store.db.exec(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
+        await store.dbForTests.exec(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
         await store.close();
       }
     }

@@ -34,7 +34,7 @@ export async function benchSnapshot(
     const account = await store.createAccount('bench', 'records');
     const t0 = performance.now();
     // One year of history ending at the as-of date; a ticket every ~30 s.
-    await store.db.query(
+    await store.dbForTests.query(
       `INSERT INTO tickets (account_id, source_id, created_at, solved_at, status, priority, channel, group_id, assignee_id,
                             reopen_count, reassignment_count, knowledge_linked, tags, first_response_minutes, agent_replies, sla_policy_id)
        SELECT $1, 't' || i, ts, ts + ((i % 97) || ' hours')::interval, CASE WHEN i % 50 = 0 THEN 'open' ELSE 'closed' END,
@@ -44,30 +44,30 @@ export async function benchSnapshot(
        FROM generate_series(1, $2::int) AS i, LATERAL (SELECT $3::timestamptz - (i * (365.0 * 86400 / $2) || ' seconds')::interval AS ts) x`,
       [account.id, n, AS_OF],
     );
-    await store.db.query(
+    await store.dbForTests.query(
       `INSERT INTO sla_outcomes (account_id, source_id, ticket_id, metric, status, completed_at)
        SELECT account_id, source_id || '-frt', source_id, 'first_reply_time', CASE WHEN random() < 0.92 THEN 'met' ELSE 'breached' END,
               created_at + interval '1 hour'
        FROM tickets WHERE account_id = $1`,
       [account.id],
     );
-    await store.db.query(
+    await store.dbForTests.query(
       `INSERT INTO satisfaction_ratings (account_id, source_id, ticket_id, score, created_at)
        SELECT account_id, 'r' || source_id, source_id, (ARRAY['offered','offered','offered','good','good','bad'])[1 + (abs(hashtext(source_id)) % 6)], solved_at
        FROM tickets WHERE account_id = $1 AND solved_at IS NOT NULL AND abs(hashtext(source_id)) % 3 = 0`,
       [account.id],
     );
-    await store.db.query(
+    await store.dbForTests.query(
       `INSERT INTO groups (account_id, source_id, name) SELECT $1, 'g' || i, (ARRAY['Tier 1','Tier 2','Tier 3','Support Ops','Escalations','Billing'])[i + 1]
        FROM generate_series(0, 5) i`,
       [account.id],
     );
-    await store.db.query(
+    await store.dbForTests.query(
       `INSERT INTO agents (account_id, source_id, role, group_ids, active) SELECT $1, 'a' || i, 'agent', ARRAY['g' || (i % 6)], true
        FROM generate_series(0, 119) i`,
       [account.id],
     );
-    await store.db.exec('ANALYZE');
+    await store.dbForTests.exec('ANALYZE');
     await store.markCovered(account.id, [...recordKinds], 'bench');
     const seedSeconds = (performance.now() - t0) / 1000;
 
@@ -109,7 +109,7 @@ export async function benchSnapshot(
   } finally {
     clearInterval(sampler);
     if (backend === 'postgres')
-      await store.db.exec(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
+      await store.dbForTests.exec(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
     await store.close();
   }
 }

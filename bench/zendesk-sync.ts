@@ -66,7 +66,7 @@ export async function benchZendeskSync(tickets: number, pgUrl?: string): Promise
     };
   } finally {
     child.kill('SIGTERM');
-    if (pgUrl) await store.db.exec(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
+    if (pgUrl) await store.dbForTests.exec(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
     await store.close();
   }
 }

@@ -1101,7 +1101,7 @@ describe.each(backends)('evidence metrics on $name', (backend) => {
     const { account } = await importRecords(store, `m${n++}`, batch, 'import', fields);
     const coverage = await store.coverage(account.id);
     const { metrics, absent } = await computeEvidence({
-      db: store.db,
+      db: store.queryDb(),
       accountId: account.id,
       window: parseWindow(window, AS_OF),
       covered: coverage.kinds,

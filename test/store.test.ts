@@ -50,7 +50,7 @@ const migrationFiles = readdirSync(new URL('../src/store/migrations/', import.me
   .sort();
 
 const appliedMigrations = (store: Store) =>
-  store.db.query<{ version: string; applied_at: Date }>(
+  store.dbForTests.query<{ version: string; applied_at: Date }>(
     'SELECT version, applied_at FROM schema_migrations ORDER BY version',
   );
 
@@ -69,10 +69,13 @@ describe.each(backends)('store on $name', (backend) => {
       ticket('2', { status: 'solved', tags: ['vip'] }),
       ticket('3'),
     ]);
-    const rows = await store.db.query<{ source_id: string; status: string; tags: string[] }>(
-      'SELECT source_id, status, tags FROM tickets WHERE account_id = $1 ORDER BY source_id',
-      [a.id],
-    );
+    const rows = await store.dbForTests.query<{
+      source_id: string;
+      status: string;
+      tags: string[];
+    }>('SELECT source_id, status, tags FROM tickets WHERE account_id = $1 ORDER BY source_id', [
+      a.id,
+    ]);
     expect(rows).toEqual([
       { source_id: '1', status: 'open', tags: [] },
       { source_id: '2', status: 'solved', tags: ['vip'] },
@@ -88,7 +91,7 @@ describe.each(backends)('store on $name', (backend) => {
     await store.upsert(b.id, 'tickets', [ticket('1', { status: 'closed' })]);
     expect((await store.countRecords(a.id)).tickets).toBe(1);
     expect((await store.countRecords(b.id)).tickets).toBe(1);
-    await store.db.query('DELETE FROM accounts WHERE id = $1', [a.id]);
+    await store.dbForTests.query('DELETE FROM accounts WHERE id = $1', [a.id]);
     expect((await store.countRecords(b.id)).tickets).toBe(1);
   });
 
@@ -111,7 +114,7 @@ describe.each(backends)('store on $name', (backend) => {
         conditions: [{ field: 'organization.tags', value: 'premium' }],
       },
     ]);
-    const [row] = await store.db.query<{ targets: unknown; conditions: unknown }>(
+    const [row] = await store.dbForTests.query<{ targets: unknown; conditions: unknown }>(
       'SELECT targets, conditions FROM sla_policies',
     );
     expect(row?.targets).toEqual([
@@ -153,9 +156,9 @@ describe.each(backends)('store on $name', (backend) => {
       try {
         // Nothing ran again (same rows, same times), nothing is left to run, the data is kept.
         expect(await appliedMigrations(second)).toEqual(applied);
-        expect(await migrate(second.db)).toEqual([]);
+        expect(await migrate(second.dbForTests)).toEqual([]);
         expect(await second.findAccount('acme')).toMatchObject({ id: a.id, connector: 'records' });
-        const rows = await second.db.query<{ source_id: string; status: string }>(
+        const rows = await second.dbForTests.query<{ source_id: string; status: string }>(
           'SELECT source_id, status FROM tickets WHERE account_id = $1',
           [a.id],
         );

@@ -37,19 +37,10 @@ export async function accountsShowCommand(
   const store = await ctx.openStore();
   const a = await store.getAccount(name);
   const counts = await store.countRecords(a.id);
-  const streams = await store.db.query<{ stream: string; updated_at: Date }>(
-    'SELECT stream, updated_at FROM sync_state WHERE account_id = $1 ORDER BY stream',
-    [a.id],
-  );
-  const [q] = await store.db.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM quarantine WHERE account_id = $1',
-    [a.id],
-  );
+  const streams = await store.streamsSynced(a.id);
+  const quarantined = await store.countQuarantined(a.id);
   const snaps = await store.listSnapshots(a.id);
-  const [sched] = await store.db.query<{ cron: string; tz: string; enabled: boolean }>(
-    'SELECT cron, tz, enabled FROM schedules WHERE account_id = $1',
-    [a.id],
-  );
+  const sched = await store.schedule(a.id);
   const info = {
     name: a.name,
     connector: a.connector,
@@ -59,10 +50,8 @@ export async function accountsShowCommand(
     config: a.config,
     credentials: (await store.accountSecret(a.id)) ? 'stored (encrypted)' : 'none',
     records: counts,
-    quarantined: q?.n ?? 0,
-    lastSync: Object.fromEntries(
-      streams.map((s) => [s.stream, new Date(s.updated_at).toISOString()]),
-    ),
+    quarantined,
+    lastSync: Object.fromEntries(streams.map((s) => [s.stream, s.updatedAt.toISOString()])),
     snapshots: snaps.length,
     lastSnapshot: snaps.at(-1) ? new Date(snaps.at(-1)!.asOf).toISOString() : null,
     schedule: sched ? (sched.enabled ? `${sched.cron} (${sched.tz})` : 'off') : 'none',
@@ -104,7 +93,7 @@ export async function accountsRemoveCommand(ctx: CliContext, name: string): Prom
       await q.close();
     }
   }
-  await store.db.query('DELETE FROM accounts WHERE id = $1', [a.id]);
+  await store.removeAccount(a.name);
   ctx.io.out(`removed "${name}" with its records, snapshots and schedule`);
 }
 
@@ -128,11 +117,9 @@ export async function accountsRotateKeyCommand(
     ? new SecretBox(env.MATURITY_SECRET_PREVIOUS)
     : secretBoxFor(undefined, ctx.config.MATURITY_HOME);
   const store = await ctx.openStore();
-  const rows = await store.db.query<{ id: number; name: string; secret: string }>(
-    'SELECT id, name, secret FROM accounts WHERE secret IS NOT NULL ORDER BY name',
-  );
+  const rows = await store.sealedSecrets();
   let rotated = 0;
-  await store.db.transaction(async (tx) => {
+  await store.transaction(async (tx) => {
     for (const r of rows) {
       const keyId = r.secret.split(':')[1];
       if (keyId === next.keyId) continue;
@@ -142,7 +129,7 @@ export async function accountsRotateKeyCommand(
           `the credentials of "${r.name}" were sealed with key ${keyId}, neither the new nor the previous key; nothing was changed`,
         );
       }
-      await store.setAccountSecret(r.id, next.seal(previous.open(r.secret)), tx);
+      await tx.setAccountSecret(r.id, next.seal(previous.open(r.secret)));
       rotated++;
     }
   });

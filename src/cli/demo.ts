@@ -60,7 +60,7 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<vo
   const progress = { ...reporter, stop: () => (stopped ??= reporter.stop()) };
   try {
     // A demo account is rebuilt from scratch each run, so its figures never mix with older runs.
-    await store.db.query('DELETE FROM accounts WHERE name = $1', [name]);
+    await store.removeAccount(name);
     const { account, identity } = await connectAccount(store, zendesk, {
       name,
       config: {

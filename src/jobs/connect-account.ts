@@ -39,15 +39,12 @@ export async function connectAccount<C, S>(
   }
   const client = connector.createClient(config, secret, o.clientOptions);
   const { identity } = await connector.testConnection(client, config);
-  const account = await store.db.transaction(async (tx) => {
-    const rows = await tx.query<{ id: number }>(
-      `INSERT INTO accounts (name, connector, config, secret, status, status_detail) VALUES ($1, $2, $3::jsonb, $4, 'ok', NULL)
-       ON CONFLICT (name) DO UPDATE SET config = EXCLUDED.config, secret = EXCLUDED.secret, status = 'ok', status_detail = NULL
-       RETURNING id`,
-      [o.name, connector.id, JSON.stringify(config), o.box.seal(secret)],
-    );
-    return rows[0]!.id;
-  });
+  const account = await store.saveConnectedAccount(
+    o.name,
+    connector.id,
+    config,
+    o.box.seal(secret),
+  );
   const stored = await store.getAccount(o.name);
   return { account: { ...stored, id: account }, identity };
 }

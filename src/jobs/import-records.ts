@@ -130,19 +130,14 @@ export async function importRecords(
     );
   }
   const counts: Partial<Record<RecordKind, number>> = {};
-  const account = await store.db.transaction(async (tx) => {
-    const rows = await tx.query<{ id: number }>(
-      `INSERT INTO accounts (name, connector) VALUES ($1, 'records')
-       ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
-      [name],
-    );
-    const id = rows[0]!.id;
+  const account = await store.transaction(async (tx) => {
+    const id = await tx.ensureAccount(name, 'records');
     for (const kind of recordKinds) {
       const list = batch[kind];
       if (!list) continue;
-      counts[kind] = await store.upsert(id, kind, list as never, tx);
+      counts[kind] = await tx.upsert(id, kind, list as never);
     }
-    await store.markCovered(id, Object.keys(counts) as RecordKind[], source, tx, {
+    await tx.markCovered(id, Object.keys(counts) as RecordKind[], source, {
       fields: fields ?? { tickets: parsedFamilies(batch) },
     });
     return id;

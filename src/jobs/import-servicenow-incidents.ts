@@ -11,7 +11,6 @@ import { checkAccountName } from '../domain/account-name.js';
 import type { TicketFieldFamily } from '../domain/fields.js';
 import { MaturityError } from '../errors.js';
 import type { Account, Store } from '../store/store.js';
-import { upsertSql } from '../store/tables.js';
 
 export const SERVICENOW_CSV = 'servicenow-csv';
 
@@ -41,13 +40,6 @@ export interface ImportIncidentsResult {
 }
 
 const MAX_SAMPLES = 20;
-
-/**
- * A later row only replaces a stored incident when it is not older: event-log exports hold one row
- * per update, and a flush can split one incident's rows across two batches.
- */
-const upsertLatest = `${upsertSql('tickets')}
-  WHERE tickets.updated_at IS NULL OR EXCLUDED.updated_at IS NULL OR EXCLUDED.updated_at >= tickets.updated_at`;
 
 /**
  * Imports a ServiceNow incident export into account `name` (created if new). Rows of the same
@@ -98,7 +90,9 @@ export async function importServiceNowIncidents(
     if (!pending.size) return;
     const tickets = [...pending.values()].map((r) => r.ticket);
     pending.clear();
-    await store.db.query(upsertLatest, [account.id, JSON.stringify(tickets)]);
+    // A later row only replaces a stored incident when it is not older: event-log exports hold
+    // one row per update, and a flush can split one incident's rows across two batches.
+    await store.upsertLatestTickets(account.id, tickets);
     writtenCount += tickets.length;
   };
   const report = (force = false) => {
@@ -142,44 +136,32 @@ export async function importServiceNowIncidents(
   const families = incidentFamilies(columns);
   const has = (c: string) => columns.includes(c);
   const derived: ImportIncidentsResult['derived'] = {};
-  await store.db.transaction(async (tx) => {
+  await store.transaction(async (tx) => {
     // Imports from before field coverage vouched for every family (tags too): no export does.
-    await tx.query(
-      `DELETE FROM field_coverage WHERE account_id = $1 AND kind = 'tickets' AND field = '*'`,
-      [account.id],
-    );
-    await store.markCovered(account.id, ['tickets'], source, tx, {
-      fields: { tickets: families },
-    });
+    await tx.dropAllFields(account.id, 'tickets');
+    await tx.markCovered(account.id, ['tickets'], source, { fields: { tickets: families } });
     const from = `${source} (derived from incidents)`;
     if (has('assignment_group')) {
       const groups = teams.groups();
-      await store.upsert(account.id, 'groups', groups, tx);
-      await store.markCovered(account.id, ['groups'], from, tx, { derived: true });
+      await tx.upsert(account.id, 'groups', groups);
+      await tx.markCovered(account.id, ['groups'], from, { derived: true });
       derived.groups = groups.length;
     }
     if (has('assigned_to') || has('resolved_by')) {
-      const stored = await tx.query<{ source_id: string; group_ids: string[] | null }>(
-        'SELECT source_id, group_ids FROM agents WHERE account_id = $1',
-        [account.id],
-      );
-      const agents = teams.agents(new Map(stored.map((a) => [a.source_id, a.group_ids ?? []])));
-      await store.upsert(account.id, 'agents', agents, tx);
-      await store.markCovered(account.id, ['agents'], from, tx, { derived: true });
+      const agents = teams.agents(await tx.agentGroupIds(account.id));
+      await tx.upsert(account.id, 'agents', agents);
+      await tx.markCovered(account.id, ['agents'], from, { derived: true });
       derived.agents = agents.length;
       if (teams.resolversLeftOut) derived.resolversLeftOut = true;
     }
   });
   report(true);
   // Distinct incidents stored (counted in the database: no per-incident set held in memory).
-  const [count] = await store.db.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM tickets WHERE account_id = $1',
-    [account.id],
-  );
+  const incidents = await store.countRecordsOf(account.id, 'tickets');
   return {
     account,
     rows,
-    incidents: Number(count?.n ?? 0),
+    incidents,
     bad,
     dateOrder,
     derived,

@@ -39,11 +39,7 @@ export async function setSchedule(
 ): Promise<Schedule> {
   validateSchedule(cron, tz);
   const account = await store.getAccount(accountName);
-  await store.db.query(
-    `INSERT INTO schedules (account_id, cron, tz, enabled) VALUES ($1, $2, $3, true)
-     ON CONFLICT (account_id) DO UPDATE SET cron = EXCLUDED.cron, tz = EXCLUDED.tz, enabled = true, updated_at = now()`,
-    [account.id, cron, tz],
-  );
+  await store.saveSchedule(account.id, cron, tz);
   await mirror(setup, account.id, account.name, { cron, tz, enabled: true });
   return { account: account.name, cron, tz, enabled: true };
 }
@@ -54,11 +50,7 @@ export async function removeSchedule(
   accountName: string,
 ): Promise<void> {
   const account = await store.getAccount(accountName);
-  await store.db.query(
-    `INSERT INTO schedules (account_id, cron, tz, enabled) VALUES ($1, $2, $3, false)
-     ON CONFLICT (account_id) DO UPDATE SET enabled = false, updated_at = now()`,
-    [account.id, DEFAULT_CRON, DEFAULT_TZ],
-  );
+  await store.disableSchedule(account.id, DEFAULT_CRON, DEFAULT_TZ);
   await mirror(setup, account.id, account.name, {
     cron: DEFAULT_CRON,
     tz: DEFAULT_TZ,
@@ -66,24 +58,18 @@ export async function removeSchedule(
   });
 }
 
-const scheduleRows = (store: Store) =>
-  store.db.query<{ id: number; name: string; cron: string; tz: string; enabled: boolean }>(
-    `SELECT a.id, a.name, s.cron, s.tz, s.enabled
-     FROM schedules s JOIN accounts a ON a.id = s.account_id ORDER BY a.name`,
-  );
-
 export async function listSchedules(store: Store, setup: QueueSetup): Promise<Schedule[]> {
-  const rows = await scheduleRows(store);
+  const rows = await store.listSchedules();
   const q = queue(setup, QUEUES.trigger);
   try {
     const live = new Map((await q.getJobSchedulers(0, -1)).map((j) => [j.key, j.next]));
     return rows.map((r) => ({
-      account: r.name,
+      account: r.account,
       cron: r.cron,
       tz: r.tz,
       enabled: r.enabled,
-      ...(live.get(schedulerId(r.id))
-        ? { next: new Date(live.get(schedulerId(r.id))!).toISOString() }
+      ...(live.get(schedulerId(r.accountId))
+        ? { next: new Date(live.get(schedulerId(r.accountId))!).toISOString() }
         : {}),
     }));
   } finally {
@@ -98,10 +84,7 @@ export async function ensureDefaultSchedule(
   accountName: string,
 ): Promise<Schedule | undefined> {
   const account = await store.getAccount(accountName);
-  const [existing] = await store.db.query('SELECT 1 FROM schedules WHERE account_id = $1', [
-    account.id,
-  ]);
-  if (existing) return undefined;
+  if (await store.schedule(account.id)) return undefined;
   return setSchedule(store, setup, accountName, DEFAULT_CRON, DEFAULT_TZ);
 }
 
@@ -110,13 +93,9 @@ export async function ensureDefaultSchedule(
  * Redis schedulers are rebuilt from the database. Run at worker start.
  */
 export async function ensureSchedules(store: Store, setup: QueueSetup): Promise<number> {
-  await store.db.query(
-    `INSERT INTO schedules (account_id, cron, tz, enabled)
-     SELECT id, $1, $2, true FROM accounts WHERE connector <> 'records' ON CONFLICT (account_id) DO NOTHING`,
-    [DEFAULT_CRON, DEFAULT_TZ],
-  );
-  const rows = await scheduleRows(store);
-  for (const r of rows) await mirror(setup, r.id, r.name, r);
+  await store.addMissingSchedules(DEFAULT_CRON, DEFAULT_TZ);
+  const rows = await store.listSchedules();
+  for (const r of rows) await mirror(setup, r.accountId, r.account, r);
   return rows.filter((r) => r.enabled).length;
 }
 

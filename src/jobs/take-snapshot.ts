@@ -47,7 +47,7 @@ export async function computeSnapshotMetrics(
   const roles = GroupRolesMapping.safeParse(settings.groupRoles ?? {});
   const { metrics, groups, absent } = await computeEvidence(
     {
-      db: store.db,
+      db: store.queryDb(),
       accountId: account.id,
       window,
       covered: coverage.kinds,

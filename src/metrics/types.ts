@@ -1,7 +1,7 @@
 import type { Metric } from '../domain/evidence.js';
 import type { TicketFieldFamily } from '../domain/fields.js';
 import type { RecordKind } from '../domain/records.js';
-import type { Db } from '../store/db.js';
+import type { QueryDb } from '../store/db.js';
 import type { ClassifiedGroup } from './group-roles.js';
 
 export interface MetricWindow {
@@ -14,7 +14,8 @@ export interface MetricWindow {
 }
 
 export interface MetricContext {
-  db: Db;
+  /** Read queries only: a metric runs its SQL, never writes (no exec, transaction or close). */
+  db: QueryDb;
   accountId: number;
   window: MetricWindow;
   /** Record kinds delivered in full: counts over other kinds are unknown, not zero. */

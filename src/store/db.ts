@@ -1,11 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { MaturityError } from '../errors.js';
 
-/** The little SQL surface the product needs, the same over PGlite and PostgreSQL. */
-export interface Db {
-  readonly kind: 'pglite' | 'postgres';
+/** A query-only handle: what the metrics get (no exec, no transaction, no close). */
+export interface QueryDb {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+/** The little SQL surface the store needs, the same over PGlite and PostgreSQL. */
+export interface Db extends QueryDb {
+  readonly kind: 'pglite' | 'postgres';
   /** Runs several statements with no parameters (migrations). */
   exec(sql: string): Promise<void>;
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
@@ -50,7 +55,7 @@ function pgliteDb(lite: PGlite | Parameters<Parameters<PGlite['transaction']>[0]
 
 async function openPostgres(url: string, schema?: string): Promise<Db> {
   if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema))
-    throw new Error(`invalid schema name ${schema}`);
+    throw new MaturityError('E_STORE', `invalid schema name ${schema}`);
   const pool = new pg.Pool({
     connectionString: url,
     max: 4,

@@ -1,40 +1,35 @@
 import type { Attestation, SnapshotBody } from '../domain/evidence.js';
-import { ALL_FIELDS, type FieldCoverage } from '../domain/fields.js';
-import type { RecordKind, RecordOf } from '../domain/records.js';
+import type { RecordKind, RecordOf, Ticket } from '../domain/records.js';
 import { MaturityError } from '../errors.js';
-import { openDb, type Db, type OpenDbOptions } from './db.js';
+import * as accounts from './accounts.js';
+import type { Account, AccountStatus } from './accounts.js';
+import * as attestations from './attestations.js';
+import * as coverage from './coverage.js';
+import type { Coverage, CoverageOptions } from './coverage.js';
+import { openDb, type Db, type OpenDbOptions, type QueryDb } from './db.js';
 import { migrate } from './migrate.js';
-import { tables, upsertSql } from './tables.js';
+import * as records from './records.js';
+import * as schedules from './schedules.js';
+import type { ScheduleRow } from './schedules.js';
+import * as snapshots from './snapshots.js';
+import type { SnapshotEntry } from './snapshots.js';
+import * as syncState from './sync-state.js';
+import type { QuarantinedItem } from './sync-state.js';
 
-export interface Account {
-  id: number;
-  name: string;
-  connector: string;
-  config: Record<string, unknown>;
-  status: string;
-  statusDetail: string | null;
-  createdAt: Date;
-}
+export type { Account, AccountStatus } from './accounts.js';
+export type { Coverage, CoverageOptions } from './coverage.js';
+export type { QueryDb } from './db.js';
+export type { ScheduleRow } from './schedules.js';
+export type { SnapshotEntry } from './snapshots.js';
 
-const BATCH = 2000;
-
-/** What an account's sources delivered (see Store.coverage). */
-export interface Coverage {
-  /** Record kinds delivered in full: counts over other kinds are unknown, not zero. */
-  kinds: Set<RecordKind>;
-  /** Field families delivered per covered kind (`*`: all of them). */
-  fields: Map<RecordKind, Set<string>>;
-  /** Kinds built from other records (groups and people seen on incidents), not read as such. */
-  derived: Set<RecordKind>;
-  /** Where the delivered history of a kind starts; a kind not listed holds all its history. */
-  historyFrom: Map<RecordKind, Date>;
-  /** The source that last delivered each kind. */
-  sources: Map<RecordKind, string>;
-}
-
-/** Everything the product keeps, behind one small interface over PGlite or PostgreSQL. */
+/**
+ * Everything the product keeps, behind one small interface over PGlite or PostgreSQL. The store
+ * is the only owner of SQL (beside the metrics, which get a query-only handle): each concern's
+ * statements live in its own module (accounts, records, coverage, sync-state, snapshots,
+ * schedules, attestations), and these methods are the way in.
+ */
 export class Store {
-  private constructor(readonly db: Db) {}
+  private constructor(private readonly db: Db) {}
 
   static async open(options: OpenDbOptions): Promise<Store> {
     let db: Db;
@@ -46,9 +41,7 @@ export class Store {
       throw new MaturityError(
         'E_STORE',
         `cannot open the database at ${where}: ${(err as Error).message}`,
-        {
-          cause: err,
-        },
+        { cause: err },
       );
     }
     return new Store(db);
@@ -58,71 +51,79 @@ export class Store {
     return this.db.close();
   }
 
-  async createAccount(
+  /** Runs `fn` on a store bound to one transaction: all of it is stored, or none. Nests. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => fn(new Store(tx)));
+  }
+
+  /** The metrics' handle: read queries only (src/metrics keeps its SQL). */
+  queryDb(): QueryDb {
+    return { query: (sql, params) => this.db.query(sql, params) };
+  }
+
+  /**
+   * Tests and benchmarks only: the raw database, to set up or inspect edge cases in SQL. Product
+   * code goes through the methods here (a lint rule refuses it in src/ and connectors/).
+   */
+  get dbForTests(): Db {
+    return this.db;
+  }
+
+  // Accounts
+
+  createAccount(
     name: string,
     connector: string,
     config: Record<string, unknown> = {},
   ): Promise<Account> {
-    const rows = await this.db.query<AccountRow>(
-      `INSERT INTO accounts (name, connector, config) VALUES ($1, $2, $3::jsonb)
-       ON CONFLICT (name) DO UPDATE SET connector = EXCLUDED.connector, config = EXCLUDED.config
-       RETURNING *`,
-      [name, connector, JSON.stringify(config)],
-    );
-    return toAccount(rows[0]!);
+    return accounts.createAccount(this.db, name, connector, config);
+  }
+
+  /** The id of the account with that name, created (no config) when new. */
+  ensureAccount(name: string, connector: string): Promise<number> {
+    return accounts.ensureAccount(this.db, name, connector);
+  }
+
+  /** Stores a checked connection: its config, its sealed credentials, status ok. */
+  saveConnectedAccount(
+    name: string,
+    connector: string,
+    config: unknown,
+    sealed: string,
+  ): Promise<number> {
+    return accounts.saveConnectedAccount(this.db, name, connector, config, sealed);
   }
 
   /** Stores the sealed (encrypted) credentials of an account; never the plain text. */
-  async setAccountSecret(
-    accountId: number,
-    sealed: string | null,
-    db: Db = this.db,
-  ): Promise<void> {
-    await db.query('UPDATE accounts SET secret = $2 WHERE id = $1', [accountId, sealed]);
+  setAccountSecret(accountId: number, sealed: string | null): Promise<void> {
+    return accounts.setAccountSecret(this.db, accountId, sealed);
   }
 
-  async accountSecret(accountId: number): Promise<string | null> {
-    const rows = await this.db.query<{ secret: string | null }>(
-      'SELECT secret FROM accounts WHERE id = $1',
-      [accountId],
-    );
-    return rows[0]?.secret ?? null;
+  accountSecret(accountId: number): Promise<string | null> {
+    return accounts.accountSecret(this.db, accountId);
   }
 
-  async setAccountStatus(
-    accountId: number,
-    status: 'ok' | 'needs-attention',
-    detail: string | null,
-  ): Promise<void> {
-    await this.db.query('UPDATE accounts SET status = $2, status_detail = $3 WHERE id = $1', [
-      accountId,
-      status,
-      detail,
-    ]);
+  /** Every stored (sealed) credential, with its account's id and name. */
+  sealedSecrets(): Promise<{ id: number; name: string; secret: string }[]> {
+    return accounts.sealedSecrets(this.db);
+  }
+
+  setAccountStatus(accountId: number, status: AccountStatus, detail: string | null): Promise<void> {
+    return accounts.setAccountStatus(this.db, accountId, status, detail);
   }
 
   /** The user's settings of an account (e.g. groupRoles), kept apart from the connector config. */
-  async accountSettings(accountId: number): Promise<Record<string, unknown>> {
-    const rows = await this.db.query<{ settings: Record<string, unknown> | null }>(
-      'SELECT settings FROM accounts WHERE id = $1',
-      [accountId],
-    );
-    return rows[0]?.settings ?? {};
+  accountSettings(accountId: number): Promise<Record<string, unknown>> {
+    return accounts.accountSettings(this.db, accountId);
   }
 
   /** Sets (or, with undefined, removes) one setting of an account. */
-  async setAccountSetting(accountId: number, key: string, value: unknown): Promise<void> {
-    await this.db.query(
-      value === undefined
-        ? 'UPDATE accounts SET settings = settings - $2 WHERE id = $1'
-        : `UPDATE accounts SET settings = jsonb_set(settings, ARRAY[$2], $3::jsonb) WHERE id = $1`,
-      value === undefined ? [accountId, key] : [accountId, key, JSON.stringify(value)],
-    );
+  setAccountSetting(accountId: number, key: string, value: unknown): Promise<void> {
+    return accounts.setAccountSetting(this.db, accountId, key, value);
   }
 
-  async findAccount(name: string): Promise<Account | undefined> {
-    const rows = await this.db.query<AccountRow>('SELECT * FROM accounts WHERE name = $1', [name]);
-    return rows[0] ? toAccount(rows[0]) : undefined;
+  findAccount(name: string): Promise<Account | undefined> {
+    return accounts.findAccount(this.db, name);
   }
 
   async getAccount(name: string): Promise<Account> {
@@ -136,129 +137,79 @@ export class Store {
     return account;
   }
 
-  async listAccounts(): Promise<Account[]> {
-    const rows = await this.db.query<AccountRow>('SELECT * FROM accounts ORDER BY name');
-    return rows.map(toAccount);
+  listAccounts(): Promise<Account[]> {
+    return accounts.listAccounts(this.db);
   }
+
+  /** Deletes an account with its records, sync state, snapshots and schedule; false if none. */
+  removeAccount(name: string): Promise<boolean> {
+    return accounts.removeAccount(this.db, name);
+  }
+
+  // Records
 
   /** Inserts or updates records by (account, source id); a record read twice is stored once. */
-  async upsert<K extends RecordKind>(
-    accountId: number,
-    kind: K,
-    records: RecordOf<K>[],
-    db: Db = this.db,
-  ) {
-    const sql = upsertSql(kind);
-    for (let i = 0; i < records.length; i += BATCH) {
-      // Last one wins within a page, as it would across pages.
-      const page = new Map<string, RecordOf<K>>();
-      for (const r of records.slice(i, i + BATCH)) page.set(r.sourceId, r);
-      await db.query(sql, [accountId, JSON.stringify([...page.values()])]);
-    }
-    return records.length;
+  upsert<K extends RecordKind>(accountId: number, kind: K, list: RecordOf<K>[]): Promise<number> {
+    return records.upsertRecords(this.db, accountId, kind, list);
   }
 
-  async remove(
-    accountId: number,
-    kind: RecordKind,
-    sourceIds: string[],
-    db: Db = this.db,
-  ): Promise<void> {
-    if (sourceIds.length === 0) return;
-    await db.query(
-      `DELETE FROM ${tables[kind].table} WHERE account_id = $1 AND source_id = ANY($2::text[])`,
-      [accountId, sourceIds],
-    );
+  /** Upserts tickets, except where the stored ticket was updated later than the row. */
+  upsertLatestTickets(accountId: number, tickets: Ticket[]): Promise<void> {
+    return records.upsertLatestTickets(this.db, accountId, tickets);
   }
 
-  /**
-   * The sweep at the end of a complete full-refresh pass: deletes the records of `kind` that no
-   * upsert touched since `since` (the pass's start, a timestamptz literal), except those whose
-   * source id `stream` quarantined since then (they still exist at the source: their last valid
-   * version stays). Returns how many records went.
-   */
-  async sweep(
-    accountId: number,
-    kind: RecordKind,
-    since: string,
-    stream: string,
-    db: Db = this.db,
-  ): Promise<number> {
-    const rows = await db.query<{ n: number }>(
-      `WITH gone AS (
-         DELETE FROM ${tables[kind].table} r
-          WHERE r.account_id = $1 AND r.synced_at < $2::timestamptz
-            AND NOT EXISTS (SELECT 1 FROM quarantine q
-                             WHERE q.account_id = r.account_id AND q.stream = $3
-                               AND q.source_id = r.source_id AND q.at >= $2::timestamptz)
-          RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
-      [accountId, since, stream],
-    );
-    return rows[0]?.n ?? 0;
+  remove(accountId: number, kind: RecordKind, sourceIds: string[]): Promise<void> {
+    return records.removeRecords(this.db, accountId, kind, sourceIds);
   }
 
-  /**
-   * Marks record kinds as delivered in full (by a finished sync or an import). `fields` names the
-   * field families delivered per kind (see src/domain/fields.ts; a kind not listed delivered all of
-   * them); families add up over syncs and imports. `derived` marks kinds built from other records;
-   * `historyFrom` is where the delivered history starts (absent: all of it).
-   */
-  async markCovered(
+  /** Deletes the records of `kind` a complete full-refresh pass did not see (records.ts). */
+  sweep(accountId: number, kind: RecordKind, since: string, stream: string): Promise<number> {
+    return records.sweepRecords(this.db, accountId, kind, since, stream);
+  }
+
+  countRecords(accountId: number): Promise<Record<RecordKind, number>> {
+    return records.countRecords(this.db, accountId);
+  }
+
+  countRecordsOf(accountId: number, kind: RecordKind): Promise<number> {
+    return records.countRecordsOf(this.db, accountId, kind);
+  }
+
+  /** The groups each stored agent belongs to, by agent source id. */
+  agentGroupIds(accountId: number): Promise<Map<string, string[]>> {
+    return records.agentGroupIds(this.db, accountId);
+  }
+
+  // Coverage: what the sources delivered
+
+  /** Marks record kinds as delivered in full, with their field families (coverage.ts). */
+  markCovered(
     accountId: number,
     kinds: RecordKind[],
     source: string,
-    db: Db = this.db,
-    o: { fields?: FieldCoverage; derived?: boolean; historyFrom?: Date | null } = {},
+    o: CoverageOptions = {},
   ): Promise<void> {
-    for (const kind of kinds) {
-      await db.query(
-        `INSERT INTO record_coverage (account_id, kind, source, derived, history_from)
-         VALUES ($1, $2, $3, $4, $5::timestamptz)
-         ON CONFLICT (account_id, kind) DO UPDATE SET source = EXCLUDED.source, covered_at = now(),
-           derived = EXCLUDED.derived,
-           history_from = CASE WHEN record_coverage.history_from IS NULL OR EXCLUDED.history_from IS NULL
-                               THEN NULL ELSE least(record_coverage.history_from, EXCLUDED.history_from) END`,
-        [accountId, kind, source, o.derived ?? false, o.historyFrom?.toISOString() ?? null],
-      );
-      const declared = o.fields?.[kind];
-      // A source that now says which families it delivers replaces its own blanket "all".
-      if (declared)
-        await db.query(
-          `DELETE FROM field_coverage WHERE account_id = $1 AND kind = $2 AND field = '*' AND source = $3`,
-          [accountId, kind, source],
-        );
-      await this.addFields(accountId, kind, declared ?? [ALL_FIELDS], source, db);
-    }
+    return coverage.markCovered(this.db, accountId, kinds, source, o);
   }
 
   /** Records that a source delivered these field families of a kind (they add up). */
-  async addFields(
+  addFields(
     accountId: number,
     kind: RecordKind,
     fields: readonly string[],
     source: string,
-    db: Db = this.db,
   ): Promise<void> {
-    if (!fields.length) return;
-    await db.query(
-      `INSERT INTO field_coverage (account_id, kind, field, source)
-       SELECT $1, $2, f, $4 FROM unnest($3::text[]) f
-       ON CONFLICT (account_id, kind, field) DO NOTHING`,
-      [accountId, kind, [...fields], source],
-    );
+    return coverage.addFields(this.db, accountId, kind, fields, source);
+  }
+
+  /** Takes back any source's blanket "every field family" of a kind. */
+  dropAllFields(accountId: number, kind: RecordKind): Promise<void> {
+    return coverage.dropAllFields(this.db, accountId, kind);
   }
 
   /** Takes back what a source vouched for (a source that turned out unavailable). */
-  async uncover(accountId: number, kinds: RecordKind[], source: string): Promise<void> {
-    await this.db.query(
-      'DELETE FROM record_coverage WHERE account_id = $1 AND kind = ANY($2::text[]) AND source = $3',
-      [accountId, kinds, source],
-    );
-    await this.db.query(
-      'DELETE FROM field_coverage WHERE account_id = $1 AND kind = ANY($2::text[]) AND source = $3',
-      [accountId, kinds, source],
-    );
+  uncover(accountId: number, kinds: RecordKind[], source: string): Promise<void> {
+    return coverage.uncover(this.db, accountId, kinds, source);
   }
 
   async coveredKinds(accountId: number): Promise<Set<RecordKind>> {
@@ -266,154 +217,91 @@ export class Store {
   }
 
   /** What the sources of an account delivered: kinds, field families, derived kinds, history. */
-  async coverage(accountId: number): Promise<Coverage> {
-    const rows = await this.db.query<{
-      kind: RecordKind;
-      source: string;
-      derived: boolean;
-      history_from: Date | string | null;
-      fields: string[] | null;
-    }>(
-      `SELECT r.kind, r.source, r.derived, r.history_from,
-              (SELECT array_agg(f.field ORDER BY f.field) FROM field_coverage f
-                WHERE f.account_id = r.account_id AND f.kind = r.kind) AS fields
-       FROM record_coverage r WHERE r.account_id = $1`,
-      [accountId],
-    );
-    const out: Coverage = {
-      kinds: new Set(),
-      fields: new Map(),
-      derived: new Set(),
-      historyFrom: new Map(),
-      sources: new Map(),
-    };
-    for (const r of rows) {
-      out.kinds.add(r.kind);
-      out.fields.set(r.kind, new Set(r.fields ?? []));
-      if (r.derived) out.derived.add(r.kind);
-      if (r.history_from) out.historyFrom.set(r.kind, new Date(r.history_from));
-      out.sources.set(r.kind, r.source);
-    }
-    return out;
+  coverage(accountId: number): Promise<Coverage> {
+    return coverage.coverage(this.db, accountId);
   }
 
-  async countRecords(accountId: number): Promise<Record<RecordKind, number>> {
-    const out = {} as Record<RecordKind, number>;
-    for (const [kind, spec] of Object.entries(tables) as [
-      RecordKind,
-      (typeof tables)[RecordKind],
-    ][]) {
-      const rows = await this.db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM ${spec.table} WHERE account_id = $1`,
-        [accountId],
-      );
-      out[kind] = rows[0]?.n ?? 0;
-    }
-    return out;
+  // Sync state
+
+  readCursor(accountId: number, stream: string): Promise<unknown> {
+    return syncState.readCursor(this.db, accountId, stream);
   }
+
+  /** Saves a stream's cursor; returns the start of its full pass (sync-state.ts). */
+  saveCursor(
+    accountId: number,
+    stream: string,
+    cursor: unknown,
+    fullRefresh: boolean,
+  ): Promise<string | undefined> {
+    return syncState.saveCursor(this.db, accountId, stream, cursor, fullRefresh);
+  }
+
+  /** Ends a full pass; true when this run still owned it (and so may sweep). */
+  endPass(accountId: number, stream: string, passStart: string): Promise<boolean> {
+    return syncState.endPass(this.db, accountId, stream, passStart);
+  }
+
+  /** When each stream of an account last saved a page. */
+  streamsSynced(accountId: number): Promise<{ stream: string; updatedAt: Date }[]> {
+    return syncState.streamsSynced(this.db, accountId);
+  }
+
+  quarantine(accountId: number, stream: string, item: QuarantinedItem): Promise<void> {
+    return syncState.quarantine(this.db, accountId, stream, item);
+  }
+
+  countQuarantined(accountId: number): Promise<number> {
+    return syncState.countQuarantined(this.db, accountId);
+  }
+
+  // Snapshots
 
   /** One snapshot per account, day and window: taking it again the same day replaces it. */
-  async saveSnapshot(accountId: number, body: SnapshotBody): Promise<number> {
-    const rows = await this.db.query<{ id: number }>(
-      `INSERT INTO snapshots (account_id, as_of, day, window_spec, rules_version, rules_hash, partial, body)
-       VALUES ($1, $2::timestamptz, ($2::timestamptz AT TIME ZONE 'UTC')::date, $3, $4, $5, $6, $7::jsonb)
-       ON CONFLICT (account_id, day, window_spec) DO UPDATE SET as_of = EXCLUDED.as_of,
-         rules_version = EXCLUDED.rules_version, rules_hash = EXCLUDED.rules_hash,
-         partial = EXCLUDED.partial, body = EXCLUDED.body, created_at = now()
-       RETURNING id`,
-      [
-        accountId,
-        body.asOf,
-        body.window,
-        body.rulesVersion,
-        body.rulesHash,
-        body.partial,
-        JSON.stringify(body),
-      ],
-    );
-    return rows[0]!.id;
+  saveSnapshot(accountId: number, body: SnapshotBody): Promise<number> {
+    return snapshots.saveSnapshot(this.db, accountId, body);
   }
 
-  async latestSnapshot(accountId: number): Promise<SnapshotBody | undefined> {
-    const rows = await this.db.query<{ body: SnapshotBody }>(
-      'SELECT body FROM snapshots WHERE account_id = $1 ORDER BY as_of DESC, created_at DESC LIMIT 1',
-      [accountId],
-    );
-    return rows[0]?.body;
+  latestSnapshot(accountId: number): Promise<SnapshotBody | undefined> {
+    return snapshots.latestSnapshot(this.db, accountId);
   }
 
-  async listSnapshots(
-    accountId: number,
-  ): Promise<{ id: number; asOf: Date; window: string; rulesVersion: string }[]> {
-    return this.db.query(
-      `SELECT id, as_of AS "asOf", window_spec AS "window", rules_version AS "rulesVersion"
-       FROM snapshots WHERE account_id = $1 ORDER BY as_of`,
-      [accountId],
-    );
+  listSnapshots(accountId: number): Promise<SnapshotEntry[]> {
+    return snapshots.listSnapshots(this.db, accountId);
   }
 
-  async addAttestation(accountId: number, a: Attestation): Promise<void> {
-    await this.db.query(
-      `INSERT INTO attestations (account_id, model, criterion_id, value, by_whom, reason, at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8::timestamptz)`,
-      [
-        accountId,
-        a.model,
-        a.criterionId,
-        a.value,
-        a.by,
-        a.reason ?? null,
-        a.at,
-        a.expiresAt ?? null,
-      ],
-    );
+  // Schedules (the database is their source of truth; Redis mirrors them)
+
+  saveSchedule(accountId: number, cron: string, tz: string): Promise<void> {
+    return schedules.saveSchedule(this.db, accountId, cron, tz);
+  }
+
+  /** Turns a schedule off (one with `cron`/`tz`, off, when the account had none). */
+  disableSchedule(accountId: number, cron: string, tz: string): Promise<void> {
+    return schedules.disableSchedule(this.db, accountId, cron, tz);
+  }
+
+  /** Every connected account without a schedule gets this one, on. */
+  addMissingSchedules(cron: string, tz: string): Promise<void> {
+    return schedules.addMissingSchedules(this.db, cron, tz);
+  }
+
+  schedule(accountId: number): Promise<{ cron: string; tz: string; enabled: boolean } | undefined> {
+    return schedules.scheduleOf(this.db, accountId);
+  }
+
+  listSchedules(): Promise<ScheduleRow[]> {
+    return schedules.listSchedules(this.db);
+  }
+
+  // Attestations
+
+  addAttestation(accountId: number, a: Attestation): Promise<void> {
+    return attestations.addAttestation(this.db, accountId, a);
   }
 
   /** The latest attestation per criterion (a later statement replaces an earlier one). */
-  async attestations(accountId: number): Promise<Attestation[]> {
-    const rows = await this.db.query<AttestationRow>(
-      `SELECT DISTINCT ON (model, criterion_id) model, criterion_id, value, by_whom, reason, at, expires_at
-       FROM attestations WHERE account_id = $1 ORDER BY model, criterion_id, at DESC, id DESC`,
-      [accountId],
-    );
-    return rows.map((r) => ({
-      model: r.model,
-      criterionId: r.criterion_id,
-      value: r.value,
-      by: r.by_whom,
-      ...(r.reason ? { reason: r.reason } : {}),
-      at: new Date(r.at).toISOString(),
-      ...(r.expires_at ? { expiresAt: new Date(r.expires_at).toISOString() } : {}),
-    }));
+  attestations(accountId: number): Promise<Attestation[]> {
+    return attestations.latestAttestations(this.db, accountId);
   }
 }
-
-interface AccountRow {
-  id: number;
-  name: string;
-  connector: string;
-  config: Record<string, unknown>;
-  status: string;
-  status_detail: string | null;
-  created_at: Date;
-}
-
-interface AttestationRow {
-  model: string;
-  criterion_id: string;
-  value: boolean;
-  by_whom: string;
-  reason: string | null;
-  at: Date | string;
-  expires_at: Date | string | null;
-}
-
-const toAccount = (r: AccountRow): Account => ({
-  id: r.id,
-  name: r.name,
-  connector: r.connector,
-  config: r.config,
-  status: r.status,
-  statusDetail: r.status_detail,
-  createdAt: r.created_at,
-});

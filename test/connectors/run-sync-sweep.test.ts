@@ -101,14 +101,14 @@ describe.each(backends)('mark and sweep of full-refresh streams on $name', (back
     });
   const stored = async (accountId: number) =>
     (
-      await store.db.query<{ source_id: string }>(
+      await store.dbForTests.query<{ source_id: string }>(
         'SELECT source_id FROM automations WHERE account_id = $1 ORDER BY source_id',
         [accountId],
       )
     ).map((r) => r.source_id);
   const passStart = async (accountId: number) =>
     (
-      await store.db.query<{ started: string | null }>(
+      await store.dbForTests.query<{ started: string | null }>(
         `SELECT run_started_at::text AS started FROM sync_state WHERE account_id = $1 AND stream = 'fake:rules'`,
         [accountId],
       )
@@ -118,7 +118,7 @@ describe.each(backends)('mark and sweep of full-refresh streams on $name', (back
     store = await backend.open();
     const a = await store.createAccount('stamps', 'fake');
     for (const spec of Object.values(tables)) {
-      const [col] = await store.db.query(
+      const [col] = await store.dbForTests.query(
         `SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1
            AND column_name = 'synced_at' AND is_nullable = 'NO'`,
         [spec.table],
@@ -127,7 +127,7 @@ describe.each(backends)('mark and sweep of full-refresh streams on $name', (back
     }
     await store.upsert(a.id, 'automations', [auto('m1'), auto('m2')]);
     const at = async () =>
-      store.db.query<{ source_id: string; t: string }>(
+      store.dbForTests.query<{ source_id: string; t: string }>(
         'SELECT source_id, synced_at::text AS t FROM automations WHERE account_id = $1 ORDER BY source_id',
         [a.id],
       );
@@ -203,14 +203,14 @@ describe.each(backends)('mark and sweep of full-refresh streams on $name', (back
     source.failAfterPage = 1;
     await run(a, [listStream(source)]);
     // Back to the schema before 011, with the stream mid-pass, then upgrade.
-    await store.db.exec(
+    await store.dbForTests.exec(
       [
         ...Object.values(tables).map((t) => `ALTER TABLE ${t.table} DROP COLUMN synced_at;`),
         'ALTER TABLE sync_state DROP COLUMN run_started_at;',
         `DELETE FROM schema_migrations WHERE version = '011_synced_at.sql';`,
       ].join('\n'),
     );
-    expect(await migrate(store.db)).toEqual(['011_synced_at.sql']);
+    expect(await migrate(store.dbForTests)).toEqual(['011_synced_at.sql']);
     expect(await passStart(a.id)).toBe('-infinity');
 
     delete source.failAfterPage;

@@ -44,7 +44,7 @@ export const backends: Backend[] = [
             const store = await Store.open({ url: PG_URL, schema });
             const close = store.close.bind(store);
             store.close = async () => {
-              await store.db.exec(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
+              await store.dbForTests.exec(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
               await close();
             };
             return store;

@@ -43,7 +43,7 @@ describe.skipIf(!redisUp || !pgUp)('queued snapshots on Redis and PostgreSQL', (
     ctx = { store, box, rules: loadDefaultRules() };
   });
   afterAll(async () => {
-    await store.db.exec(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
+    await store.dbForTests.exec(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
     await store.close();
   });
   let n = 0;
@@ -220,7 +220,7 @@ describe.skipIf(!redisUp || !pgUp)('queued snapshots on Redis and PostgreSQL', (
     // Wait until the ticket export has committed some pages, then kill -9.
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const [row] = await store.db.query<{ n: number }>(
+      const [row] = await store.dbForTests.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM tickets WHERE account_id = $1',
         [account.id],
       );
@@ -229,7 +229,7 @@ describe.skipIf(!redisUp || !pgUp)('queued snapshots on Redis and PostgreSQL', (
       await new Promise((r) => setTimeout(r, 100));
     }
     first.kill('SIGKILL');
-    const [mid] = await store.db.query<{ n: number }>(
+    const [mid] = await store.dbForTests.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM tickets WHERE account_id = $1',
       [account.id],
     );

@@ -28,7 +28,7 @@ describe('secrets at rest', () => {
       const box = new SecretBox('c'.repeat(40));
       const a = await store.createAccount('acme', 'zendesk', { subdomain: 'acme' });
       await store.setAccountSecret(a.id, box.seal({ email: 'x@y.z', token: PLAIN }));
-      const dump = JSON.stringify(await store.db.query('SELECT * FROM accounts'));
+      const dump = JSON.stringify(await store.dbForTests.query('SELECT * FROM accounts'));
       expect(dump).not.toContain(PLAIN);
       expect(box.open<{ token: string }>((await store.accountSecret(a.id))!).token).toBe(PLAIN);
     } finally {

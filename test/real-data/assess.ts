@@ -31,7 +31,7 @@ export async function assessRealData(store: Store): Promise<RealAssessment[]> {
   const out: RealAssessment[] = [];
   const judge = async (id: string, name: string) => {
     const account = await store.getAccount(id);
-    const [row] = await store.db.query<{ n: number; last: Date }>(
+    const [row] = await store.dbForTests.query<{ n: number; last: Date }>(
       'SELECT count(*)::int AS n, max(created_at) AS last FROM tickets WHERE account_id = $1',
       [account.id],
     );

@@ -121,7 +121,7 @@ describe('ServiceNow: Table API and CSV export land in the same records and metr
     expect(csv.bad.count).toBe(0);
 
     const byNumber = async (accountId: number, key: 'sys_id' | 'number') => {
-      const ts = await store.db.query<Record<string, unknown>>(
+      const ts = await store.dbForTests.query<Record<string, unknown>>(
         'SELECT * FROM tickets WHERE account_id = $1 ORDER BY created_at, source_id',
         [accountId],
       );
@@ -131,7 +131,7 @@ describe('ServiceNow: Table API and CSV export land in the same records and metr
     const a = await byNumber(api.id, 'sys_id');
     const c = await byNumber(csv.account.id, 'number');
     expect(c.map(({ key: _k, ...t }) => t)).toEqual(a.map(({ key: _k, ...t }) => t));
-    const segments = await store.db.query<{ category: number; region: number }>(
+    const segments = await store.dbForTests.query<{ category: number; region: number }>(
       'SELECT count(category)::int AS category, count(region)::int AS region FROM tickets WHERE account_id = $1',
       [csv.account.id],
     );

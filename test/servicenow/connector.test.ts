@@ -32,7 +32,7 @@ let n = 0;
 const account = () => store.createAccount(`sn${n++}`, 'servicenow');
 const ids = async (accountId: number, table = 'tickets') =>
   (
-    await store.db.query<{ source_id: string }>(
+    await store.dbForTests.query<{ source_id: string }>(
       `SELECT source_id FROM ${table} WHERE account_id = $1 ORDER BY source_id`,
       [accountId],
     )
@@ -220,7 +220,7 @@ describe('sync through the Table API', () => {
       'sys_updated_on>=2026-02-01 10:00:09^ORDERBYsys_updated_on^ORDERBYsys_id',
     );
     expect(await ids(a.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => `inc000${i}`));
-    const [solved] = await store.db.query<{ status: string }>(
+    const [solved] = await store.dbForTests.query<{ status: string }>(
       `SELECT status FROM tickets WHERE account_id = $1 AND source_id = 'inc0001'`,
       [a.id],
     );
@@ -258,7 +258,7 @@ describe('sync through the Table API', () => {
     const [out] = await sync(store, a, ['incident']);
     expect(out).toMatchObject({ ok: true, records: 8 }); // inc2 twice
     expect(await ids(a.id)).toEqual([1, 2, 3, 4, 5, 6, 7].map((i) => `inc000${i}`));
-    const [updated] = await store.db.query<{ status: string }>(
+    const [updated] = await store.dbForTests.query<{ status: string }>(
       `SELECT status FROM tickets WHERE account_id = $1 AND source_id = 'inc0002'`,
       [a.id],
     );
@@ -280,7 +280,7 @@ describe('sync through the Table API', () => {
     await sync(store, a, ['incident']);
     const linked = async () =>
       (
-        await store.db.query<{ source_id: string }>(
+        await store.dbForTests.query<{ source_id: string }>(
           'SELECT source_id FROM tickets WHERE account_id = $1 AND knowledge_linked ORDER BY 1',
           [a.id],
         )
@@ -413,7 +413,10 @@ describe('sync through the Table API', () => {
     const snap = await takeSnapshot(store, a, { rules: loadDefaultRules(), window: 'all' });
     const att = snap.metrics.find((m) => m.id === 'sla.attainment')!;
     expect(att).toMatchObject({ value: 0.6667, sampleSize: 3, sources: ['sla_outcomes'] });
-    const [row] = await store.db.query<{ target_minutes: number; measured_minutes: number }>(
+    const [row] = await store.dbForTests.query<{
+      target_minutes: number;
+      measured_minutes: number;
+    }>(
       `SELECT target_minutes, measured_minutes FROM sla_outcomes WHERE account_id = $1 AND source_id = 's1'`,
       [a.id],
     );

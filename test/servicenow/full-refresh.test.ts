@@ -25,7 +25,7 @@ let n = 0;
 const account = () => store.createAccount(`sn-full${n++}`, 'servicenow');
 const ids = async (accountId: number, table: string) =>
   (
-    await store.db.query<{ source_id: string }>(
+    await store.dbForTests.query<{ source_id: string }>(
       `SELECT source_id FROM ${table} WHERE account_id = $1 ORDER BY source_id`,
       [accountId],
     )
@@ -82,7 +82,7 @@ describe('full-refresh ServiceNow streams', () => {
     const agentsCount = async () =>
       (
         await computeMetrics({
-          db: store.db,
+          db: store.queryDb(),
           accountId: a.id,
           window: parseWindow('all', '2026-03-01'),
           covered: await store.coveredKinds(a.id),

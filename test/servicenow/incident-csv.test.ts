@@ -22,7 +22,7 @@ const write = (name: string, text: string | Buffer) => {
 let store: Store;
 
 const tickets = (accountId: number) =>
-  store.db.query<Record<string, unknown>>(
+  store.dbForTests.query<Record<string, unknown>>(
     `SELECT source_id, status, priority, reopen_count, reassignment_count, made_sla, knowledge_linked,
             channel, created_at, solved_at FROM tickets WHERE account_id = $1 ORDER BY source_id`,
     [accountId],
@@ -328,11 +328,11 @@ describe('what an export vouches for and what it derives', () => {
     ].join('\n'),
   );
   const derivedOf = async (accountId: number) => ({
-    groups: await store.db.query<{ source_id: string; name: string }>(
+    groups: await store.dbForTests.query<{ source_id: string; name: string }>(
       'SELECT source_id, name FROM groups WHERE account_id = $1 ORDER BY source_id',
       [accountId],
     ),
-    agents: await store.db.query<{
+    agents: await store.dbForTests.query<{
       source_id: string;
       name: string;
       role: string;
@@ -426,7 +426,7 @@ describe('what an export vouches for and what it derives', () => {
     const file = write('old.csv', 'number,opened_at,made_sla\nINC1,29/2/2016 01:16,true');
     const r = await importServiceNowIncidents(store, file, { name: 'old' });
     // What an import from before field coverage left behind (another file name, all families).
-    await store.db.query(
+    await store.dbForTests.query(
       `INSERT INTO field_coverage (account_id, kind, field, source) VALUES ($1, 'tickets', '*', 'servicenow-csv:older.csv')`,
       [r.account.id],
     );

@@ -134,7 +134,7 @@ const account = () => store.createAccount(`sn-csat${n++}`, 'servicenow');
 const ratings = async (accountId: number) =>
   Object.fromEntries(
     (
-      await store.db.query<{ source_id: string; score: string; ticket_id: string | null }>(
+      await store.dbForTests.query<{ source_id: string; score: string; ticket_id: string | null }>(
         'SELECT source_id, score, ticket_id FROM satisfaction_ratings WHERE account_id = $1 ORDER BY source_id',
         [accountId],
       )

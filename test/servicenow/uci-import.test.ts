@@ -136,11 +136,11 @@ describe.skipIf(!existsSync(FILE))('ServiceNow CSV import on the UCI incident ev
     // What the store holds: derived groups and people, ticket families from the header.
     const store = await Store.open({ dir: `${cli.home}/db` });
     try {
-      const [account] = await store.db.query<{ id: number }>(
+      const [account] = await store.dbForTests.query<{ id: number }>(
         `SELECT id FROM accounts WHERE name = 'uci'`,
       );
       const count = async (sql: string) =>
-        (await store.db.query<{ n: number }>(sql, [account!.id]))[0]!.n;
+        (await store.dbForTests.query<{ n: number }>(sql, [account!.id]))[0]!.n;
       expect(await count('SELECT count(*)::int AS n FROM groups WHERE account_id = $1')).toBe(
         want.groups,
       );

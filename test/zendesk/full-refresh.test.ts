@@ -13,7 +13,7 @@ function expected(sim: ZendeskSimulator): Record<string, string[]> {
 
 async function metrics(store: Store, accountId: number): Promise<Record<string, number>> {
   const ms = await computeMetrics({
-    db: store.db,
+    db: store.queryDb(),
     accountId,
     window: parseWindow('all', NOW),
     covered: await store.coveredKinds(accountId),
@@ -30,7 +30,7 @@ function removeAt<T>(list: T[], pick: (x: T) => boolean = () => true): T {
 
 const passStart = async (store: Store, accountId: number, stream: string) =>
   (
-    await store.db.query<{ started: string | null }>(
+    await store.dbForTests.query<{ started: string | null }>(
       'SELECT run_started_at::text AS started FROM sync_state WHERE account_id = $1 AND stream = $2',
       [accountId, `zendesk:${stream}`],
     )
@@ -99,7 +99,7 @@ describe('full-refresh streams of the simulated Zendesk', () => {
       expect(after['organisations.count']).toBe(before['organisations.count']! - 1);
       expect(after['agents.count']).toBe(before['agents.count']! - 1);
       // Plans are derived again from the organisations that are left.
-      const plans = await store.db.query<{ n: number }>(
+      const plans = await store.dbForTests.query<{ n: number }>(
         'SELECT sum(customer_count)::int AS n FROM plans WHERE account_id = $1',
         [account.id],
       );
@@ -161,7 +161,7 @@ describe('full-refresh streams of the simulated Zendesk', () => {
       expect(now).not.toContain(String(early.id));
       expect(now).not.toContain(String(late.id));
       // Plan counts carried in the checkpoint cover both halves of the pass.
-      const plans = await store.db.query<{ n: number }>(
+      const plans = await store.dbForTests.query<{ n: number }>(
         'SELECT sum(customer_count)::int AS n FROM plans WHERE account_id = $1',
         [account.id],
       );

@@ -71,7 +71,7 @@ export async function syncZendesk(
 }
 
 export async function ids(store: Store, table: string, accountId: number): Promise<string[]> {
-  const rows = await store.db.query<{ source_id: string }>(
+  const rows = await store.dbForTests.query<{ source_id: string }>(
     `SELECT source_id FROM ${table} WHERE account_id = $1 ORDER BY source_id`,
     [accountId],
   );

@@ -45,7 +45,7 @@ async function withStore<T>(home: string, f: (store: Store) => Promise<T>): Prom
 }
 
 async function outcomeRows(store: Store, accountId: number) {
-  const rows = await store.db.query<Record<string, unknown>>(
+  const rows = await store.dbForTests.query<Record<string, unknown>>(
     `SELECT source_id, status, target_minutes, measured_minutes, completed_at
        FROM sla_outcomes WHERE account_id = $1 ORDER BY source_id`,
     [accountId],
@@ -57,7 +57,7 @@ async function outcomeRows(store: Store, accountId: number) {
 }
 
 async function cursorOf<T>(store: Store, account: Account, stream: string): Promise<T> {
-  const [row] = await store.db.query<{ cursor: T }>(
+  const [row] = await store.dbForTests.query<{ cursor: T }>(
     'SELECT cursor FROM sync_state WHERE account_id = $1 AND stream = $2',
     [account.id, `zendesk:${stream}`],
   );
@@ -522,11 +522,13 @@ describe('coverage stored before the history start was kept', () => {
         await store.markCovered(a.id, ['slaOutcomes'], 'zendesk:sla-outcomes');
         await store.markCovered(a.id, ['groups'], 'zendesk:groups');
       }
-      await store.db.query(`UPDATE record_coverage SET covered_at = '2026-03-01T00:00:00Z'`);
-      await store.db.query(
+      await store.dbForTests.query(
+        `UPDATE record_coverage SET covered_at = '2026-03-01T00:00:00Z'`,
+      );
+      await store.dbForTests.query(
         `DELETE FROM schema_migrations WHERE version = '013_zendesk_history_from.sql'`,
       );
-      expect(await migrate(store.db)).toEqual(['013_zendesk_history_from.sql']);
+      expect(await migrate(store.dbForTests)).toEqual(['013_zendesk_history_from.sql']);
       const a = await store.coverage(since.id);
       expect(a.historyFrom.get('tickets')).toEqual(new Date('2025-06-01T00:00:00Z'));
       expect(a.historyFrom.get('slaOutcomes')).toEqual(new Date('2025-06-01T00:00:00Z'));

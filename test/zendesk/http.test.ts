@@ -84,7 +84,7 @@ describe('tickets: the cursor-based incremental export', () => {
     const [outcome] = await sync(['tickets']);
     expect(outcome).toMatchObject({ ok: true, pages: 2, quarantined: 0 });
     expect(await ids(store, 'tickets', account.id)).toEqual(['1', '3']);
-    const [t1] = await store.db.query<Record<string, unknown>>(
+    const [t1] = await store.dbForTests.query<Record<string, unknown>>(
       'SELECT first_response_minutes, reopen_count, reassignment_count, agent_replies, channel, priority FROM tickets WHERE account_id = $1 AND source_id = $2',
       [account.id, '1'],
     );
@@ -121,7 +121,7 @@ describe('tickets: the cursor-based incremental export', () => {
     const [outcome] = await sync(['tickets']);
     expect(outcome).toMatchObject({ ok: true, records: 1, quarantined: 2 });
     expect(await ids(store, 'tickets', account.id)).toEqual(['1']);
-    const q = await store.db.query<{ source_id: string; error: string }>(
+    const q = await store.dbForTests.query<{ source_id: string; error: string }>(
       'SELECT source_id, error FROM quarantine WHERE account_id = $1 ORDER BY source_id',
       [account.id],
     );
@@ -289,7 +289,7 @@ describe('SLA outcomes: the time-based metric-event export', () => {
       });
     const [outcome] = await sync(['sla-outcomes']);
     expect(outcome).toMatchObject({ ok: true, pages: 2 });
-    const rows = await store.db.query<Record<string, unknown>>(
+    const rows = await store.dbForTests.query<Record<string, unknown>>(
       `SELECT source_id, ticket_id, metric, status, target_minutes, measured_minutes, completed_at
        FROM sla_outcomes WHERE account_id = $1 ORDER BY source_id`,
       [account.id],

@@ -42,20 +42,24 @@ describe('a sync of the simulated Zendesk', () => {
       const want = expectedRecords(sim);
       expect(await stored(store, account.id, Object.keys(want))).toEqual(want);
       // Breaches and fulfilments split over pages still settle as the events say.
-      const [breached] = await store.db.query<{ n: number }>(
+      const [breached] = await store.dbForTests.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM sla_outcomes WHERE account_id = $1 AND status = 'breached'`,
         [account.id],
       );
       expect(breached!.n).toBe(sim.data.metricEvents.filter((e) => e.type === 'breach').length);
-      const quarantined = await store.db.query('SELECT 1 FROM quarantine WHERE account_id = $1', [
-        account.id,
-      ]);
-      expect(quarantined).toHaveLength(0);
-      // Plans come from the organisation dropdown the SLA policies filter on.
-      const plans = await store.db.query<{ name: string; tier: number; customer_count: number }>(
-        'SELECT name, tier, customer_count FROM plans WHERE account_id = $1 ORDER BY tier',
+      const quarantined = await store.dbForTests.query(
+        'SELECT 1 FROM quarantine WHERE account_id = $1',
         [account.id],
       );
+      expect(quarantined).toHaveLength(0);
+      // Plans come from the organisation dropdown the SLA policies filter on.
+      const plans = await store.dbForTests.query<{
+        name: string;
+        tier: number;
+        customer_count: number;
+      }>('SELECT name, tier, customer_count FROM plans WHERE account_id = $1 ORDER BY tier', [
+        account.id,
+      ]);
       expect(plans.map((p) => [p.name, p.tier])).toEqual([
         ['Standard', 1],
         ['Premium', 2],

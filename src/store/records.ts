@@ -1,0 +1,101 @@
+import { recordKinds, type RecordKind, type RecordOf, type Ticket } from '../domain/records.js';
+import type { Db } from './db.js';
+import { tables, upsertSql } from './tables.js';
+
+const BATCH = 2000;
+
+/** Inserts or updates records by (account, source id); a record read twice is stored once. */
+export async function upsertRecords<K extends RecordKind>(
+  db: Db,
+  accountId: number,
+  kind: K,
+  records: RecordOf<K>[],
+): Promise<number> {
+  const sql = upsertSql(kind);
+  for (let i = 0; i < records.length; i += BATCH) {
+    // Last one wins within a page, as it would across pages.
+    const page = new Map<string, RecordOf<K>>();
+    for (const r of records.slice(i, i + BATCH)) page.set(r.sourceId, r);
+    await db.query(sql, [accountId, JSON.stringify([...page.values()])]);
+  }
+  return records.length;
+}
+
+/**
+ * A later row only replaces a stored ticket when it is not older: event-log exports hold one row
+ * per update, and a flush can split one ticket's rows across two batches.
+ */
+const upsertLatestSql = `${upsertSql('tickets')}
+  WHERE tickets.updated_at IS NULL OR EXCLUDED.updated_at IS NULL OR EXCLUDED.updated_at >= tickets.updated_at`;
+
+/** Like upsertRecords for tickets, except that a stored ticket updated later than a row wins. */
+export async function upsertLatestTickets(
+  db: Db,
+  accountId: number,
+  tickets: Ticket[],
+): Promise<void> {
+  await db.query(upsertLatestSql, [accountId, JSON.stringify(tickets)]);
+}
+
+export async function removeRecords(
+  db: Db,
+  accountId: number,
+  kind: RecordKind,
+  sourceIds: string[],
+): Promise<void> {
+  if (sourceIds.length === 0) return;
+  await db.query(
+    `DELETE FROM ${tables[kind].table} WHERE account_id = $1 AND source_id = ANY($2::text[])`,
+    [accountId, sourceIds],
+  );
+}
+
+/**
+ * The sweep at the end of a complete full-refresh pass: deletes the records of `kind` that no
+ * upsert touched since `since` (the pass's start, a timestamptz literal), except those whose
+ * source id `stream` quarantined since then (they still exist at the source: their last valid
+ * version stays). Returns how many records went.
+ */
+export async function sweepRecords(
+  db: Db,
+  accountId: number,
+  kind: RecordKind,
+  since: string,
+  stream: string,
+): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `WITH gone AS (
+       DELETE FROM ${tables[kind].table} r
+        WHERE r.account_id = $1 AND r.synced_at < $2::timestamptz
+          AND NOT EXISTS (SELECT 1 FROM quarantine q
+                           WHERE q.account_id = r.account_id AND q.stream = $3
+                             AND q.source_id = r.source_id AND q.at >= $2::timestamptz)
+        RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [accountId, since, stream],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+export async function countRecordsOf(db: Db, accountId: number, kind: RecordKind): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ${tables[kind].table} WHERE account_id = $1`,
+    [accountId],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+export async function countRecords(db: Db, accountId: number): Promise<Record<RecordKind, number>> {
+  const out = {} as Record<RecordKind, number>;
+  for (const kind of recordKinds) out[kind] = await countRecordsOf(db, accountId, kind);
+  return out;
+}
+
+/** The groups each stored agent of an account belongs to, by agent source id. */
+export async function agentGroupIds(db: Db, accountId: number): Promise<Map<string, string[]>> {
+  const rows = await db.query<{ source_id: string; group_ids: string[] | null }>(
+    'SELECT source_id, group_ids FROM agents WHERE account_id = $1',
+    [accountId],
+  );
+  return new Map(rows.map((a) => [a.source_id, a.group_ids ?? []]));
+}

@@ -1,0 +1,47 @@
+import type { SnapshotBody } from '../domain/evidence.js';
+import type { Db } from './db.js';
+
+export interface SnapshotEntry {
+  id: number;
+  asOf: Date;
+  window: string;
+  rulesVersion: string;
+}
+
+/** One snapshot per account, day and window: taking it again the same day replaces it. */
+export async function saveSnapshot(db: Db, accountId: number, body: SnapshotBody): Promise<number> {
+  const rows = await db.query<{ id: number }>(
+    `INSERT INTO snapshots (account_id, as_of, day, window_spec, rules_version, rules_hash, partial, body)
+     VALUES ($1, $2::timestamptz, ($2::timestamptz AT TIME ZONE 'UTC')::date, $3, $4, $5, $6, $7::jsonb)
+     ON CONFLICT (account_id, day, window_spec) DO UPDATE SET as_of = EXCLUDED.as_of,
+       rules_version = EXCLUDED.rules_version, rules_hash = EXCLUDED.rules_hash,
+       partial = EXCLUDED.partial, body = EXCLUDED.body, created_at = now()
+     RETURNING id`,
+    [
+      accountId,
+      body.asOf,
+      body.window,
+      body.rulesVersion,
+      body.rulesHash,
+      body.partial,
+      JSON.stringify(body),
+    ],
+  );
+  return rows[0]!.id;
+}
+
+export async function latestSnapshot(db: Db, accountId: number): Promise<SnapshotBody | undefined> {
+  const rows = await db.query<{ body: SnapshotBody }>(
+    'SELECT body FROM snapshots WHERE account_id = $1 ORDER BY as_of DESC, created_at DESC LIMIT 1',
+    [accountId],
+  );
+  return rows[0]?.body;
+}
+
+export function listSnapshots(db: Db, accountId: number): Promise<SnapshotEntry[]> {
+  return db.query(
+    `SELECT id, as_of AS "asOf", window_spec AS "window", rules_version AS "rulesVersion"
+     FROM snapshots WHERE account_id = $1 ORDER BY as_of`,
+    [accountId],
+  );
+}
