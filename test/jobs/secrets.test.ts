@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { LayerSuggestion, SnapshotBody } from '../../src/domain/evidence.js';
-import { holdLevels } from '../../src/jobs/take-snapshot.js';
+import { holdLevels } from '../../src/engine/index.js';
 import { createLogger } from '../../src/log.js';
 import { SecretBox } from '../../src/store/secrets.js';
 import { Store } from '../../src/store/store.js';
