@@ -32,4 +32,24 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Connectors flow into the domain only: from src/ they may import src/domain/** and the error
+    // catalogue (src/errors.ts), nothing else, not even types (the store is reached through the
+    // SyncSink of connectors/shared/sync-sink.ts). test/connectors/lint-rule.test.ts shows it.
+    files: ['connectors/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+src/(?!domain/|errors\\.js$)',
+              message:
+                'a connector may import only src/domain/** and src/errors.ts from src/: write through the SyncSink (connectors/shared/sync-sink.ts)',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -28,6 +28,7 @@ export const loadConnectors = (
 
 async function loadEntry(entry: ConnectorEntry): Promise<AnyConnector> {
   const connector = (await entry.load()).default;
+  // A registry line pointing at the wrong folder: a programming error.
   if (connector.id !== entry.id)
     throw new Error(`connector ${entry.id}: its index.ts defines connector "${connector.id}"`);
   return connector;

@@ -1,27 +1,72 @@
 /**
  * The error catalogue. Every error the product raises on purpose has a code listed here and in
- * the README ("Error codes"); a test checks the two agree.
+ * the README ("Error codes") with its meaning, whether the queue retries it and the CLI's exit
+ * code; a test checks the two agree. Throw sites say what went wrong; what to do about it (retry,
+ * pause, give up; which exit code) is read from here by the worker and the CLI.
  */
-export const errorCodes = {
-  E_INPUT: 'The command line or a request was invalid.',
-  E_CONFIG: 'An environment variable is invalid.',
-  E_ACCOUNT_NOT_FOUND: 'No account has that name.',
-  E_NO_SNAPSHOT: 'The account has no snapshot yet.',
-  E_IMPORT_INVALID: 'An import file failed validation; nothing was stored.',
-  E_RULES_INVALID: 'A rules file failed validation.',
-  E_STORE: 'The database could not be opened or migrated.',
-  E_CONNECTOR_AUTH: 'The helpdesk rejected the credentials.',
-  E_CONNECTOR_NOT_FOUND: 'The helpdesk instance or subdomain does not exist.',
-  E_CONNECTOR_RESPONSE: 'The helpdesk answered with something that is not the expected JSON.',
-  E_CONNECTOR_RATE_LIMIT: 'The helpdesk rate limit asks for a longer wait than the cap.',
-  E_CONNECTOR_UNAVAILABLE: 'The helpdesk could not be reached after retries.',
-} as const;
 
-export type ErrorCode = keyof typeof errorCodes;
+/**
+ * How the queue treats a failed job:
+ * - `no`: never retried (BullMQ UnrecoverableError): retrying cannot help until someone acts;
+ * - `backoff`: retried with exponential backoff;
+ * - `after-wait`: the sync queue pauses for as long as the source asked (the error's
+ *   `retryAfterMs`), then the job runs again; without a wait, as `backoff`.
+ */
+export type RetryPolicy = 'no' | 'backoff' | 'after-wait';
+
+export interface ErrorPolicy {
+  meaning: string;
+  retry: RetryPolicy;
+  /** The CLI's exit code: 2 for bad input, 1 otherwise. */
+  exit: 1 | 2;
+}
+
+export const errorCatalogue = {
+  E_INPUT: { meaning: 'The command line or a request was invalid.', retry: 'no', exit: 2 },
+  E_CONFIG: { meaning: 'An environment variable is invalid.', retry: 'no', exit: 1 },
+  E_ACCOUNT_NOT_FOUND: { meaning: 'No account has that name.', retry: 'no', exit: 1 },
+  E_NO_SNAPSHOT: { meaning: 'The account has no snapshot yet.', retry: 'no', exit: 1 },
+  E_IMPORT_INVALID: {
+    meaning: 'An import file failed validation; nothing was stored.',
+    retry: 'no',
+    exit: 1,
+  },
+  E_RULES_INVALID: { meaning: 'A rules file failed validation.', retry: 'no', exit: 1 },
+  E_STORE: { meaning: 'The database could not be opened or migrated.', retry: 'no', exit: 1 },
+  E_CONNECTOR_AUTH: { meaning: 'The helpdesk rejected the credentials.', retry: 'no', exit: 1 },
+  E_CONNECTOR_NOT_FOUND: {
+    meaning: 'The helpdesk instance or subdomain does not exist.',
+    retry: 'no',
+    exit: 1,
+  },
+  E_CONNECTOR_RESPONSE: {
+    meaning: 'The helpdesk answered with something that is not the expected JSON.',
+    retry: 'no',
+    exit: 1,
+  },
+  E_CONNECTOR_RATE_LIMIT: {
+    meaning: 'The helpdesk rate limit asks for a longer wait than the cap.',
+    retry: 'after-wait',
+    exit: 1,
+  },
+  E_CONNECTOR_UNAVAILABLE: {
+    meaning: 'The helpdesk could not be reached after retries.',
+    retry: 'backoff',
+    exit: 1,
+  },
+} as const satisfies Record<string, ErrorPolicy>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** Each code's meaning (the README's "Error codes" table). */
+export const errorCodes = Object.fromEntries(
+  Object.entries(errorCatalogue).map(([code, p]) => [code, p.meaning]),
+) as { [C in ErrorCode]: (typeof errorCatalogue)[C]['meaning'] };
+
+export const errorPolicy = (code: ErrorCode): ErrorPolicy => errorCatalogue[code];
 
 export class MaturityError extends Error {
   readonly code: ErrorCode;
-  readonly retryable: boolean;
 
   /** For rate limits: how long the source asked us to wait. */
   readonly retryAfterMs?: number;
@@ -29,13 +74,17 @@ export class MaturityError extends Error {
   constructor(
     code: ErrorCode,
     message: string,
-    options: { cause?: unknown; retryable?: boolean; retryAfterMs?: number } = {},
+    options: { cause?: unknown; retryAfterMs?: number } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'MaturityError';
     this.code = code;
-    this.retryable = options.retryable ?? false;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
+
+  /** Whether a queue may run the job again (the catalogue's policy for this code). */
+  get retryable(): boolean {
+    return errorCatalogue[this.code].retry !== 'no';
   }
 }
 

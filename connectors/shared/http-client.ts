@@ -98,7 +98,7 @@ export class HttpClient {
         throw new MaturityError(
           'E_CONNECTOR_UNAVAILABLE',
           `${this.o.tool} could not be reached at ${this.o.baseURL} (${code || (err as Error).message})`,
-          { cause: err, retryable: true },
+          { cause: err },
         );
       }
       const headers = lowerHeaders(res.headers);
@@ -111,7 +111,7 @@ export class HttpClient {
           throw new MaturityError(
             'E_CONNECTOR_RATE_LIMIT',
             `${this.o.tool} rate limit: asked to wait ${Math.ceil(wait / 1000)} s (more than the ${Math.ceil(cap / 1000)} s cap); retry later`,
-            { retryable: true, retryAfterMs: wait },
+            { retryAfterMs: wait },
           );
         }
         this.o.onWait?.({ reason: 'rate-limit', ms: wait, status });
@@ -129,23 +129,18 @@ export class HttpClient {
         throw new MaturityError(
           'E_CONNECTOR_AUTH',
           `${this.o.tool} refused the credentials (HTTP ${status}): check the user and token/password, and that the user may read ${path}`,
-          { retryable: false },
         );
       }
       if (status === 404) {
         throw new MaturityError(
           'E_CONNECTOR_NOT_FOUND',
           `${this.o.tool} answered 404 for ${path} at ${this.o.baseURL}`,
-          {
-            retryable: false,
-          },
         );
       }
       if (status >= 300) {
         throw new MaturityError(
           status >= 500 ? 'E_CONNECTOR_UNAVAILABLE' : 'E_CONNECTOR_RESPONSE',
           `${this.o.tool} answered HTTP ${status} for ${path}${describeBody(res.data)}`,
-          { retryable: status >= 500 },
         );
       }
       const contentType = headers['content-type'] ?? '';
@@ -162,12 +157,10 @@ export class HttpClient {
           await this.backoff(attempt, status);
           continue;
         }
+        // Cut short on every attempt: a transport fault, retried later like one.
         throw new MaturityError(
-          'E_CONNECTOR_RESPONSE',
-          `${this.o.tool} sent a body that is not valid JSON for ${path}`,
-          {
-            retryable: true,
-          },
+          'E_CONNECTOR_UNAVAILABLE',
+          `${this.o.tool} sent a body that is not valid JSON for ${path} on ${attempt} attempts`,
         );
       }
       return { status, data: parsed as T, headers };

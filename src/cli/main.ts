@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { MaturityError } from '../errors.js';
+import { MaturityError, errorPolicy } from '../errors.js';
 import { addConnectCommand } from './connect.js';
 import type { CliContext } from './context.js';
 import { processIo, type Io } from './io.js';
@@ -213,7 +213,7 @@ export async function main(
     }
     if (err instanceof MaturityError) {
       io.err(`maturity: ${err.message}`);
-      return err.code === 'E_INPUT' ? 2 : 1;
+      return errorPolicy(err.code).exit;
     }
     io.err(`maturity: unexpected error: ${(err as Error).message ?? String(err)}`);
     if (env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace')

@@ -53,7 +53,10 @@ export async function syncStreamJob(
       'E_INPUT',
       `connector ${account.connector} has no stream "${data.stream}"`,
     );
-  if (!outcome.ok) throw outcome.error ?? new Error(`stream ${data.stream} failed`);
+  if (!outcome.ok)
+    throw (
+      outcome.error ?? new MaturityError('E_CONNECTOR_UNAVAILABLE', `stream ${data.stream} failed`)
+    );
   return { records: outcome.records, pages: outcome.pages };
 }
 

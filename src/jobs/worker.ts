@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { MaturityError } from '../errors.js';
+import { MaturityError, errorPolicy } from '../errors.js';
 import { safeError } from '../log.js';
 import {
   evaluateJob,
@@ -34,9 +34,10 @@ export interface RunningWorkers {
 }
 
 /**
- * The BullMQ side of the job handlers. Errors are sorted for the queue: a credentials problem is
- * unrecoverable (no retries; the account is marked as needing attention), a rate limit pauses the
- * sync queue for as long as the helpdesk asked, everything else retries with backoff.
+ * The BullMQ side of the job handlers. Errors are sorted for the queue by the catalogue's policy
+ * for their code (src/errors.ts): `no` is unrecoverable (e.g. a credentials problem; the account
+ * is marked as needing attention), `after-wait` pauses the sync queue for as long as the helpdesk
+ * asked, `backoff` and errors without a code retry with exponential backoff.
  */
 export function startWorkers(ctx: HandlerContext, o: WorkerOptions): RunningWorkers {
   const base = {
@@ -46,25 +47,40 @@ export function startWorkers(ctx: HandlerContext, o: WorkerOptions): RunningWork
       ? { lockDuration: o.lockMs, stalledInterval: Math.max(500, Math.floor(o.lockMs / 2)) }
       : {}),
   };
-  const sync: Worker = new Worker<SyncJobData>(
+  /** A worker whose failures the queue treats as the error catalogue says (see classify). */
+  const sorted = <T>(
+    name: string,
+    run: (job: Job<T>) => Promise<unknown>,
+    concurrency: number,
+  ): Worker => {
+    const worker: Worker = new Worker<T>(
+      name,
+      async (job) => {
+        try {
+          return await run(job);
+        } catch (err) {
+          throw await classify(err, job, worker, o.log);
+        }
+      },
+      { ...base, concurrency },
+    );
+    return worker;
+  };
+  const sync = sorted<SyncJobData>(
     QUEUES.sync,
     async (job) => {
-      try {
-        const r = await syncStreamJob(ctx, job.data);
-        o.log.info({ job: job.id, ...r }, 'sync done');
-        return r;
-      } catch (err) {
-        throw await classify(err, job, sync, o.log);
-      }
+      const r = await syncStreamJob(ctx, job.data);
+      o.log.info({ job: job.id, ...r }, 'sync done');
+      return r;
     },
-    { ...base, concurrency: o.concurrency ?? 4 },
+    o.concurrency ?? 4,
   );
-  const metrics = new Worker<SnapshotJobData>(
+  const metrics = sorted<SnapshotJobData>(
     QUEUES.metrics,
     async (job) => metricsJob(ctx, job.data, await failedStreams(job)),
-    { ...base, concurrency: 2 },
+    2,
   );
-  const evaluate = new Worker<SnapshotJobData>(
+  const evaluate = sorted<SnapshotJobData>(
     QUEUES.evaluate,
     async (job) => {
       const values = Object.values(await job.getChildrenValues()) as MetricsJobResult[];
@@ -85,9 +101,9 @@ export function startWorkers(ctx: HandlerContext, o: WorkerOptions): RunningWork
         })),
       };
     },
-    { ...base, concurrency: 2 },
+    2,
   );
-  const trigger = new Worker<{ account: string }>(
+  const trigger = sorted<{ account: string }>(
     QUEUES.trigger,
     async (job) => {
       const data = await snapshotJobData(ctx.store, job.data.account, {}, new Date(job.timestamp));
@@ -95,7 +111,7 @@ export function startWorkers(ctx: HandlerContext, o: WorkerOptions): RunningWork
       const added = await enqueueSnapshot(o, data, day);
       return { flow: added.id };
     },
-    { ...base, concurrency: 1 },
+    1,
   );
   const workers = [sync, metrics, evaluate, trigger];
   for (const w of workers) {
@@ -112,14 +128,30 @@ export function startWorkers(ctx: HandlerContext, o: WorkerOptions): RunningWork
   };
 }
 
+/**
+ * What the queue does with a failed job: the catalogue's policy for the error's code. A rate limit
+ * without a stated wait, and an error without a code (a database hiccup, a bug), back off.
+ */
+export function queueVerdict(
+  err: unknown,
+): { retry: 'no' } | { retry: 'backoff' } | { retry: 'after-wait'; waitMs: number } {
+  if (!(err instanceof MaturityError)) return { retry: 'backoff' };
+  const { retry } = errorPolicy(err.code);
+  if (retry === 'after-wait')
+    return err.retryAfterMs ? { retry, waitMs: err.retryAfterMs } : { retry: 'backoff' };
+  return { retry };
+}
+
 async function classify(err: unknown, job: Job, worker: Worker, log: Logger): Promise<Error> {
-  if (err instanceof MaturityError) {
-    if (err.code === 'E_CONNECTOR_RATE_LIMIT' && err.retryAfterMs) {
-      log.warn({ job: job.id, waitMs: err.retryAfterMs }, 'rate limited: pausing the sync queue');
-      await worker.rateLimit(err.retryAfterMs);
-      return Worker.RateLimitError();
-    }
-    if (!err.retryable) return new UnrecoverableError(`${err.code}: ${err.message}`);
+  const verdict = queueVerdict(err);
+  if (verdict.retry === 'after-wait') {
+    log.warn({ job: job.id, waitMs: verdict.waitMs }, 'rate limited: pausing the sync queue');
+    await worker.rateLimit(verdict.waitMs);
+    return Worker.RateLimitError();
+  }
+  if (verdict.retry === 'no') {
+    const e = err as MaturityError;
+    return new UnrecoverableError(`${e.code}: ${e.message}`);
   }
   return err instanceof Error ? err : new Error(String(err));
 }
