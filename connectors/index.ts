@@ -4,12 +4,12 @@ export type { AnyConnector, ConnectorEntry } from './shared/define-connector.js'
 
 /**
  * Every connector the product ships: adding one is one folder plus one line here. Entries load
- * nothing until asked: `cli` (config.ts) for `maturity connect`, `load` (index.ts) to sync.
+ * nothing until asked: `cli` (cli.ts) for `maturity connect`, `load` (index.ts) to sync.
  */
 // prettier-ignore
 export const connectors: ConnectorEntry[] = [
-  { id: 'zendesk', cli: () => import('./zendesk/config.js'), load: () => import('./zendesk/index.js') },
-  { id: 'servicenow', cli: () => import('./servicenow/config.js'), load: () => import('./servicenow/index.js') },
+  { id: 'zendesk', cli: () => import('./zendesk/cli.js'), load: () => import('./zendesk/index.js') },
+  { id: 'servicenow', cli: () => import('./servicenow/cli.js'), load: () => import('./servicenow/index.js') },
 ];
 
 /** The connector an account was made with (undefined: imported from files, or an unknown id). */

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { inputError } from '../../src/errors.js';
-import { defineCli } from '../shared/connector-cli.js';
 
 /** An https URL naming a host, normalised to its origin (https://acme.service-now.com). */
 const instanceUrl = z.string().transform((raw, ctx) => {
@@ -73,34 +71,3 @@ export const ServiceNowSecret = z
     message: 'required (or --oauth-token)',
   });
 export type ServiceNowSecret = z.infer<typeof ServiceNowSecret>;
-
-/** `maturity connect servicenow`: its flags and how they become the settings and credentials. */
-export const cli = defineCli({
-  description: 'connect a ServiceNow instance with a user and password (or an OAuth token)',
-  options: {
-    instance: {
-      help: 'the instance address, like https://acme.service-now.com',
-      arg: 'url',
-      required: true,
-    },
-    user: { help: 'a user with the itil role (and read on the tables in the README)', arg: 'user' },
-    password: { help: "the user's password", arg: 'password' },
-    oauthToken: { help: 'an OAuth access token (instead of --user/--password)', arg: 'token' },
-    baseUrl: { help: 'another host for the API (a proxy, a test server)', arg: 'url' },
-  },
-  input(f) {
-    if (f.oauthToken && (f.user || f.password))
-      throw inputError('give either --user and --password, or --oauth-token, not both');
-    if (!f.oauthToken && !(f.user && f.password))
-      throw inputError('--user and --password are required (or --oauth-token)');
-    return {
-      config: {
-        instance: f.instance,
-        ...(f.baseUrl ? { baseUrl: f.baseUrl } : {}),
-        ...(f.user ? { user: f.user } : {}),
-      },
-      secret: f.oauthToken ? { oauthToken: f.oauthToken } : { password: f.password },
-    };
-  },
-  example: ['--instance', 'https://acme.service-now.com', '--user', 'reader', '--password', 'pw'],
-});

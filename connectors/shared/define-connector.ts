@@ -131,7 +131,7 @@ export type AnyConnector = ConnectorDefinition<any, any>;
 
 /**
  * One line of the registry (connectors/index.ts). Both halves load lazily so `maturity --help`
- * loads no connector: `cli` is the connector's config.ts (its flags, for `maturity connect`),
+ * loads no connector: `cli` is the connector's cli.ts (its flags, for `maturity connect`),
  * `load` its index.ts (the definition with its client and streams).
  */
 export interface ConnectorEntry {

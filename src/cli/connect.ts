@@ -30,7 +30,7 @@ export interface ConnectCommandOptions {
 
 /**
  * `maturity connect <tool>`: one subcommand per connector of the registry, built from the
- * connector's own `cli` (its config.ts): its flags with their help, and how their values become
+ * connector's own `cli` (its cli.ts): its flags with their help, and how their values become
  * the settings and credentials its schemas parse. `--name` comes first and `--update` last for
  * every connector. A command line that does not name `connect` loads no connector module, so
  * `maturity --help` and the other commands start as fast as before.

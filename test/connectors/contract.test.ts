@@ -99,6 +99,13 @@ function contract(registry: () => ConnectorEntry[], entry: ConnectorEntry, folde
     expect(untested).toEqual([]);
   });
 
+  it('keeps its connect flags (cli.ts) free of zod, so maturity connect --help stays fast', () => {
+    const imports = [
+      ...readFileSync(path.join(folder, 'cli.ts'), 'utf8').matchAll(/from '([^']+)'/g),
+    ];
+    expect(imports.map((m) => m[1])).not.toContain('zod');
+  });
+
   it('declares its own connect flags, none named like the common ones', async () => {
     const { cli } = await entry.cli();
     expect(cli.description).toBeTruthy();
@@ -178,7 +185,7 @@ describe('a throwaway connector copied from connectors/_template', () => {
   // The one line a new connector adds to connectors/index.ts:
   const line: ConnectorEntry = {
     id: 'throwaway',
-    cli: () => import(url('config.ts')),
+    cli: () => import(url('cli.ts')),
     load: () => import(url('index.ts')),
   };
   const registry = () => [...connectors, line];
