@@ -19,6 +19,18 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules: a promise nobody awaits loses its error (an async callback handed to
+    // setInterval, a job started and forgotten).
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     // The store owns SQL: product code reaches the database only through its methods.
     files: ['src/**/*.ts', 'connectors/**/*.ts'],
     ignores: ['src/store/**'],

@@ -92,7 +92,11 @@ async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags
   const ids = jobIds(data.accountId, day, tag, data.historyFrom);
   const streams = Object.keys(data.kindsByStream);
   let lastLine = '';
-  const timer = setInterval(async () => {
+  // Progress is polled one round at a time (never overlapping); a failed round is skipped, never
+  // left as an unhandled rejection that would end the process.
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const poll = async () => {
     const states = await Promise.all(
       streams.map(async (s) => (await syncQueue.getJob(ids.sync(s)))?.getState() ?? 'unknown'),
     );
@@ -100,7 +104,17 @@ async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags
     const failed = states.filter((s) => s === 'failed').length;
     const line = `snapshot ${accountName}: sync ${done}/${streams.length} streams done${failed ? `, ${failed} failed` : ''}`;
     if (line !== lastLine) ctx.io.err((lastLine = line));
-  }, 1000);
+  };
+  const schedule = () => {
+    timer = setTimeout(() => {
+      poll()
+        .catch(() => undefined)
+        .finally(() => {
+          if (!stopped) schedule();
+        });
+    }, 1000);
+  };
+  schedule();
   try {
     await waitForSnapshot(setup, job.id, Number(flags.timeout ?? 3600) * 1000);
   } catch (err) {
@@ -109,7 +123,8 @@ async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags
       `the snapshot job ${job.id} did not finish: ${(err as Error).message}`,
     );
   } finally {
-    clearInterval(timer);
+    stopped = true;
+    clearTimeout(timer);
     await syncQueue.close();
   }
   const account = await store.getAccount(accountName);
