@@ -16,5 +16,6 @@ export const checkRulesDir = (dir: string) => checkRules(dir, knownMetricIds());
 export { suggestLevels } from './suggest-levels.js';
 export { advise } from './advise.js';
 export { holdLevels } from './hold-levels.js';
+export { judge, type JudgeInput } from './judge.js';
 export { formatProblem } from './load-rules.js';
 export type { RuleSet } from './rules-schema.js';

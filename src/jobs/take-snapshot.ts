@@ -1,6 +1,6 @@
 import type { GroupReading, Metric, SnapshotBody } from '../domain/evidence.js';
 import type { RecordKind } from '../domain/records.js';
-import { advise, holdLevels, suggestLevels, type RuleSet } from '../engine/index.js';
+import { judge, type RuleSet } from '../engine/index.js';
 import { computeEvidence, GroupRolesMapping } from '../metrics/index.js';
 import type { MetricWindow } from '../metrics/types.js';
 import { parseWindow } from '../metrics/window.js';
@@ -73,11 +73,16 @@ export async function evaluateSnapshot(
   account: Account,
   o: SnapshotEvidence & { rules: RuleSet; failedSources?: string[] },
 ): Promise<SnapshotBody> {
-  const attestations = await store.attestations(account.id);
   const partial = (o.failedSources?.length ?? 0) > 0;
-  let layers = suggestLevels(o.rules, o.metrics, attestations, o.window.to, o.absent);
-  if (partial) layers = holdLevels(layers, await store.latestSnapshot(account.id));
-  const advice = advise(o.rules, layers, o.metrics);
+  const previous = partial ? await store.latestSnapshot(account.id) : undefined;
+  const { layers, advice } = judge(o.rules, {
+    metrics: o.metrics,
+    attestations: await store.attestations(account.id),
+    asOf: o.window.to,
+    ...(o.absent ? { absent: o.absent } : {}),
+    partial,
+    ...(previous ? { previous } : {}),
+  });
   const body: SnapshotBody = {
     account: account.name,
     asOf: o.window.to.toISOString(),
