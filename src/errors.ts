@@ -93,16 +93,18 @@ export const inputError = (message: string) => new MaturityError('E_INPUT', mess
 /**
  * The one-line sentence users see for a zod failure: "<where>: <message>" for its first issue.
  * `where` is the issue's path joined with dots, `label(path)` when given (e.g. a CLI flag name),
- * or `top` for an issue about the whole value.
+ * or `top` for an issue about the whole value. `separator` (default ": ") goes between the two;
+ * " " where the messages are phrases that follow a name ("--tickets must be …").
  */
 export function zodSentence(
   error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] },
-  o: { top?: string; label?: (path: readonly PropertyKey[]) => string } = {},
+  o: { top?: string; label?: (path: readonly PropertyKey[]) => string; separator?: string } = {},
 ): string {
   const issue = error.issues[0];
-  if (!issue) return `${o.top ?? 'value'}: is invalid`;
+  const separator = o.separator ?? ': ';
+  if (!issue) return `${o.top ?? 'value'}${separator}is invalid`;
   const where = issue.path.length
     ? (o.label?.(issue.path) ?? issue.path.map(String).join('.'))
     : (o.top ?? 'value');
-  return `${where}: ${issue.message}`;
+  return `${where}${separator}${issue.message}`;
 }

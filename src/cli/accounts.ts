@@ -1,10 +1,14 @@
+import { z } from 'zod';
 import { MaturityError } from '../errors.js';
 import type { CliContext } from './context.js';
+import { parseFlags } from './flags.js';
 
-export async function accountsListCommand(
-  ctx: CliContext,
-  flags: { json?: boolean },
-): Promise<void> {
+/** The flags of `accounts list` and `accounts show`. */
+export const AccountsFlags = z.object({ json: z.boolean().default(false) });
+export type AccountsFlags = z.infer<typeof AccountsFlags>;
+
+export async function accountsListCommand(ctx: CliContext, rawFlags: unknown): Promise<void> {
+  const flags = parseFlags(AccountsFlags, rawFlags);
   const store = await ctx.openStore();
   const accounts = await store.listAccounts();
   if (flags.json) {
@@ -32,8 +36,9 @@ export async function accountsListCommand(
 export async function accountsShowCommand(
   ctx: CliContext,
   name: string,
-  flags: { json?: boolean },
+  rawFlags: unknown,
 ): Promise<void> {
+  const flags = parseFlags(AccountsFlags, rawFlags);
   const store = await ctx.openStore();
   const a = await store.getAccount(name);
   const counts = await store.countRecords(a.id);

@@ -1,28 +1,38 @@
+import { z } from 'zod';
 import { inputError } from '../errors.js';
 import type { CliContext } from './context.js';
+import { orList, parseFlags, readFlag } from './flags.js';
 
-export interface AttestFlags {
-  model?: string;
-  no?: boolean;
-  by: string;
-  reason?: string;
-  expires?: string;
-}
+export const AttestFlags = z.object({
+  /** Who attests (name or email). */
+  by: z.string().trim().min(1, 'must name who attests'),
+  /** Checked against the loaded rules' models by the command. */
+  model: z.string().default('ftworks'),
+  /** Attest that the criterion is NOT in place. */
+  notInPlace: z.boolean().default(false),
+  /** Why; kept in the audit trail. */
+  reason: z.string().optional(),
+  /** When the attestation lapses (a date: the end of that day, UTC), as an ISO date-time. */
+  expires: readFlag('must be a date like 2027-06-30', (value) => {
+    const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59Z` : value);
+    return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+  }).optional(),
+});
+export type AttestFlags = z.infer<typeof AttestFlags>;
 
 /** A reviewer states what the data cannot show; the next snapshot counts it (until it expires). */
 export async function attestCommand(
   ctx: CliContext,
   accountName: string,
   criterionId: string,
-  flags: AttestFlags,
+  rawFlags: unknown,
 ): Promise<void> {
+  const flags = parseFlags(AttestFlags, rawFlags);
   const rules = ctx.rules();
-  const modelId = flags.model ?? 'ftworks';
+  const modelId = flags.model;
   const model = rules.models.find((m) => m.id === modelId);
   if (!model)
-    throw inputError(
-      `--model must be one of ${rules.models.map((m) => m.id).join(', ')} (got "${modelId}")`,
-    );
+    throw inputError(`--model must be ${orList(rules.models.map((m) => m.id))} (got "${modelId}")`);
   const known = model.layerRules.flatMap((l) =>
     l.levels.flatMap((v) => v.criteria.map((c) => c.id)),
   );
@@ -34,28 +44,18 @@ export async function attestCommand(
       `no criterion "${criterionId}" in model ${modelId}${close.length ? ` (did you mean: ${close.join(', ')}?)` : ''}`,
     );
   }
-  let expiresAt: string | undefined;
-  if (flags.expires) {
-    const d = new Date(
-      /^\d{4}-\d{2}-\d{2}$/.test(flags.expires) ? `${flags.expires}T23:59:59Z` : flags.expires,
-    );
-    if (Number.isNaN(d.getTime()))
-      throw inputError(`--expires must be a date like 2027-06-30 (got "${flags.expires}")`);
-    expiresAt = d.toISOString();
-  }
-  if (!flags.by.trim()) throw inputError('--by must name who attests');
   const store = await ctx.openStore();
   const account = await store.getAccount(accountName);
   await store.addAttestation(account.id, {
     model: modelId,
     criterionId,
-    value: !flags.no,
-    by: flags.by.trim(),
+    value: !flags.notInPlace,
+    by: flags.by,
     ...(flags.reason ? { reason: flags.reason } : {}),
     at: new Date().toISOString(),
-    ...(expiresAt ? { expiresAt } : {}),
+    ...(flags.expires ? { expiresAt: flags.expires } : {}),
   });
   ctx.io.out(
-    `recorded: ${modelId}/${criterionId} ${flags.no ? 'is NOT in place' : 'is in place'} for "${accountName}", by ${flags.by}; it counts from the next snapshot`,
+    `recorded: ${modelId}/${criterionId} ${flags.notInPlace ? 'is NOT in place' : 'is in place'} for "${accountName}", by ${flags.by}; it counts from the next snapshot`,
   );
 }

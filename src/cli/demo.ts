@@ -1,45 +1,42 @@
+import { z } from 'zod';
 import { zendesk } from '../../connectors/zendesk/index.js';
-import { profileNames, profiles, type ProfileName } from '../demo/profiles.js';
-import { inputError, MaturityError } from '../errors.js';
+import { profileNames, profiles } from '../demo/profiles.js';
+import { MaturityError } from '../errors.js';
 import { connectAccount } from '../jobs/connect-account.js';
 import { syncAccount } from '../jobs/sync-account.js';
 import { takeSnapshot } from '../jobs/take-snapshot.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { startZendeskSimulator } from '../simulator/index.js';
 import type { CliContext } from './context.js';
+import { oneOf, parseFlags, share, wholeNumber } from './flags.js';
 import { syncProgressReporter } from './progress.js';
 
-export interface DemoFlags {
-  profile?: string;
-  tickets?: string;
-  json?: boolean;
+export const DemoFlags = z.object({
+  profile: oneOf(profileNames).default('managed'),
+  tickets: wholeNumber(0, 2_000_000).default(5000),
+  json: z.boolean().default(false),
   /** Simulate Zendesk's rate limit: one 429 after this many requests per endpoint family. */
-  rateLimit?: string;
-  /** Share of requests (0..1) the simulator answers with a fault (5xx, reset, truncated body). */
-  faults?: string;
-  seed?: string;
-}
+  rateLimit: wholeNumber(1, 100_000).optional(),
+  /** Share of requests the simulator answers with a fault (5xx, reset, truncated body). */
+  faults: share(0, 0.5).default(0),
+  seed: wholeNumber(0, 2 ** 31).default(42),
+});
+export type DemoFlags = z.infer<typeof DemoFlags>;
 
 /**
  * The whole product on the embedded default, no service needed: starts the built-in Zendesk
  * simulator on loopback with the chosen profile's organisation, connects to it through the real
  * Zendesk connector, syncs (with progress), snapshots and prints the report.
  */
-export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<void> {
-  const profile = (flags.profile ?? 'managed') as ProfileName;
-  if (!profileNames.includes(profile))
-    throw inputError(
-      `--profile must be one of ${profileNames.join(', ')} (got "${flags.profile}")`,
-    );
-  const tickets = wholeNumber('--tickets', flags.tickets, 5000, 0, 2_000_000);
-  const perWindow =
-    flags.rateLimit === undefined
-      ? undefined
-      : wholeNumber('--rate-limit', flags.rateLimit, 0, 1, 100_000);
-  const faultRate = flags.faults === undefined ? 0 : Number(flags.faults);
-  if (!(faultRate >= 0 && faultRate <= 0.5))
-    throw inputError(`--faults must be a share from 0 to 0.5 (got "${flags.faults}")`);
-  const seed = wholeNumber('--seed', flags.seed, 42, 0, 2 ** 31);
+export async function demoCommand(ctx: CliContext, rawFlags: unknown): Promise<void> {
+  const {
+    profile,
+    tickets,
+    rateLimit: perWindow,
+    faults: faultRate,
+    seed,
+    json,
+  } = parseFlags(DemoFlags, rawFlags);
   const rules = ctx.rules();
   const store = await ctx.openStore();
   const name = `demo-${profile}`;
@@ -98,7 +95,7 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<vo
         `${faultsText(sim.stats.faults)}); computing the snapshot…`,
     );
     const body = await takeSnapshot(store, account, { rules, now });
-    ctx.io.out(flags.json ? JSON.stringify(body, null, 2) : renderMarkdown(body));
+    ctx.io.out(json ? JSON.stringify(body, null, 2) : renderMarkdown(body));
   } finally {
     progress.stop();
     await sim.close();
@@ -112,18 +109,4 @@ function faultsText(f: Record<string, number>): string {
         .map(([k, v]) => `${v} ${k}`)
         .join(', ')})`
     : '';
-}
-
-function wholeNumber(
-  flag: string,
-  raw: string | undefined,
-  dflt: number,
-  min: number,
-  max: number,
-): number {
-  if (raw === undefined) return dflt;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw inputError(`${flag} must be a whole number from ${min} to ${max} (got "${raw}")`);
-  return n;
 }

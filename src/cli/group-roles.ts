@@ -1,10 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { z } from 'zod';
 import { inputError, zodSentence } from '../errors.js';
 import { GroupRolesMapping } from '../metrics/index.js';
 import { groupRoles } from '../metrics/group-roles.js';
 import type { Store } from '../store/store.js';
 import type { CliContext } from './context.js';
+import { parseFlags } from './flags.js';
+
+export const GroupRolesFlags = z.object({
+  /** Remove the mapping (instead of giving a FILE). */
+  clear: z.boolean().default(false),
+});
+export type GroupRolesFlags = z.infer<typeof GroupRolesFlags>;
 
 /**
  * Reads a group-roles file (YAML or JSON): group name or id → a list of roles, or "none".
@@ -52,8 +60,9 @@ export async function groupRolesCommand(
   ctx: CliContext,
   name: string,
   file: string | undefined,
-  flags: { clear?: boolean },
+  rawFlags: unknown,
 ): Promise<void> {
+  const flags = parseFlags(GroupRolesFlags, rawFlags);
   if (!file && !flags.clear) throw inputError('give a group-roles FILE, or --clear to remove it');
   if (file && flags.clear) throw inputError('give either a FILE or --clear, not both');
   const mapping = file ? readGroupRoles(file) : undefined;

@@ -1,12 +1,23 @@
+import { z } from 'zod';
 import { importRecords, readRecordsFileWithFields } from '../jobs/import-records.js';
 import type { CliContext } from './context.js';
+import { accountName, parseFlags } from './flags.js';
 import { readGroupRoles, setGroupRoles } from './group-roles.js';
+
+export const ImportRecordsFlags = z.object({
+  /** The account to load into (created if new). */
+  name: accountName,
+  /** A file mapping groups to support roles (see: maturity accounts group-roles). */
+  groupRoles: z.string().optional(),
+});
+export type ImportRecordsFlags = z.infer<typeof ImportRecordsFlags>;
 
 export async function importRecordsCommand(
   ctx: CliContext,
   file: string,
-  flags: { name: string; groupRoles?: string },
+  rawFlags: unknown,
 ): Promise<void> {
+  const flags = parseFlags(ImportRecordsFlags, rawFlags);
   const { batch, fields } = readRecordsFileWithFields(file);
   const roles = flags.groupRoles ? readGroupRoles(flags.groupRoles) : undefined;
   const store = await ctx.openStore();

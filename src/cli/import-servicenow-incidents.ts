@@ -1,24 +1,29 @@
 import { statSync } from 'node:fs';
 import cliProgress from 'cli-progress';
+import { z } from 'zod';
 import { inputError } from '../errors.js';
 import { importServiceNowIncidents } from '../jobs/import-servicenow-incidents.js';
 import type { CliContext, Io } from './context.js';
+import { accountName, oneOf, parseFlags } from './flags.js';
 import { readGroupRoles, setGroupRoles } from './group-roles.js';
 
-export interface ImportServiceNowFlags {
-  name: string;
-  dateFormat?: string;
-  groupRoles?: string;
-}
+export const ImportServiceNowFlags = z.object({
+  /** The account to load into (created if new). */
+  name: accountName,
+  /** A file mapping groups to support roles (see: maturity accounts group-roles). */
+  groupRoles: z.string().optional(),
+  /** The order of day, month and year in the export's dates (default: detected from the data). */
+  dateFormat: oneOf(['dmy', 'mdy', 'ymd'], { ignoreCase: true }).optional(),
+});
+export type ImportServiceNowFlags = z.infer<typeof ImportServiceNowFlags>;
 
 export async function importServiceNowIncidentsCommand(
   ctx: CliContext,
   file: string,
-  flags: ImportServiceNowFlags,
+  rawFlags: unknown,
 ): Promise<void> {
-  const fmt = flags.dateFormat?.toLowerCase();
-  if (fmt !== undefined && fmt !== 'dmy' && fmt !== 'mdy' && fmt !== 'ymd')
-    throw inputError(`--date-format must be dmy, mdy or ymd (got "${flags.dateFormat}")`);
+  const flags = parseFlags(ImportServiceNowFlags, rawFlags);
+  const fmt = flags.dateFormat;
   let size = 0;
   try {
     size = statSync(file).size;

@@ -143,10 +143,7 @@ export async function main(
       "when the attestation lapses (default: the rule's validity, usually 365 days)",
     )
     .action(async (account, criterion, flags) =>
-      (await import('./attest.js')).attestCommand(await context(), account, criterion, {
-        ...flags,
-        no: Boolean(flags.notInPlace),
-      }),
+      (await import('./attest.js')).attestCommand(await context(), account, criterion, flags),
     );
 
   const rules = program.command('rules').description('the maturity model files');

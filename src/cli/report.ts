@@ -1,16 +1,21 @@
-import { MaturityError, inputError } from '../errors.js';
+import { z } from 'zod';
+import { MaturityError } from '../errors.js';
 import { renderHtml } from '../report/render-html.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import type { CliContext } from './context.js';
+import { oneOf, parseFlags } from './flags.js';
+
+export const ReportFlags = z.object({
+  format: oneOf(['md', 'json', 'html']).default('md'),
+});
+export type ReportFlags = z.infer<typeof ReportFlags>;
 
 export async function reportCommand(
   ctx: CliContext,
   accountName: string,
-  flags: { format?: string },
+  rawFlags: unknown,
 ): Promise<void> {
-  const format = flags.format ?? 'md';
-  if (format !== 'md' && format !== 'json' && format !== 'html')
-    throw inputError(`--format must be md, json or html (got "${format}")`);
+  const { format } = parseFlags(ReportFlags, rawFlags);
   const store = await ctx.openStore();
   const account = await store.getAccount(accountName);
   const body = await store.latestSnapshot(account.id);

@@ -1,26 +1,41 @@
+import { z } from 'zod';
 import { inputError } from '../errors.js';
 import {
   DEFAULT_CRON,
   DEFAULT_TZ,
+  cronProblem,
   listSchedules,
   removeSchedule,
   setSchedule,
+  tzProblem,
 } from '../jobs/schedules.js';
 import type { CliContext } from './context.js';
+import { checkedString, parseFlags } from './flags.js';
 
-export interface ScheduleFlags {
-  cron?: string;
-  tz?: string;
-  remove?: boolean;
-  list?: boolean;
-  json?: boolean;
-}
+export const ScheduleFlags = z
+  .object({
+    cron: z.string().default(DEFAULT_CRON),
+    /** An IANA time zone. */
+    tz: checkedString(tzProblem).default(DEFAULT_TZ),
+    /** Turn the account's schedule off. */
+    remove: z.boolean().default(false),
+    /** List every schedule with its next run (`json`: as JSON). */
+    list: z.boolean().default(false),
+    json: z.boolean().default(false),
+  })
+  .superRefine((flags, ctx) => {
+    // A cron expression is read in its time zone: checked as a pair (a bad zone's issue comes first).
+    const message = cronProblem(flags.cron, flags.tz);
+    if (message) ctx.addIssue({ code: 'custom', message, path: ['cron'], input: flags.cron });
+  });
+export type ScheduleFlags = z.infer<typeof ScheduleFlags>;
 
 export async function scheduleCommand(
   ctx: CliContext,
   accountName: string | undefined,
-  flags: ScheduleFlags,
+  rawFlags: unknown,
 ): Promise<void> {
+  const flags = parseFlags(ScheduleFlags, rawFlags);
   const setup = ctx.queueSetup();
   const store = await ctx.openStore();
   if (flags.list || !accountName) {
@@ -40,12 +55,6 @@ export async function scheduleCommand(
     ctx.io.out(`nightly snapshots of "${accountName}" are off`);
     return;
   }
-  const s = await setSchedule(
-    store,
-    setup,
-    accountName,
-    flags.cron ?? DEFAULT_CRON,
-    flags.tz ?? DEFAULT_TZ,
-  );
+  const s = await setSchedule(store, setup, accountName, flags.cron, flags.tz);
   ctx.io.out(`"${accountName}" snapshots on "${s.cron}" (${s.tz})`);
 }

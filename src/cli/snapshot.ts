@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { loadConnector } from '../../connectors/index.js';
 import type { SnapshotBody } from '../domain/evidence.js';
 import type { RecordKind } from '../domain/records.js';
@@ -7,20 +8,26 @@ import { historyNeeded } from '../jobs/history-needed.js';
 import { QUEUES, enqueueSnapshot, jobIds, queue, waitForSnapshot } from '../jobs/queues.js';
 import { syncAccount } from '../jobs/sync-account.js';
 import { takeSnapshot } from '../jobs/take-snapshot.js';
+import { asOfProblem, windowSpecProblem } from '../metrics/window.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import type { CliContext } from './context.js';
+import { checkedString, parseFlags, wholeNumber } from './flags.js';
 import { syncProgressReporter } from './progress.js';
 
-export interface SnapshotFlags {
-  asOf?: string;
-  window?: string;
-  json?: boolean;
-  rules?: string;
+export const SnapshotFlags = z.object({
+  /** Judge as of this date (YYYY-MM-DD, the end of that day UTC) or ISO date-time; default now. */
+  asOf: checkedString(asOfProblem).optional(),
+  window: checkedString(windowSpecProblem).default('90d'),
+  json: z.boolean().default(false),
+  /** Rules directory (default: the shipped rules/). */
+  rules: z.string().optional(),
   /** commander's --no-sync / --no-wait give false. */
-  sync?: boolean;
-  wait?: boolean;
-  timeout?: string;
-}
+  sync: z.boolean().default(true),
+  wait: z.boolean().default(true),
+  /** With REDIS_URL: how long to wait for the workers, in seconds (up to a week). */
+  timeout: wholeNumber(1, 7 * 24 * 3600).default(3600),
+});
+export type SnapshotFlags = z.infer<typeof SnapshotFlags>;
 
 /**
  * sync (connected accounts) ► metrics ► evaluate ► stored snapshot. Inline without REDIS_URL; with
@@ -30,17 +37,18 @@ export interface SnapshotFlags {
 export async function snapshotCommand(
   ctx: CliContext,
   accountName: string,
-  flags: SnapshotFlags,
+  rawFlags: unknown,
 ): Promise<void> {
+  const flags = parseFlags(SnapshotFlags, rawFlags);
   const rules = ctx.rules(flags.rules);
   const store = await ctx.openStore();
   const account = await store.getAccount(accountName);
   const connector = await loadConnector(account.connector);
-  if (ctx.config.REDIS_URL && flags.sync !== false) return queued(ctx, accountName, flags);
+  if (ctx.config.REDIS_URL && flags.sync) return queued(ctx, accountName, flags);
 
   let failedSources: string[] = [];
   let failedKinds: RecordKind[] = [];
-  if (connector && flags.sync !== false) {
+  if (connector && flags.sync) {
     const historyFrom = historyNeeded(flags.window, flags.asOf);
     const progress = syncProgressReporter(ctx.io);
     try {
@@ -77,14 +85,14 @@ async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags
   const setup = ctx.queueSetup();
   const store = await ctx.openStore();
   const data = await snapshotJobData(store, accountName, {
-    ...(flags.window ? { window: flags.window } : {}),
+    window: flags.window,
     ...(flags.asOf ? { asOf: flags.asOf } : {}),
   });
   // A snapshot asked for by hand always runs; nightly triggers share one id per day instead.
   const day = new Date().toISOString().slice(0, 10);
   const tag = `|cli-${Date.now().toString(36)}`;
   const job = await enqueueSnapshot(setup, data, day, tag);
-  if (flags.wait === false) {
+  if (!flags.wait) {
     ctx.io.out(`queued snapshot of "${accountName}": job ${job.id}`);
     return;
   }
@@ -116,7 +124,7 @@ async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags
   };
   schedule();
   try {
-    await waitForSnapshot(setup, job.id, Number(flags.timeout ?? 3600) * 1000);
+    await waitForSnapshot(setup, job.id, flags.timeout * 1000);
   } catch (err) {
     throw new MaturityError(
       'E_CONNECTOR_UNAVAILABLE',

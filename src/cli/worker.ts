@@ -1,25 +1,21 @@
-import { inputError } from '../errors.js';
+import { z } from 'zod';
 import { createLogger } from '../log.js';
 import { ensureSchedules } from '../jobs/schedules.js';
 import { startWorkers } from '../jobs/worker.js';
 import type { CliContext } from './context.js';
+import { parseFlags, wholeNumber } from './flags.js';
 
-export interface WorkerFlags {
-  concurrency?: string;
-  lockMs?: string;
-}
+export const WorkerFlags = z.object({
+  /** Sync jobs in parallel in this process. */
+  concurrency: wholeNumber(1, 64).default(4),
+  /** Job lock period: how soon a killed worker's job moves to another worker. */
+  lockMs: wholeNumber(1000).optional(),
+});
+export type WorkerFlags = z.infer<typeof WorkerFlags>;
 
 /** Runs the BullMQ workers until SIGTERM/SIGINT, then drains: active jobs finish, no new ones start. */
-export async function workerCommand(ctx: CliContext, flags: WorkerFlags): Promise<void> {
-  const concurrency = Number(flags.concurrency ?? 4);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    throw inputError(
-      `--concurrency must be a whole number from 1 to 64 (got "${flags.concurrency}")`,
-    );
-  }
-  const lockMs = flags.lockMs === undefined ? undefined : Number(flags.lockMs);
-  if (lockMs !== undefined && (!Number.isInteger(lockMs) || lockMs < 1000))
-    throw inputError('--lock-ms must be at least 1000');
+export async function workerCommand(ctx: CliContext, rawFlags: unknown): Promise<void> {
+  const { concurrency, lockMs } = parseFlags(WorkerFlags, rawFlags);
   const setup = ctx.queueSetup();
   const log = createLogger(ctx.config.LOG_LEVEL === 'warn' ? 'info' : ctx.config.LOG_LEVEL);
   const store = await ctx.openStore();

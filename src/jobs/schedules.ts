@@ -17,15 +17,29 @@ export interface Schedule {
 export const schedulerId = (accountId: number) => `nightly|${accountId}`;
 
 export function validateSchedule(cron: string, tz: string): void {
+  const tzWrong = tzProblem(tz);
+  if (tzWrong) throw inputError(`--tz ${tzWrong}`);
+  const cronWrong = cronProblem(cron, tz);
+  if (cronWrong) throw inputError(`--cron ${cronWrong}`);
+}
+
+/** Why `tz` is no `--tz`, as a phrase that follows the flag, or undefined when it is one. */
+export function tzProblem(tz: string): string | undefined {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return undefined;
   } catch {
-    throw inputError(`--tz must be an IANA time zone like Europe/Paris (got "${tz}")`);
+    return `must be an IANA time zone like Europe/Paris (got "${tz}")`;
   }
+}
+
+/** Why `cron` is no `--cron` (in zone `tz`), as a phrase that follows the flag, or undefined. */
+export function cronProblem(cron: string, tz = DEFAULT_TZ): string | undefined {
   try {
     CronExpressionParser.parse(cron, { tz });
+    return undefined;
   } catch (err) {
-    throw inputError(`--cron "${cron}" is not a valid cron expression (${(err as Error).message})`);
+    return `"${cron}" is not a valid cron expression (${(err as Error).message})`;
   }
 }
 
