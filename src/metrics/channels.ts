@@ -1,12 +1,5 @@
-import {
-  customerRequestSql,
-  delivers,
-  inWindow,
-  num,
-  round,
-  value,
-  windowParams,
-} from './helpers.js';
+import { ticketProfile } from './ticket-profile.js';
+import { delivers, num, round, value } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 /** A channel counts when it carries at least this share of the window's customer requests. */
@@ -24,13 +17,7 @@ export const channels: MetricDefinition = {
   ],
   async compute(ctx) {
     if (!delivers(ctx, 'channel')) return [];
-    const rows = await ctx.db.query<{ channel: string; n: number }>(
-      `SELECT t.channel, count(*)::int AS n FROM tickets t
-       WHERE t.account_id = $1 AND t.channel IS NOT NULL AND ${inWindow('t.created_at')}
-         AND ${customerRequestSql(ctx)}
-       GROUP BY t.channel ORDER BY n DESC`,
-      windowParams(ctx),
-    );
+    const rows = (await ticketProfile(ctx)).channels;
     const total = rows.reduce((s, r) => s + num(r.n), 0);
     if (!total) return [];
     const breakdown = Object.fromEntries(rows.map((r) => [r.channel, round(num(r.n) / total)]));

@@ -1,4 +1,5 @@
-import { customerRequestSql, delivers, inWindow, num, value, windowParams } from './helpers.js';
+import { ticketProfile } from './ticket-profile.js';
+import { delivers, num, value } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 /** An hour counts as covered when it holds at least a quarter of an even 1/24 share of solves. */
@@ -17,13 +18,7 @@ export const hourCoverage: MetricDefinition = {
   ],
   async compute(ctx) {
     if (!delivers(ctx, 'solved')) return [];
-    const rows = await ctx.db.query<{ hour: number; n: number }>(
-      `SELECT extract(hour FROM t.solved_at AT TIME ZONE 'UTC')::int AS hour, count(*)::int AS n
-       FROM tickets t WHERE t.account_id = $1 AND t.solved_at IS NOT NULL AND ${inWindow('t.created_at')}
-         AND ${customerRequestSql(ctx)}
-       GROUP BY 1`,
-      windowParams(ctx),
-    );
+    const rows = (await ticketProfile(ctx)).solveHours;
     const total = rows.reduce((s, r) => s + num(r.n), 0);
     if (total < 100) return [];
     const covered = rows.filter((r) => num(r.n) / total >= MIN_SHARE).length;

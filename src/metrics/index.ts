@@ -64,14 +64,17 @@ export async function computeEvidence(
     );
     ctx = { ...ctx, groups: rows.map((g) => classifyGroup(g, o.groupRoles)) };
   }
+  // The definitions are independent read queries: PostgreSQL runs them side by side on its pool
+  // (PGlite, single-threaded, takes them one after the other all the same).
+  const results = await Promise.all(metricDefinitions.map((def) => def.compute(ctx)));
   const out: Metric[] = [];
-  for (const def of metricDefinitions) {
-    for (const m of await def.compute(ctx)) {
+  results.forEach((ms, i) => {
+    for (const m of ms) {
       if (!metricCatalogue.has(m.id))
-        throw new Error(`metric ${m.id} from ${def.name} is not declared`);
+        throw new Error(`metric ${m.id} from ${metricDefinitions[i]!.name} is not declared`);
       out.push(m);
     }
-  }
+  });
   const produced = new Set(out.map((m) => m.id));
   const absent: Record<string, string> = {};
   for (const def of metricDefinitions)

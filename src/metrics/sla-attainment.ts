@@ -26,35 +26,25 @@ export const slaAttainment: MetricDefinition = {
   async compute(ctx) {
     const flags = delivers(ctx, 'sla');
     if (ctx.covered.has('slaOutcomes')) {
-      const [row] = await ctx.db.query<{ met: number; done: number; any: number }>(
-        `SELECT count(*) FILTER (WHERE status = 'met' AND ${inWindow('completed_at')})::int AS met,
-                count(*) FILTER (WHERE status IN ('met','breached') AND ${inWindow('completed_at')})::int AS done,
-                count(*)::int AS any
-         FROM sla_outcomes WHERE account_id = $1`,
-        windowParams(ctx),
+      const [any] = await ctx.db.query<{ any: boolean }>(
+        'SELECT EXISTS (SELECT 1 FROM sla_outcomes WHERE account_id = $1) AS any',
+        [ctx.accountId],
       );
-      if (num(row?.any) > 0 || !flags) {
+      if (any?.any || !flags) {
         const byMetric = await ctx.db.query<{ metric: string; met: number; done: number }>(
           `SELECT metric, count(*) FILTER (WHERE status = 'met')::int AS met, count(*)::int AS done
            FROM sla_outcomes WHERE account_id = $1 AND status IN ('met','breached') AND ${inWindow('completed_at')}
            GROUP BY metric ORDER BY metric`,
           windowParams(ctx),
         );
+        const met = byMetric.reduce((s, m) => s + num(m.met), 0);
+        const done = byMetric.reduce((s, m) => s + num(m.done), 0);
         const breakdown = Object.fromEntries(
           byMetric.map((m) => [m.metric, m.done ? round(m.met / m.done) : 0]),
         );
         return [
-          ...proportion(
-            ctx,
-            'sla.attainment',
-            num(row?.met),
-            num(row?.done),
-            ['sla_outcomes'],
-            breakdown,
-          ),
-          ...value(ctx, 'sla.measured.count', num(row?.done), 'count', num(row?.done), [
-            'sla_outcomes',
-          ]),
+          ...proportion(ctx, 'sla.attainment', met, done, ['sla_outcomes'], breakdown),
+          ...value(ctx, 'sla.measured.count', done, 'count', done, ['sla_outcomes']),
         ];
       }
     }

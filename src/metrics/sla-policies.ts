@@ -1,13 +1,5 @@
-import {
-  customerRequestSql,
-  delivers,
-  inWindow,
-  num,
-  numOrNull,
-  round,
-  value,
-  windowParams,
-} from './helpers.js';
+import { ticketProfile } from './ticket-profile.js';
+import { delivers, num, numOrNull, round, value } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 const SEVERITY = ['urgent', 'high', 'normal', 'low'] as const;
@@ -124,12 +116,7 @@ async function topPriority(
   ctx: Parameters<MetricDefinition['compute']>[0],
 ): Promise<{ priority: string; share: number; n: number } | undefined> {
   if (!delivers(ctx, 'priority')) return undefined;
-  const rows = await ctx.db.query<{ priority: string; n: number }>(
-    `SELECT t.priority, count(*)::int AS n FROM tickets t
-     WHERE t.account_id = $1 AND t.priority IS NOT NULL AND ${inWindow('t.created_at')}
-       AND ${customerRequestSql(ctx)} GROUP BY 1`,
-    windowParams(ctx),
-  );
+  const rows = (await ticketProfile(ctx)).priorities;
   const total = rows.reduce((s, r) => s + num(r.n), 0);
   if (!total) return undefined;
   for (const p of SEVERITY) {

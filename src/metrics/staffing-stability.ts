@@ -1,5 +1,6 @@
+import { ticketProfile } from './ticket-profile.js';
 import { sampleStandardDeviation, mean } from 'simple-statistics';
-import { customerRequestSql, delivers, inWindow, value, windowParams } from './helpers.js';
+import { delivers, value } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 const MIN_MONTH = 30;
@@ -23,13 +24,11 @@ export const staffingStability: MetricDefinition = {
   ],
   async compute(ctx) {
     if (!delivers(ctx, 'assignee')) return [];
-    const rows = await ctx.db.query<{ month: string; tickets: number; agents: number }>(
-      `SELECT to_char(date_trunc('month', t.created_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
-              count(*)::int AS tickets, count(DISTINCT t.assignee_id)::int AS agents
-       FROM tickets t WHERE t.account_id = $1 AND ${inWindow('t.created_at')} AND ${customerRequestSql(ctx)}
-       GROUP BY 1 ORDER BY 1`,
-      windowParams(ctx),
-    );
+    const rows = (await ticketProfile(ctx)).months.map((m) => ({
+      month: m.month,
+      tickets: m.tickets,
+      agents: m.people,
+    }));
     // Keep the calendar months that lie wholly inside the window (with an "all" window, the
     // first month of data may be partial), and drop months the data barely covers: fewer than
     // MIN_MONTH tickets say nothing about load per person, and a month under a tenth of the
