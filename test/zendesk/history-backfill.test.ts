@@ -239,6 +239,60 @@ describe('a snapshot makes the synced history cover its window', () => {
   });
 });
 
+describe('a first snapshot reads only what its window needs', () => {
+  it('starts the first export at the window start, not two years back', async () => {
+    const sim = await startZendeskSimulator({
+      profile: 'structured',
+      tickets: 400,
+      days: 700,
+      seed: 29,
+      credentials: CREDENTIALS,
+    });
+    try {
+      const cli = cliHome(SECRET);
+      const c = sim.credentials;
+      const connect = await cli.run(
+        'connect',
+        'zendesk',
+        '--name',
+        'acme',
+        '--subdomain',
+        'acme',
+        '--email',
+        c.email,
+        '--token',
+        c.token,
+        '--base-url',
+        sim.url,
+      );
+      expect(connect.code).toBe(0);
+      const before = Date.now();
+      const snap = await cli.run('snapshot', 'acme', '--window', '90d', '--json');
+      expect(snap.code).toBe(0);
+      // One start for each export, at the start of the day 90 days back: nothing older is read.
+      const ninety = Math.floor((before - 90 * 86_400_000) / 86_400_000) * 86_400;
+      expect(starts(sim, EXPORT)).toEqual([ninety]);
+      expect(starts(sim, EVENTS)[0]).toBe(ninety);
+      const body = JSON.parse(snap.out) as Snapshot;
+      await withStore(cli.home, async (store) => {
+        const account = await store.getAccount('acme');
+        // Every ticket of the window is there, and none older than what was asked.
+        const held = await store.dbForTests.query<{ n: number; oldest: Date }>(
+          'SELECT count(*)::int AS n, min(updated_at) AS oldest FROM tickets WHERE account_id = $1',
+          [account.id],
+        );
+        expect(new Date(held[0]!.oldest).getTime()).toBeGreaterThanOrEqual(ninety * 1000);
+        expect(metric(body, 'tickets.count')).toBeGreaterThan(0);
+        expect((await store.coverage(account.id)).historyFrom.get('tickets')?.getTime()).toBe(
+          ninety * 1000,
+        );
+      });
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
 describe('a backfill killed mid-way', () => {
   let store: Store;
   beforeAll(async () => {

@@ -16,13 +16,14 @@ export function neededStart(historyFrom: Date | null | undefined): number | unde
 }
 
 /**
- * Where a first export starts: the configured date, or two years back; earlier when the caller
- * needs more (a first snapshot over a longer window).
+ * Where a first export starts. A snapshot says what its window needs, and the export starts
+ * there (earlier only when `since` asks for more): a first 90-day snapshot reads 90 days, not two
+ * years at the API's rate limit. A plain sync, with no window, starts at `since` or two years back.
  */
 export function exportStart(config: ZendeskConfig, now: Date, needed?: number): number {
-  const from = config.since ? Date.parse(config.since) : now.getTime() - 730 * DAY_MS;
-  const start = Math.floor(from / 1000);
-  return needed === undefined ? start : Math.min(start, needed);
+  const since = config.since ? Math.floor(Date.parse(config.since) / 1000) : undefined;
+  if (needed !== undefined) return since === undefined ? needed : Math.min(since, needed);
+  return since ?? Math.floor((now.getTime() - 730 * DAY_MS) / 1000);
 }
 
 /**
