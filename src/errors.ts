@@ -54,6 +54,16 @@ export const errorCatalogue = {
     retry: 'backoff',
     exit: 1,
   },
+  E_SYNC_FAILED: {
+    meaning: "Every stream of a snapshot's sync failed; no snapshot was stored.",
+    retry: 'no',
+    exit: 1,
+  },
+  E_REDIS_UNAVAILABLE: {
+    meaning: 'Redis (REDIS_URL) could not be reached, or lost the queued job.',
+    retry: 'backoff',
+    exit: 1,
+  },
 } as const satisfies Record<string, ErrorPolicy>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
