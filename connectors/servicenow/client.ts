@@ -67,8 +67,11 @@ export type TablePage =
  * sysparm_limit and sysparm_offset; stored values (sysparm_display_value=false) and plain
  * reference sys_ids (sysparm_exclude_reference_link=true).
  * https://www.servicenow.com/docs/ → Table API → GET /now/table/{tableName}
- * A table the instance lacks (404 "Invalid table") or the user may not read (403) comes back as
- * `unavailable`; a 404 "No Record found" (Table API v1's empty answer) is an empty page.
+ * A table the instance lacks comes back as `unavailable`: ServiceNow answers 400 Bad Request with
+ * `{"error":{"message":"Invalid table <name>","detail":null},"status":"failure"}` ("REST API HTTP
+ * response codes": 400 when the request URI does not match the APIs in the system), some
+ * releases 404 with the same message. So does a table the user may not read (403). A 404 "No
+ * Record found" (Table API v1's empty answer) is an empty page; any other 400 is an error.
  */
 export async function fetchTablePage(http: HttpClient, q: TablePageQuery): Promise<TablePage> {
   const res = await http.get(`/api/now/table/${encodeURIComponent(q.table)}`, {
@@ -80,12 +83,20 @@ export async function fetchTablePage(http: HttpClient, q: TablePageQuery): Promi
       sysparm_display_value: 'false',
       sysparm_exclude_reference_link: 'true',
     },
-    allowStatus: [403, 404],
+    allowStatus: [400, 403, 404],
   });
-  if (res.status === 403 || res.status === 404) {
+  if (res.status === 400 || res.status === 403 || res.status === 404) {
     const err = ServiceNowErrorBody.safeParse(res.data);
     const message = err.success ? (err.data.error.message ?? '') : '';
     const detail = err.success ? (err.data.error.detail ?? '') : '';
+    const said = [message, detail].filter(Boolean).join(': ');
+    const invalidTable = /^\s*invalid table\b/i.test(message);
+    if (res.status === 400 && !invalidTable) {
+      throw new MaturityError(
+        'E_CONNECTOR_RESPONSE',
+        `ServiceNow answered HTTP 400 for table ${q.table}${said ? `: ${said}` : ''}`,
+      );
+    }
     if (res.status === 404 && /no record/i.test(message)) {
       return {
         kind: 'page',
@@ -97,14 +108,13 @@ export async function fetchTablePage(http: HttpClient, q: TablePageQuery): Promi
         missingFields: [],
       };
     }
-    const said = [message, detail].filter(Boolean).join(': ');
     return {
       kind: 'unavailable',
       status: res.status,
       reason:
         res.status === 403
           ? `the user may not read table ${q.table} (HTTP 403${said ? `, ${said}` : ''})`
-          : `table ${q.table} is not on this instance (HTTP 404${said ? `, ${said}` : ''})`,
+          : `table ${q.table} is not on this instance (HTTP ${res.status}${said ? `, ${said}` : ''})`,
     };
   }
   const parsed = ServiceNowTablePage.safeParse(res.data);
@@ -211,7 +221,7 @@ export async function checkConnection(
       page.status === 403 ? 'E_CONNECTOR_AUTH' : 'E_CONNECTOR_NOT_FOUND',
       page.status === 403
         ? `ServiceNow at ${where} accepted the credentials but the user may not read incidents: give it the itil role (or read access to incident)`
-        : `${where} has no Table API for incidents (HTTP 404): check --instance`,
+        : `${where} has no Table API for incidents (HTTP ${page.status}): check --instance`,
     );
   }
   const host = new URL(config.instance).host;

@@ -358,7 +358,7 @@ describe('sync through the Table API', () => {
         },
       ],
       sys_user_grmember: [{ sys_id: 'm1', user: 'u1', group: 'grp1' }],
-      // service_offering and service_subscribe_company: not on this instance (404)
+      // service_offering and service_subscribe_company: not on this instance (400 Invalid table)
     });
     const outcomes = await sync(store, a);
     const by = Object.fromEntries(outcomes.map((o) => [o.stream, o]));
@@ -366,7 +366,7 @@ describe('sync through the Table API', () => {
     expect(by.task_sla!.unavailable).toMatch(/may not read table task_sla \(HTTP 403/);
     expect(by.kb_knowledge!.unavailable).toMatch(/HTTP 403/);
     expect(by.service_offering!.unavailable).toMatch(
-      /table service_offering is not on this instance \(HTTP 404, Invalid table/,
+      /table service_offering is not on this instance \(HTTP 400, Invalid table service_offering\)/,
     );
     expect(by.incident!.warnings?.join()).toMatch(/m2m_kb_task .*knowledge flag only/);
     const covered = await store.coveredKinds(a.id);

@@ -43,7 +43,8 @@ export interface Seen {
  * strings compare as strings —, IN, dot-walked names looked up as given) joined by ^ (AND) and
  * ^OR (binds only the conditions either side of it, as in ServiceNow), ORDERBY clauses,
  * sysparm_offset/sysparm_limit, sysparm_fields (unknown names dropped silently, as ServiceNow
- * does), X-Total-Count and a Link header with first/prev/next/last. A row with `[HIDDEN]: true`
+ * does), X-Total-Count and a Link header with first/prev/next/last; a table not in `tables` is
+ * absent from the instance (400 "Invalid table"). A row with `[HIDDEN]: true`
  * stands for one ACLs hide: it is counted and paged (the limit applies first) but never returned.
  * `onRequest` runs before each answer, e.g. to change the tables between two pages.
  */
@@ -63,9 +64,11 @@ export function tableApi(
       seen.push({ table, query: q });
       onRequest?.({ table, query: q });
       const data = tables[table];
+      // A table the instance lacks (no plugin): 400 Bad Request with this body, as a real
+      // instance answers (the URI matches no API; "REST API HTTP response codes").
       if (data === undefined)
         return [
-          404,
+          400,
           { error: { message: `Invalid table ${table}`, detail: null }, status: 'failure' },
         ];
       if (typeof data === 'number')

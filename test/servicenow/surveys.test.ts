@@ -254,7 +254,7 @@ describe('CSAT from ServiceNow surveys', () => {
     [
       'the survey plugin is absent',
       {},
-      /table asmt_assessment_instance is not on this instance \(HTTP 404/,
+      /table asmt_assessment_instance is not on this instance \(HTTP 400, Invalid table/,
     ],
     [
       'asmt_metric_result is forbidden',
