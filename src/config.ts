@@ -16,6 +16,12 @@ const Env = z.object({
   MATURITY_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  /** Seconds a command waits for another that holds the embedded store (0: do not wait). */
+  MATURITY_STORE_WAIT: z.coerce
+    .number('must be a number of seconds')
+    .min(0, 'must be 0 or more seconds')
+    .max(86_400, 'must be at most 86400 seconds (a day)')
+    .default(60),
 });
 
 export type Config = z.infer<typeof Env> & { dbDir: string };

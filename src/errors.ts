@@ -33,6 +33,11 @@ export const errorCatalogue = {
   },
   E_RULES_INVALID: { meaning: 'A rules file failed validation.', retry: 'no', exit: 1 },
   E_STORE: { meaning: 'The database could not be opened or migrated.', retry: 'no', exit: 1 },
+  E_STORE_BUSY: {
+    meaning: 'Another command holds the embedded store; this one waited, then gave up.',
+    retry: 'backoff',
+    exit: 1,
+  },
   E_CONNECTOR_AUTH: { meaning: 'The helpdesk rejected the credentials.', retry: 'no', exit: 1 },
   E_CONNECTOR_NOT_FOUND: {
     meaning: 'The helpdesk instance or subdomain does not exist.',

@@ -28,8 +28,21 @@ export function memorySink(): SyncSink & { state: MemorySinkState } {
   const storedAt = new Map<string, number>();
   const passes = new Map<string, number>();
   const kindOf = (k: RecordKind) => (state.records[k] ??= new Map());
+  const holding = new Map<string, Promise<void>>();
   return {
     state,
+    async holdStream(stream, o) {
+      for (let busy = holding.get(stream); busy; busy = holding.get(stream)) {
+        o?.onBusy?.();
+        await busy;
+      }
+      let letGo!: () => void;
+      holding.set(stream, new Promise<void>((r) => (letGo = r)));
+      return async () => {
+        holding.delete(stream);
+        letGo();
+      };
+    },
     async readCursor(stream) {
       return state.cursors.get(stream);
     },

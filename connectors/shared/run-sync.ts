@@ -51,6 +51,11 @@ export interface RunSyncOptions<C> {
    * by start time backfill what they lack; undefined asks for nothing beyond their default.
    */
   historyFrom?: Date | null;
+  /**
+   * Another run holds a stream of this account (sink.holdStream): this one waits for it to
+   * finish, then syncs what changed since. Called once per stream that waits, as it starts.
+   */
+  onBusy?: (stream: string) => void;
 }
 
 /**
@@ -82,80 +87,99 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
       quarantined: 0,
     };
     const key = `${o.connector.id}:${stream.name}`;
-    const saved = savedCursor(stream, await o.sink.readCursor(key));
-    if (saved.warning) outcome.warnings = [saved.warning];
-    const fullRefresh = stream.fullRefresh === true;
-    /** The start of the pass this run commits to (PostgreSQL text, round-trips exactly). */
-    let passStart: string | undefined;
+    // Another run of this stream (another process on the same database) finishes first; this
+    // one then reads the cursor it left, so the two never fetch the same records.
+    const asked = Date.now();
+    let busy = false;
+    const release = await o.sink.holdStream(key, {
+      onBusy: () => {
+        busy = true;
+        o.onBusy?.(stream.name);
+      },
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
     try {
-      const summary = await stream.sync({
-        config: o.config,
-        client: o.client,
-        cursor: saved.cursor,
-        now: o.now ?? (() => new Date()),
-        ...(o.signal ? { signal: o.signal } : {}),
-        ...(o.historyFrom !== undefined ? { historyFrom: o.historyFrom } : {}),
-        commit: async (page: PageResult) => {
-          o.signal?.throwIfAborted();
-          checkCommitted(stream, page.cursor);
-          const started = await o.sink.commitPage(key, page, fullRefresh);
-          passStart ??= started;
-          outcome.pages++;
-          outcome.records += Object.values(page.records ?? {}).reduce(
-            (n, l) => n + (l?.length ?? 0),
-            0,
-          );
-          outcome.quarantined += page.quarantined?.length ?? 0;
-          if (page.warnings?.length) (outcome.warnings ??= []).push(...page.warnings);
-          o.onProgress?.({
-            stream: stream.name,
-            pages: outcome.pages,
-            records: outcome.records,
-            quarantined: outcome.quarantined,
-            done: false,
-          });
-        },
-      });
-      const held = summary?.historyFrom;
-      if (held !== undefined) outcome.historyFrom = held;
-      const sweep = fullRefresh ? sweepable(o.connector, stream.name, stream.kinds) : undefined;
-      if (sweep?.shared.length) {
+      if (busy)
         (outcome.warnings ??= []).push(
-          `${sweep.shared.join(', ')} also come(s) from another stream: records deleted at the source are not removed`,
+          `another sync of this stream was running: waited ${Math.round((Date.now() - asked) / 1000)} s for it to finish, then fetched only what changed since`,
         );
-      }
-      // A run that committed nothing this time has no pass start of its own and sweeps nothing.
-      const removed = await o.sink.completeStream(key, {
-        kinds: stream.kinds,
-        ...(stream.fields ? { fields: stream.fields(o.config) } : {}),
-        historyFrom: held ?? null,
-        ...(sweep && passStart ? { sweep: { kinds: sweep.kinds, passStart } } : {}),
-      });
-      if (fullRefresh) outcome.removed = removed;
-      outcome.ok = true;
-      o.onProgress?.({
-        stream: stream.name,
-        pages: outcome.pages,
-        records: outcome.records,
-        quarantined: outcome.quarantined,
-        done: true,
-      });
-    } catch (err) {
-      if (err instanceof SourceUnavailable) {
-        // Evidence unknown: whatever this stream covered before is no longer vouched for.
-        await o.sink.uncover(key, stream.kinds);
+      const saved = savedCursor(stream, await o.sink.readCursor(key));
+      if (saved.warning) (outcome.warnings ??= []).push(saved.warning);
+      const fullRefresh = stream.fullRefresh === true;
+      /** The start of the pass this run commits to (PostgreSQL text, round-trips exactly). */
+      let passStart: string | undefined;
+      try {
+        const summary = await stream.sync({
+          config: o.config,
+          client: o.client,
+          cursor: saved.cursor,
+          now: o.now ?? (() => new Date()),
+          ...(o.signal ? { signal: o.signal } : {}),
+          ...(o.historyFrom !== undefined ? { historyFrom: o.historyFrom } : {}),
+          commit: async (page: PageResult) => {
+            o.signal?.throwIfAborted();
+            checkCommitted(stream, page.cursor);
+            const started = await o.sink.commitPage(key, page, fullRefresh);
+            passStart ??= started;
+            outcome.pages++;
+            outcome.records += Object.values(page.records ?? {}).reduce(
+              (n, l) => n + (l?.length ?? 0),
+              0,
+            );
+            outcome.quarantined += page.quarantined?.length ?? 0;
+            if (page.warnings?.length) (outcome.warnings ??= []).push(...page.warnings);
+            o.onProgress?.({
+              stream: stream.name,
+              pages: outcome.pages,
+              records: outcome.records,
+              quarantined: outcome.quarantined,
+              done: false,
+            });
+          },
+        });
+        const held = summary?.historyFrom;
+        if (held !== undefined) outcome.historyFrom = held;
+        const sweep = fullRefresh ? sweepable(o.connector, stream.name, stream.kinds) : undefined;
+        if (sweep?.shared.length) {
+          (outcome.warnings ??= []).push(
+            `${sweep.shared.join(', ')} also come(s) from another stream: records deleted at the source are not removed`,
+          );
+        }
+        // A run that committed nothing this time has no pass start of its own and sweeps nothing.
+        const removed = await o.sink.completeStream(key, {
+          kinds: stream.kinds,
+          ...(stream.fields ? { fields: stream.fields(o.config) } : {}),
+          historyFrom: held ?? null,
+          ...(sweep && passStart ? { sweep: { kinds: sweep.kinds, passStart } } : {}),
+        });
+        if (fullRefresh) outcome.removed = removed;
         outcome.ok = true;
-        outcome.unavailable = err.message;
-        outcomes.push(outcome);
-        continue;
+        o.onProgress?.({
+          stream: stream.name,
+          pages: outcome.pages,
+          records: outcome.records,
+          quarantined: outcome.quarantined,
+          done: true,
+        });
+      } catch (err) {
+        if (err instanceof SourceUnavailable) {
+          // Evidence unknown: whatever this stream covered before is no longer vouched for.
+          await o.sink.uncover(key, stream.kinds);
+          outcome.ok = true;
+          outcome.unavailable = err.message;
+          outcomes.push(outcome);
+          continue;
+        }
+        outcome.error = err as Error;
+        if (o.failFast || (err instanceof MaturityError && err.code === 'E_CONNECTOR_AUTH')) {
+          outcomes.push(outcome);
+          throw err;
+        }
       }
-      outcome.error = err as Error;
-      if (o.failFast || (err instanceof MaturityError && err.code === 'E_CONNECTOR_AUTH')) {
-        outcomes.push(outcome);
-        throw err;
-      }
+      outcomes.push(outcome);
+    } finally {
+      await release();
     }
-    outcomes.push(outcome);
   }
   return outcomes;
 }

@@ -7,6 +7,16 @@ import type { PageResult } from './define-connector.js';
  * connectors never see the database. Stream keys are `<connector>:<stream>`.
  */
 export interface SyncSink {
+  /**
+   * Holds a stream of the account for this run, across every process writing to the same
+   * database, so two syncs never fetch the same stream at once. When another run holds it,
+   * `onBusy` is called once and this one waits for it to finish (the runner then reads the cursor
+   * that run left, so it fetches only what changed since). Resolves with the function that lets go.
+   */
+  holdStream(
+    stream: string,
+    o?: { onBusy?: () => void; signal?: AbortSignal },
+  ): Promise<() => Promise<void>>;
   /** The cursor saved with the last committed page of a stream (undefined: never synced). */
   readCursor(stream: string): Promise<unknown>;
   /**

@@ -16,6 +16,8 @@ export class CliContext {
   constructor(
     readonly io: Io,
     private readonly env: Record<string, string | undefined>,
+    /** The command line after `maturity` (its words name this command to another that waits). */
+    private readonly args: readonly string[] = [],
   ) {
     try {
       this.config = loadConfig(env);
@@ -24,11 +26,32 @@ export class CliContext {
     }
   }
 
+  /**
+   * The store, opened on first use. The embedded store is held by one command at a time: another
+   * command that holds it is named once on stderr while this one waits MATURITY_STORE_WAIT
+   * seconds, then fails with E_STORE_BUSY (src/store/lock-store.ts).
+   */
   async openStore(): Promise<Store> {
     this.store ??= await Store.open(
-      this.config.DATABASE_URL ? { url: this.config.DATABASE_URL } : { dir: this.config.dbDir },
+      this.config.DATABASE_URL
+        ? { url: this.config.DATABASE_URL }
+        : {
+            dir: this.config.dbDir,
+            lock: {
+              command: this.commandWords(),
+              waitMs: this.config.MATURITY_STORE_WAIT * 1000,
+              onWait: (line) => this.io.err(`maturity: ${line}`),
+            },
+          },
     );
     return this.store;
+  }
+
+  /** `maturity sync acme`: the words before the first flag (flags may carry credentials). */
+  private commandWords(): string {
+    const first = this.args.findIndex((a) => a.startsWith('-'));
+    const words = first === -1 ? this.args : this.args.slice(0, first);
+    return ['maturity', ...words].join(' ').slice(0, 200);
   }
 
   /** Queued mode: Redis for the queues, PostgreSQL for the data every worker process shares. */

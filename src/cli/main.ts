@@ -13,7 +13,8 @@ export async function main(
   // Command modules (and the store, queue and HTTP libraries behind them) load on first use, so
   // `maturity --help` and quick commands start fast.
   let ctx: CliContext | undefined;
-  const context = async () => (ctx ??= new (await import('./context.js')).CliContext(io, env));
+  const context = async () =>
+    (ctx ??= new (await import('./context.js')).CliContext(io, env, argv.slice(2)));
   const program = new Command('maturity')
     .description('Infers how mature a support organisation is from its helpdesk data.')
     .exitOverride()

@@ -13,6 +13,10 @@ export async function syncCommand(ctx: CliContext, accountName: string): Promise
       box: ctx.secretBox(),
       onProgress: progress.onProgress,
       onWait: progress.onWait,
+      onBusy: (stream) =>
+        ctx.io.err(
+          `sync ${stream}: another sync of "${accountName}" is fetching this stream; waiting for it to finish, then fetching only what changed since`,
+        ),
     });
   } finally {
     progress.stop();

@@ -22,6 +22,8 @@ export interface SyncAccountOptions {
    * start time backfill what the account lacks. Undefined (`maturity sync`): no requirement.
    */
   historyFrom?: Date | null;
+  /** Another sync holds a stream of this account: this one waits for it (runSync's onBusy). */
+  onBusy?: (stream: string) => void;
 }
 
 /** Pulls every stream of a connected account into the store; marks the account on auth failure. */
@@ -59,6 +61,7 @@ export async function syncAccount(
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.historyFrom !== undefined ? { historyFrom: o.historyFrom } : {}),
+      ...(o.onBusy ? { onBusy: o.onBusy } : {}),
     });
   } catch (err) {
     if (err instanceof MaturityError && err.code === 'E_CONNECTOR_AUTH') {

@@ -1,7 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { MaturityError } from '../errors.js';
+import { lockStore, type StoreLockOptions } from './lock-store.js';
 
 /** A query-only handle: what the metrics get (no exec, no transaction, no close). */
 export interface QueryDb {
@@ -14,7 +17,21 @@ export interface Db extends QueryDb {
   /** Runs several statements with no parameters (migrations). */
   exec(sql: string): Promise<void>;
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Holds a named lock across processes sharing the database (PostgreSQL: a session advisory
+   * lock on a connection of its own, released if the process dies; PGlite, which one process
+   * holds: in memory). Resolves once held with the function that lets go; when another holder
+   * has it, calls `onBusy` once and waits (polling; `signal` stops the wait).
+   */
+  holdLock(key: string, o?: HoldLockOptions): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+export interface HoldLockOptions {
+  onBusy?: () => void;
+  signal?: AbortSignal;
+  /** How often to try again while another holder has it; default 500 ms. */
+  pollMs?: number;
 }
 
 export interface OpenDbOptions {
@@ -23,16 +40,90 @@ export interface OpenDbOptions {
   dir?: string;
   /** PostgreSQL schema to work in (tests use one each). Created if missing. */
   schema?: string;
+  /** PGlite in `dir`: who this process is and how long to wait for another holder (lock-store.ts). */
+  lock?: StoreLockOptions;
 }
 
+/**
+ * Opens the database. PGlite in a directory is held by one process at a time (lockStore: a
+ * second command waits, then fails with E_STORE_BUSY) and is the owner's alone: the directory is
+ * made 0700 and the files PGlite creates world-writable are made owner-only, at open and close.
+ */
 export async function openDb(options: OpenDbOptions): Promise<Db> {
   if (options.url) return openPostgres(options.url, options.schema);
-  if (options.dir) mkdirSync(options.dir, { recursive: true });
-  const lite = await PGlite.create(options.dir ?? 'memory://');
-  return pgliteDb(lite);
+  if (!options.dir) return pgliteDb(await PGlite.create('memory://'), memoryLocks());
+  const dir = path.resolve(options.dir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const lock = await lockStore(dir, options.lock);
+  try {
+    ownerOnly(dir);
+    const lite = await PGlite.create(dir);
+    const db = pgliteDb(lite, memoryLocks());
+    return {
+      ...db,
+      async close() {
+        try {
+          await db.close();
+          ownerOnly(dir);
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
 }
 
-function pgliteDb(lite: PGlite | Parameters<Parameters<PGlite['transaction']>[0]>[0]): Db {
+/** Makes a directory tree readable and writable by its owner only (0700 directories, 0600 files). */
+function ownerOnly(dir: string): void {
+  const walk = (p: string, isDir: boolean) => {
+    const mode = lstatSync(p).mode & 0o777;
+    const want = isDir ? mode & 0o700 : mode & 0o600;
+    if (mode !== want) chmodSync(p, want);
+    if (isDir)
+      for (const e of readdirSync(p, { withFileTypes: true }))
+        if (!e.isSymbolicLink()) walk(path.join(p, e.name), e.isDirectory());
+  };
+  walk(dir, true);
+}
+
+type Release = () => Promise<void>;
+type HoldLock = (key: string, o?: HoldLockOptions) => Promise<Release>;
+
+/** Named locks within one process (what PGlite needs: the store lock keeps other processes out). */
+function memoryLocks(): HoldLock {
+  const held = new Map<string, Promise<void>>();
+  return async (key, o = {}) => {
+    let told = false;
+    for (let busy = held.get(key); busy; busy = held.get(key)) {
+      if (!told) o.onBusy?.();
+      told = true;
+      await Promise.race([busy, aborted(o.signal)]);
+    }
+    let release!: () => void;
+    held.set(key, new Promise<void>((r) => (release = r)));
+    return async () => {
+      held.delete(key);
+      release();
+    };
+  };
+}
+
+/** A promise that rejects when the signal aborts (never settles without a signal). */
+function aborted(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_, reject) => {
+    if (!signal) return;
+    signal.throwIfAborted();
+    signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+  });
+}
+
+function pgliteDb(
+  lite: PGlite | Parameters<Parameters<PGlite['transaction']>[0]>[0],
+  holdLock: HoldLock,
+): Db {
   const db: Db = {
     kind: 'pglite',
     async query<T>(sql: string, params?: unknown[]) {
@@ -44,8 +135,9 @@ function pgliteDb(lite: PGlite | Parameters<Parameters<PGlite['transaction']>[0]
     },
     async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       if (!('transaction' in lite)) return fn(db);
-      return lite.transaction((tx) => fn(pgliteDb(tx)));
+      return lite.transaction((tx) => fn(pgliteDb(tx, holdLock)));
     },
+    holdLock,
     async close() {
       if ('close' in lite) await lite.close();
     },
@@ -62,6 +154,7 @@ async function openPostgres(url: string, schema?: string): Promise<Db> {
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  const holdLock = advisoryLocks(url, schema);
   const on = (client: pg.Pool | pg.PoolClient): Db => ({
     kind: 'postgres',
     async query<T>(sql: string, params?: unknown[]) {
@@ -86,9 +179,49 @@ async function openPostgres(url: string, schema?: string): Promise<Db> {
         conn.release();
       }
     },
+    holdLock,
     async close() {
       if (client === pool) await pool.end();
     },
   });
   return on(pool);
+}
+
+/**
+ * Session advisory locks, each on a connection of its own (outside the pool, so holders never
+ * starve the queries they guard). The key is hashed with the schema, so deployments (and tests)
+ * in different schemas of one database do not block each other. A holder that dies loses its
+ * connection and with it the lock.
+ */
+function advisoryLocks(url: string, schema?: string): HoldLock {
+  const KEY = `hashtextextended(current_schema() || '|' || $1, 0)`;
+  return async (key, o = {}) => {
+    const client = new pg.Client({
+      connectionString: url,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    // A connection lost while held: the lock is gone with it; the run carries on without it.
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      let told = false;
+      for (;;) {
+        const res = await client.query<{ held: boolean }>(
+          `SELECT pg_try_advisory_lock(${KEY}) AS held`,
+          [key],
+        );
+        if (res.rows[0]?.held) break;
+        if (!told) o.onBusy?.();
+        told = true;
+        await sleep(o.pollMs ?? 500, undefined, o.signal ? { signal: o.signal } : {});
+      }
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    return async () => {
+      await client.query(`SELECT pg_advisory_unlock(${KEY})`, [key]).catch(() => undefined);
+      await client.end().catch(() => undefined);
+    };
+  };
 }

@@ -6,7 +6,7 @@ import type { Account, AccountStatus } from './accounts.js';
 import * as attestations from './attestations.js';
 import * as coverage from './coverage.js';
 import type { Coverage, CoverageOptions } from './coverage.js';
-import { openDb, type Db, type OpenDbOptions, type QueryDb } from './db.js';
+import { openDb, type Db, type HoldLockOptions, type OpenDbOptions, type QueryDb } from './db.js';
 import { migrate } from './migrate.js';
 import * as records from './records.js';
 import * as schedules from './schedules.js';
@@ -31,12 +31,18 @@ export type { SnapshotEntry } from './snapshots.js';
 export class Store {
   private constructor(private readonly db: Db) {}
 
+  /**
+   * Opens and migrates the database. The embedded store in a directory is this process's alone
+   * until `close()` (a second command waits `options.lock.waitMs`, then E_STORE_BUSY).
+   */
   static async open(options: OpenDbOptions): Promise<Store> {
-    let db: Db;
+    let db: Db | undefined;
     try {
       db = await openDb(options);
       await migrate(db);
     } catch (err) {
+      await db?.close().catch(() => undefined);
+      if (err instanceof MaturityError && err.code === 'E_STORE_BUSY') throw err;
       const where = options.url ? 'PostgreSQL (DATABASE_URL)' : (options.dir ?? 'in-memory PGlite');
       throw new MaturityError(
         'E_STORE',
@@ -223,6 +229,18 @@ export class Store {
 
   // Sync state
 
+  /**
+   * Holds one stream of an account for a sync run, across every process sharing the database
+   * (db.ts holdLock): waits while another run has it. Resolves with the function that lets go.
+   */
+  holdSyncStream(
+    accountId: number,
+    stream: string,
+    o: HoldLockOptions = {},
+  ): Promise<() => Promise<void>> {
+    return this.db.holdLock(`sync|${accountId}|${stream}`, o);
+  }
+
   readCursor(accountId: number, stream: string): Promise<unknown> {
     return syncState.readCursor(this.db, accountId, stream);
   }
@@ -257,8 +275,11 @@ export class Store {
 
   // Snapshots
 
-  /** One snapshot per account, day and window: taking it again the same day replaces it. */
-  saveSnapshot(accountId: number, body: SnapshotBody): Promise<number> {
+  /**
+   * One snapshot per account, day and window: taking it again the same day replaces it, unless
+   * it is partial and a complete one stands (then undefined: not stored).
+   */
+  saveSnapshot(accountId: number, body: SnapshotBody): Promise<number | undefined> {
     return snapshots.saveSnapshot(this.db, accountId, body);
   }
 

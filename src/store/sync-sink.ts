@@ -5,6 +5,8 @@ import type { Store } from './store.js';
 /** The store side of a sync, for one account: each page and each completed stream in one transaction. */
 export function storeSyncSink(store: Store, accountId: number): SyncSink {
   return {
+    holdStream: (stream, o) => store.holdSyncStream(accountId, stream, o),
+
     readCursor: (stream) => store.readCursor(accountId, stream),
 
     commitPage(stream, page, fullRefresh) {
