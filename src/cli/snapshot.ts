@@ -1,13 +1,9 @@
 import { z } from 'zod';
-import { loadConnector } from '../../connectors/index.js';
 import type { SnapshotBody } from '../domain/evidence.js';
-import type { RecordKind } from '../domain/records.js';
 import { MaturityError } from '../errors.js';
 import { snapshotJobData } from '../jobs/handlers.js';
-import { historyNeeded } from '../jobs/history-needed.js';
 import { QUEUES, enqueueSnapshot, jobIds, queue, waitForSnapshot } from '../jobs/queues.js';
-import { syncAccount } from '../jobs/sync-account.js';
-import { takeSnapshot } from '../jobs/take-snapshot.js';
+import { syncAndSnapshot } from '../jobs/sync-and-snapshot.js';
 import { asOfProblem, windowSpecProblem } from '../metrics/window.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import type { CliContext } from './context.js';
@@ -43,43 +39,36 @@ export async function snapshotCommand(
   const rules = ctx.rules(flags.rules);
   const store = await ctx.openStore();
   const account = await store.getAccount(accountName);
-  const connector = await loadConnector(account.connector);
   if (ctx.config.REDIS_URL && flags.sync) return queued(ctx, accountName, flags);
 
-  let failedSources: string[] = [];
-  let failedKinds: RecordKind[] = [];
-  if (connector && flags.sync) {
-    const historyFrom = historyNeeded(flags.window, flags.asOf);
-    const progress = syncProgressReporter(ctx.io);
-    try {
-      const outcomes = await syncAccount(store, account, {
-        box: ctx.secretBox(),
-        onProgress: progress.onProgress,
-        onWait: progress.onWait,
-        historyFrom,
-      });
-      const failed = outcomes.filter((o) => !o.ok);
-      failedSources = failed.map((f) => f.stream);
-      failedKinds = connector.streams
-        .filter((s) => failedSources.includes(s.name))
-        .flatMap((s) => s.kinds);
-      for (const f of failed)
-        ctx.io.err(
-          `snapshot: stream ${f.stream} failed (${f.error?.message}); its evidence is unknown in this snapshot`,
-        );
-    } finally {
-      progress.stop();
-    }
+  const progress = syncProgressReporter(ctx.io);
+  let made: Awaited<ReturnType<typeof syncAndSnapshot>>;
+  try {
+    made = await syncAndSnapshot(store, account, {
+      box: ctx.secretBox(),
+      rules,
+      window: flags.window,
+      ...(flags.asOf ? { asOf: flags.asOf } : {}),
+      sync: flags.sync,
+      onProgress: progress.onProgress,
+      onWait: progress.onWait,
+    });
+  } finally {
+    progress.stop();
   }
-  const body = await takeSnapshot(store, account, {
-    asOf: flags.asOf,
-    window: flags.window,
-    rules,
-    failedKinds,
-    failedSources,
-  });
+  const { body, stored, failed } = made;
+  for (const f of failed) {
+    const at = body.dataAge?.find((d) => d.source === f.stream)?.lastSynced;
+    ctx.io.err(
+      `snapshot: stream ${f.stream} failed (${f.error ?? 'no reason given'}); ${at ? `its records as of ${at.slice(0, 16).replace('T', ' ')} UTC stand in` : 'it never synced in full, so its evidence is unknown'}`,
+    );
+  }
+  if (!stored) ctx.io.err(notStored(body.asOf));
   ctx.io.out(flags.json ? JSON.stringify(body, null, 2) : renderMarkdown(body));
 }
+
+const notStored = (asOf: string) =>
+  `snapshot: this partial snapshot was not stored: the complete one of ${asOf.slice(0, 10)} stands`;
 
 async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags): Promise<void> {
   const setup = ctx.queueSetup();

@@ -109,6 +109,12 @@ export interface SnapshotBody {
   /** Streams whose sync failed in this run (partial snapshots). */
   failedSources?: string[];
   /**
+   * How old the data of each failed source is: its records stored by earlier syncs still count as
+   * evidence, as of `lastSynced` (when its record kinds were last delivered in full; null when they
+   * never were, so their evidence is unknown).
+   */
+  dataAge?: { source: string; lastSynced: string | null }[];
+  /**
    * The period the ticket evidence really covers: the window, narrowed to where the synced or
    * imported history starts when it starts later (never a count over a period not synced).
    */

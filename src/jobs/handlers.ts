@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { loadConnector } from '../../connectors/index.js';
 import type { HttpClientOptions } from '../../connectors/shared/http-client.js';
-import type { Metric, SnapshotBody } from '../domain/evidence.js';
+import type { Metric } from '../domain/evidence.js';
 import type { RecordKind } from '../domain/records.js';
 import type { RuleSet } from '../engine/index.js';
 import { MaturityError } from '../errors.js';
@@ -13,6 +13,8 @@ import { syncAccount } from './sync-account.js';
 import {
   computeSnapshotMetrics,
   evaluateSnapshot,
+  type EvaluatedSnapshot,
+  type FailedStream,
   type SnapshotEvidence,
 } from './take-snapshot.js';
 
@@ -31,7 +33,10 @@ export interface MetricsJobResult {
   period: SnapshotEvidence['period'];
   groups?: SnapshotEvidence['groups'];
   absent?: SnapshotEvidence['absent'];
+  dataAge?: SnapshotEvidence['dataAge'];
   failedSources: string[];
+  /** Why each failed stream failed (its job's last error). */
+  failures?: Record<string, string>;
 }
 
 /** Syncs one stream of one account; throws when the stream failed, so the queue can retry it. */
@@ -60,21 +65,37 @@ export async function syncStreamJob(
   return { records: outcome.records, pages: outcome.pages };
 }
 
+/** The failed streams of a flow, with the record kinds each delivers (from the job data). */
+function failedOf(data: SnapshotJobData, failures: Record<string, string>): FailedStream[] {
+  return Object.keys(failures)
+    .sort()
+    .map((stream) => ({
+      stream,
+      kinds: (data.kindsByStream[stream] ?? []) as RecordKind[],
+      // The queue keeps an unrecoverable error as "<code>: <message>".
+      ...(failures[stream] ? { error: failures[stream].replace(/^E_[A-Z_]+: /, '') } : {}),
+    }));
+}
+
+/**
+ * records ► metrics for a flow. `failures` maps each stream whose sync failed for good to its
+ * error: its kinds' stored records still count, and the result says how old they are.
+ */
 export async function metricsJob(
   ctx: HandlerContext,
   data: SnapshotJobData,
-  failedSources: string[],
+  failures: Record<string, string>,
 ): Promise<MetricsJobResult> {
   const account = await ctx.store.getAccount(data.account);
-  const failedKinds = failedSources.flatMap((s) => data.kindsByStream[s] ?? []) as RecordKind[];
-  const { window, metrics, period, groups, absent } = await computeSnapshotMetrics(
+  const failed = failedOf(data, failures);
+  const { window, metrics, period, groups, absent, dataAge } = await computeSnapshotMetrics(
     ctx.store,
     account,
     {
       ...(data.asOf ? { asOf: data.asOf } : {}),
       ...(data.window ? { window: data.window } : {}),
       ...(ctx.now ? { now: ctx.now() } : {}),
-      failedKinds,
+      failed,
     },
   );
   return {
@@ -87,7 +108,9 @@ export async function metricsJob(
     period,
     ...(groups ? { groups } : {}),
     ...(absent ? { absent } : {}),
-    failedSources,
+    ...(dataAge ? { dataAge } : {}),
+    failedSources: failed.map((f) => f.stream),
+    ...(failed.length ? { failures } : {}),
   };
 }
 
@@ -95,7 +118,7 @@ export async function evaluateJob(
   ctx: HandlerContext,
   data: SnapshotJobData,
   m: MetricsJobResult,
-): Promise<SnapshotBody> {
+): Promise<EvaluatedSnapshot> {
   const account = await ctx.store.getAccount(data.account);
   return evaluateSnapshot(ctx.store, account, {
     window: {
@@ -107,8 +130,10 @@ export async function evaluateJob(
     period: m.period,
     ...(m.groups ? { groups: m.groups } : {}),
     ...(m.absent ? { absent: m.absent } : {}),
+    ...(m.dataAge ? { dataAge: m.dataAge } : {}),
     rules: ctx.rules,
-    failedSources: m.failedSources,
+    streams: Object.keys(data.kindsByStream),
+    failed: failedOf(data, m.failures ?? Object.fromEntries(m.failedSources.map((s) => [s, '']))),
   });
 }
 
@@ -131,11 +156,16 @@ export async function snapshotJobData(
   return { accountId: account.id, account: account.name, kindsByStream, ...o, historyFrom };
 }
 
-/** Stream names of the sync children whose failure the flow ignored (BullMQ keys end in the job id). */
-export async function failedStreams(job: Job): Promise<string[]> {
+/**
+ * The sync children whose failure the flow ignored: stream name → their error (BullMQ keys end in
+ * the job id, whose second part is the stream).
+ */
+export async function failedStreams(job: Job): Promise<Record<string, string>> {
   const failures = await job.getIgnoredChildrenFailures();
-  return Object.keys(failures)
-    .map((key) => key.split(':').pop()!.split('|')[1]!)
-    .filter(Boolean)
-    .sort();
+  const out: Record<string, string> = {};
+  for (const [key, reason] of Object.entries(failures)) {
+    const stream = key.split(':').pop()!.split('|')[1];
+    if (stream) out[stream] = String(reason ?? '');
+  }
+  return out;
 }

@@ -86,12 +86,18 @@ export function startWorkers(ctx: HandlerContext, o: WorkerOptions): RunningWork
       const values = Object.values(await job.getChildrenValues()) as MetricsJobResult[];
       const m = values[0];
       if (!m) throw new UnrecoverableError('the metrics step left no result');
-      const body = await evaluateJob(ctx, job.data, m);
-      o.log.info({ job: job.id, account: body.account, partial: body.partial }, 'snapshot stored');
+      const { body, stored } = await evaluateJob(ctx, job.data, m);
+      o.log.info(
+        { job: job.id, account: body.account, partial: body.partial, stored },
+        stored
+          ? 'snapshot stored'
+          : 'partial snapshot not stored: a complete one of the day stands',
+      );
       return {
         account: body.account,
         asOf: body.asOf,
         partial: body.partial,
+        stored,
         failedSources: body.failedSources ?? [],
         levels: body.layers.map((l) => ({
           model: l.model,

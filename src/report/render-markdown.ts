@@ -13,8 +13,11 @@ export function renderMarkdown(s: SnapshotBody): string {
   out.push(
     `As of ${s.asOf.slice(0, 10)} · window ${s.window === 'all' ? 'all data' : s.window}${periodNote(s)} · rules ${s.rulesVersion} (${s.rulesHash.slice(0, 8)})` +
       (s.partial
-        ? ` · **partial: ${s.failedSources?.length ? s.failedSources.join(', ') : 'some sources'} failed; their evidence is unknown and levels they would decide are held**`
+        ? s.dataAge
+          ? ` · **partial: ${s.failedSources?.length ? s.failedSources.join(', ') : 'some sources'} failed to sync; their figures use the records earlier syncs stored**`
+          : ` · **partial: ${s.failedSources?.length ? s.failedSources.join(', ') : 'some sources'} failed; their evidence is unknown and levels they would decide are held**`
         : ''),
+    ...(s.dataAge?.length ? ['', dataAgeLine(s)] : []),
     '',
     'Each layer shows the level the evidence **proves** and, where criteria are still undecided, the level it **could be** if they turned out met.',
     '',
@@ -84,6 +87,26 @@ function periodNote(s: SnapshotBody): string {
   return s.period.narrowed
     ? ` (evidence ${span} only: earlier history was not synced)`
     : ` (evidence ${span})`;
+}
+
+/** "Data age: tickets, groups last synced 2026-05-01 02:00 UTC (3 days old); kb never (unknown)." */
+export function dataAgeLine(s: Pick<SnapshotBody, 'asOf' | 'dataAge'>): string {
+  const bySync = groupBy(s.dataAge ?? [], (d) => d.lastSynced ?? '');
+  const parts = [...bySync].map(([at, ds]) => {
+    const names = ds.map((d) => d.source).join(', ');
+    if (!at) return `${names} never synced in full (unknown)`;
+    const hours = (Date.parse(s.asOf) - Date.parse(at)) / 3_600_000;
+    const age =
+      hours < 0
+        ? ''
+        : hours < 1
+          ? ' (under an hour old)'
+          : hours < 48
+            ? ` (${Math.floor(hours)} h old)`
+            : ` (${Math.floor(hours / 24)} days old)`;
+    return `${names} last synced ${at.slice(0, 16).replace('T', ' ')} UTC${age}`;
+  });
+  return `**Data age:** ${parts.join('; ')}.`;
 }
 
 function renderLayer(l: LayerSuggestion): string[] {

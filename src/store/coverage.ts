@@ -14,6 +14,8 @@ export interface Coverage {
   historyFrom: Map<RecordKind, Date>;
   /** The source that last delivered each kind. */
   sources: Map<RecordKind, string>;
+  /** When each kind was last delivered in full (a finished sync or an import). */
+  coveredAt: Map<RecordKind, Date>;
 }
 
 export interface CoverageOptions {
@@ -105,9 +107,10 @@ export async function coverage(db: Db, accountId: number): Promise<Coverage> {
     source: string;
     derived: boolean;
     history_from: Date | string | null;
+    covered_at: Date | string;
     fields: string[] | null;
   }>(
-    `SELECT r.kind, r.source, r.derived, r.history_from,
+    `SELECT r.kind, r.source, r.derived, r.history_from, r.covered_at,
             (SELECT array_agg(f.field ORDER BY f.field) FROM field_coverage f
               WHERE f.account_id = r.account_id AND f.kind = r.kind) AS fields
      FROM record_coverage r WHERE r.account_id = $1`,
@@ -119,6 +122,7 @@ export async function coverage(db: Db, accountId: number): Promise<Coverage> {
     derived: new Set(),
     historyFrom: new Map(),
     sources: new Map(),
+    coveredAt: new Map(),
   };
   for (const r of rows) {
     out.kinds.add(r.kind);
@@ -126,6 +130,7 @@ export async function coverage(db: Db, accountId: number): Promise<Coverage> {
     if (r.derived) out.derived.add(r.kind);
     if (r.history_from) out.historyFrom.set(r.kind, new Date(r.history_from));
     out.sources.set(r.kind, r.source);
+    out.coveredAt.set(r.kind, new Date(r.covered_at));
   }
   return out;
 }

@@ -8,14 +8,23 @@ export interface SnapshotEntry {
   rulesVersion: string;
 }
 
-/** One snapshot per account, day and window: taking it again the same day replaces it. */
-export async function saveSnapshot(db: Db, accountId: number, body: SnapshotBody): Promise<number> {
+/**
+ * One snapshot per account, day and window: taking it again the same day replaces it, except that
+ * a partial snapshot (some sources failed) never replaces a complete one. Returns the stored
+ * snapshot's id, or undefined when a complete snapshot of that day stands and this one was not kept.
+ */
+export async function saveSnapshot(
+  db: Db,
+  accountId: number,
+  body: SnapshotBody,
+): Promise<number | undefined> {
   const rows = await db.query<{ id: number }>(
     `INSERT INTO snapshots (account_id, as_of, day, window_spec, rules_version, rules_hash, partial, body)
      VALUES ($1, $2::timestamptz, ($2::timestamptz AT TIME ZONE 'UTC')::date, $3, $4, $5, $6, $7::jsonb)
      ON CONFLICT (account_id, day, window_spec) DO UPDATE SET as_of = EXCLUDED.as_of,
        rules_version = EXCLUDED.rules_version, rules_hash = EXCLUDED.rules_hash,
        partial = EXCLUDED.partial, body = EXCLUDED.body, created_at = now()
+     WHERE snapshots.partial OR NOT EXCLUDED.partial
      RETURNING id`,
     [
       accountId,
@@ -27,7 +36,7 @@ export async function saveSnapshot(db: Db, accountId: number, body: SnapshotBody
       JSON.stringify(body),
     ],
   );
-  return rows[0]!.id;
+  return rows[0]?.id;
 }
 
 export async function latestSnapshot(db: Db, accountId: number): Promise<SnapshotBody | undefined> {
