@@ -4,6 +4,8 @@ import os from 'node:os';
 import pg from 'pg';
 import { benchQueue } from './queue.js';
 import { benchSnapshot, type SnapshotBench } from './snapshot.js';
+import { benchServiceNowOverhead, type OverheadResult } from './servicenow-overhead.js';
+import { benchZendeskLimits } from './zendesk-limits.js';
 import { benchZendeskSync } from './zendesk-sync.js';
 
 /**
@@ -11,7 +13,9 @@ import { benchZendeskSync } from './zendesk-sync.js';
  * of 200 simulated accounts through the queue with 1 and 2 worker processes. Figures go into
  * BENCHMARKS.md between each section's markers; other sections are left alone.
  * (3) a first Zendesk sync of 10,000 and 100,000 tickets, for throughput and flat memory.
- * BENCH_ONLY=snapshot|queue|sync runs one part; BENCH_TICKETS and BENCH_ACCOUNTS change the sizes.
+ * (4) the ServiceNow sync overhead against a bare download of the same pages; (5) a first 90-day
+ * snapshot against the simulator enforcing Zendesk's per-minute limits.
+ * BENCH_ONLY=snapshot|queue|sync|overhead|limits runs one part; BENCH_TICKETS and BENCH_ACCOUNTS change the sizes.
  */
 const n = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const accounts = Number(process.env.BENCH_ACCOUNTS ?? 200);
@@ -82,11 +86,11 @@ if (!only || only === 'snapshot') {
     [
       `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. ${n.toLocaleString('en-US')} tickets over one year (the 90-day window holds ~${Math.round(n / 4).toLocaleString('en-US')}), one SLA outcome per ticket, ratings for a third. Each backend runs in its own process.`,
       '',
-      '| backend | seed (SQL) | upsert path (pages of 1,000) | snapshot (metrics + levels) | peak RSS of the process |',
-      '|---|---|---|---|---|',
+      '| backend | seed (SQL) | upsert path (pages of 1,000) | snapshot (metrics + levels) | floor: one aggregate scan of the window | peak RSS of the process |',
+      '|---|---|---|---|---|---|',
       ...results.map(
         (r) =>
-          `| ${r.backend} | ${r.seedSeconds.toFixed(1)} s | ${Math.round(r.upsertPerSecond).toLocaleString('en-US')} tickets/s | ${r.snapshotSeconds.toFixed(2)} s | ${Math.round(r.peakRssMb)} MB |`,
+          `| ${r.backend} | ${r.seedSeconds.toFixed(1)} s | ${Math.round(r.upsertPerSecond).toLocaleString('en-US')} tickets/s | ${r.snapshotSeconds.toFixed(2)} s | ${r.floorSeconds.toFixed(2)} s | ${Math.round(r.peakRssMb)} MB |`,
       ),
       '',
       'The snapshot is computed in the database (one SQL pass per metric definition), so its memory does not grow with the ticket count; PGlite reserves a fixed WASM heap of ~0.8 GB whatever the data size.',
@@ -141,6 +145,61 @@ if ((!only || only === 'sync') && havePg) {
       ),
       '',
       'Pages are stored as they arrive (one transaction per page with its checkpoint), so memory does not follow the account size: ten times the tickets adds tens of MB (GC slack and the bounded set of SLA targets still open between metric-event pages, capped at 50,000), not ten times the memory.',
+    ].join('\n'),
+  );
+}
+
+if (!only || only === 'overhead') {
+  const rows = Number(process.env.BENCH_OVERHEAD_ROWS ?? 100_000);
+  const results: OverheadResult[] = [];
+  for (const store of ['pglite', 'postgres'] as const) {
+    if (store === 'postgres' && !havePg) continue;
+    console.error(
+      `bench: ServiceNow sync overhead, ${rows.toLocaleString('en-US')} incidents, ${store}…`,
+    );
+    results.push(await benchServiceNowOverhead({ rows, pageSize: 10_000, store, pgUrl }));
+  }
+  writeSection(
+    'overhead',
+    'ServiceNow sync overhead: a full sync against a bare download of the same pages',
+    [
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. A local ServiceNow instance (its own process) serves ${rows.toLocaleString('en-US')} incidents in pages of 10,000 through the Table API's keyed paging. The bare loop sends the same requests and reads and parses every page, storing nothing; the sync is the connector's incident stream into the store (mapping, validation, upsert and checkpoint per page).`,
+      '',
+      '| store | pages | bare download + parse | full sync | ratio |',
+      '|---|---|---|---|---|',
+      ...results.map(
+        (r) =>
+          `| ${r.backend} | ${r.requests} | ${r.bareSeconds.toFixed(2)} s | ${r.syncSeconds.toFixed(2)} s | ${(r.syncSeconds / r.bareSeconds).toFixed(1)}x |`,
+      ),
+    ].join('\n'),
+  );
+}
+
+if (!only || only === 'limits') {
+  const tickets = Number(process.env.BENCH_LIMIT_TICKETS ?? 20_000);
+  console.error(
+    `bench: first 90-day snapshot at Zendesk's limits, ${tickets.toLocaleString('en-US')} tickets over two years…`,
+  );
+  const r = await benchZendeskLimits({
+    tickets,
+    days: 730,
+    windowDays: 90,
+    ...(havePg ? { pgUrl } : {}),
+  });
+  writeSection(
+    'limits',
+    "First 90-day snapshot at Zendesk's rate limits",
+    [
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. The built-in simulator enforces Zendesk's documented per-minute limits (incremental exports 10 a minute, the rest of the API 700) over a sliding minute; the account holds ${tickets.toLocaleString('en-US')} tickets over two years. One first snapshot of a 90-day window: connect, sync, compute.`,
+      '',
+      '| incremental requests made | needed by the window | first export starts at the window start | other requests | minimum the limits allow | snapshot | ratio | 429s |',
+      '|---|---|---|---|---|---|---|---|',
+      `| ${r.requests.incremental} | ${r.neededIncremental} | ${r.firstStartIsWindowStart ? 'yes' : 'no'} | ${r.requests.other} | ${r.minimumSeconds} s | ${r.seconds.toFixed(1)} s | ${(r.seconds / Math.max(1, r.minimumSeconds)).toFixed(2)}x | ${r.rateLimited} |`,
+      '',
+      `Other requests by path: ${Object.entries(r.requests.byPath)
+        .filter(([p]) => !p.includes('/incremental/'))
+        .map(([p, n]) => `${p} ${n}`)
+        .join(', ')}.`,
     ].join('\n'),
   );
 }

@@ -20,6 +20,13 @@ export interface SimulatorOptions {
   oauthToken?: string;
   /** After `perWindow` requests of one family (incremental, help center, other), one 429. */
   rateLimit?: { perWindow: number; retryAfterSeconds?: number };
+  /**
+   * Zendesk's documented per-minute limits, enforced over a sliding minute per family: the
+   * incremental exports 10 requests a minute, the rest of the Support API `perMinute` (700 on
+   * Enterprise, 400 on Professional, 200 on Team), the help centre the same. Over the limit: 429
+   * with Retry-After = the seconds until the oldest request of the minute leaves it.
+   */
+  realLimits?: { incrementalPerMinute?: number; perMinute?: number };
   /** Share of requests (0..1) answered with a fault; never twice in a row. */
   faults?: { rate: number; kinds?: FaultKind[] };
   /** Items per page of the incremental exports (Zendesk: 1000). */
@@ -74,6 +81,8 @@ export async function startZendeskSimulator(o: SimulatorOptions): Promise<Zendes
   const faultRnd = prng((o.seed ?? 42) ^ 0x5eed);
   let lastFaulted = false;
   const windowCount = new Map<string, number>();
+  /** Request times of the last minute, per family (realLimits). */
+  const minute = new Map<string, number[]>();
   const exportSize = o.exportPageSize ?? 1000;
   const eventTimes = data.metricEvents.map((e) => Date.parse(String(e.time)) / 1000);
 
@@ -123,7 +132,28 @@ export async function startZendeskSimulator(o: SimulatorOptions): Promise<Zendes
         ? 'help-center'
         : 'default';
     const headers: Record<string, string> = {};
-    if (o.rateLimit) {
+    if (o.realLimits) {
+      const limit =
+        family === 'incremental'
+          ? (o.realLimits.incrementalPerMinute ?? 10)
+          : (o.realLimits.perMinute ?? 700);
+      const now = Date.now();
+      const sent = (minute.get(family) ?? []).filter((t) => t > now - 60_000);
+      if (sent.length >= limit) {
+        minute.set(family, sent);
+        stats.rateLimited++;
+        const retry = Math.max(1, Math.ceil((sent[0]! + 60_000 - now) / 1000));
+        res.writeHead(429, { 'content-type': 'text/plain', 'retry-after': String(retry) });
+        res.end('Too Many Requests');
+        return;
+      }
+      sent.push(now);
+      minute.set(family, sent);
+      headers['x-rate-limit'] = String(limit);
+      headers['x-rate-limit-remaining'] = String(limit - sent.length);
+      headers['ratelimit-remaining'] = headers['x-rate-limit-remaining'];
+      headers['ratelimit-reset'] = String(Math.ceil((sent[0]! + 60_000 - now) / 1000));
+    } else if (o.rateLimit) {
       const used = (windowCount.get(family) ?? 0) + 1;
       const retry = String(o.rateLimit.retryAfterSeconds ?? 1);
       if (used > o.rateLimit.perWindow) {

@@ -1,0 +1,187 @@
+import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createServiceNowClient } from '../connectors/servicenow/client.js';
+import { ServiceNowConfig } from '../connectors/servicenow/config.js';
+import { servicenow } from '../connectors/servicenow/index.js';
+import { incidentFields } from '../connectors/servicenow/map-incident.js';
+import { runSync } from '../connectors/shared/run-sync.js';
+import { Store } from '../src/store/store.js';
+import { storeSyncSink } from '../src/store/sync-sink.js';
+
+/**
+ * Sync overhead: the full incident sync of a ServiceNow instance served by a local HTTP server,
+ * against a bare loop that sends the same requests and reads and parses the same pages but
+ * stores nothing. The server answers the Table API's keyed paging as the connector uses it
+ * (`sys_updated_on>=S^sys_updated_on>S^ORsys_id>A^ORDERBYsys_updated_on^ORDERBYsys_id`), pages of
+ * `pageSize` rows with X-Total-Count; any other table is absent from the instance (400).
+ */
+export interface OverheadResult {
+  rows: number;
+  pageSize: number;
+  requests: number;
+  bareSeconds: number;
+  syncSeconds: number;
+  backend: string;
+}
+
+const pad = (n: number, w: number) => String(n).padStart(w, '0');
+
+export function makeRows(n: number): Record<string, string>[] {
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  return Array.from({ length: n }, (_, i) => {
+    const opened = new Date(start + i * 60_000);
+    const updated = new Date(start + i * 60_000 + 3_600_000);
+    const ts = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 19);
+    return {
+      sys_id: `a${pad(i, 31)}`,
+      number: `INC${pad(i, 7)}`,
+      opened_at: ts(opened),
+      sys_created_on: ts(opened),
+      sys_updated_on: ts(updated),
+      resolved_at: i % 10 ? ts(new Date(opened.getTime() + 7_200_000)) : '',
+      closed_at: i % 10 ? ts(new Date(opened.getTime() + 90_000_000)) : '',
+      priority: String(1 + (i % 5)),
+      incident_state: i % 10 ? '7' : '2',
+      state: i % 10 ? '7' : '2',
+      active: i % 10 ? 'false' : 'true',
+      contact_type: ['phone', 'email', 'self-service', 'chat'][i % 4]!,
+      assignment_group: `g${pad(i % 40, 31)}`,
+      assigned_to: `u${pad(i % 200, 31)}`,
+      company: `c${pad(i % 300, 31)}`,
+      reopen_count: String(i % 17 === 0 ? 1 : 0),
+      reassignment_count: String(i % 3),
+      knowledge: String(i % 7 === 0),
+      problem_id: i % 50 === 0 ? `p${pad(i, 31)}` : '',
+      rfc: '',
+      caused_by: '',
+      made_sla: String(i % 8 !== 0),
+      sys_mod_count: String(3 + (i % 5)),
+      category: ['software', 'hardware', 'network', 'inquiry'][i % 4]!,
+      location: `l${pad(i % 50, 31)}`,
+      resolved_by: i % 10 ? `u${pad(i % 200, 31)}` : '',
+    };
+  });
+}
+
+const ORDER = 'ORDERBYsys_updated_on^ORDERBYsys_id';
+
+/** The instance runs in its own process, so its work never counts in either arm's time. */
+async function serveInChild(rows: number): Promise<{ url: string; close(): Promise<void> }> {
+  const script = fileURLToPath(new URL('./servicenow-server-process.ts', import.meta.url));
+  const child = spawn(process.execPath, [...process.execArgv, script, String(rows)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve) =>
+    createInterface({ input: child.stdout! }).once('line', resolve),
+  );
+  return {
+    url: (JSON.parse(line) as { url: string }).url,
+    close: () =>
+      new Promise<void>((r) => {
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** The same requests the connector sends, each page read and parsed, nothing stored. */
+async function bareLoop(
+  base: string,
+  pageSize: number,
+): Promise<{ rows: number; requests: number }> {
+  const fields = [
+    'sys_updated_on',
+    'sys_id',
+    ...incidentFields.filter((f) => f !== 'sys_id' && f !== 'sys_updated_on'),
+  ];
+  let since: string | undefined;
+  let after: string | undefined;
+  let rows = 0;
+  let requests = 0;
+  for (;;) {
+    const conditions = since
+      ? [`sys_updated_on>=${since}`, `sys_updated_on>${since}^ORsys_id>${after}`]
+      : [];
+    const params = new URLSearchParams({
+      sysparm_fields: fields.join(','),
+      sysparm_query: [...conditions, ORDER].join('^'),
+      sysparm_limit: String(pageSize),
+      sysparm_offset: '0',
+      sysparm_display_value: 'false',
+      sysparm_exclude_reference_link: 'true',
+    });
+    const res = await fetch(`${base}/api/now/table/incident?${params}`, {
+      headers: { accept: 'application/json' },
+    });
+    requests++;
+    const body = JSON.parse(await res.text()) as { result: Record<string, string>[] };
+    const total = Number(res.headers.get('x-total-count'));
+    rows += body.result.length;
+    const last = body.result.at(-1);
+    if (!last || body.result.length >= total) return { rows, requests };
+    since = last.sys_updated_on;
+    after = last.sys_id;
+  }
+}
+
+export async function benchServiceNowOverhead(o: {
+  rows: number;
+  pageSize: number;
+  store: 'pglite' | 'postgres';
+  pgUrl?: string;
+}): Promise<OverheadResult> {
+  const server = await serveInChild(o.rows);
+  try {
+    // Warm both paths once on a small slice? The first run pays module loading; measure the
+    // bare loop twice and keep the faster, as the sync below also runs with warm code.
+    await bareLoop(server.url, o.pageSize);
+    const t0 = performance.now();
+    const bare = await bareLoop(server.url, o.pageSize);
+    const bareSeconds = (performance.now() - t0) / 1000;
+
+    const schema = `bench_sn_${Date.now().toString(36)}`;
+    const store = await Store.open(o.store === 'postgres' ? { url: o.pgUrl!, schema } : {});
+    try {
+      const account = await store.createAccount('sn', 'servicenow', {});
+      const config = ServiceNowConfig.parse({
+        instance: 'https://bench.service-now.com',
+        baseUrl: server.url,
+        user: 'bench',
+        pageSize: o.pageSize,
+      });
+      const client = createServiceNowClient(config, { password: 'x' });
+      let requests = 0;
+      const t1 = performance.now();
+      const outcomes = await runSync({
+        sink: storeSyncSink(store, account.id),
+        connector: servicenow as never,
+        config,
+        client,
+        streams: ['incident'],
+        onProgress: (p) => (requests = p.pages),
+      });
+      const syncSeconds = (performance.now() - t1) / 1000;
+      const out = outcomes[0]!;
+      if (!out.ok || out.records !== o.rows)
+        throw new Error(
+          `bench sync stored ${out.records} of ${o.rows} rows (${out.error?.message})`,
+        );
+      return {
+        rows: o.rows,
+        pageSize: o.pageSize,
+        requests: Math.max(requests, bare.requests),
+        bareSeconds,
+        syncSeconds,
+        backend: o.store,
+      };
+    } finally {
+      if (o.store === 'postgres')
+        await store.dbForTests.exec(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
+      await store.close();
+    }
+  } finally {
+    await server.close();
+  }
+}
