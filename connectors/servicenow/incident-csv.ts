@@ -1,8 +1,10 @@
-import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
-import { Transform, type Readable } from 'node:stream';
+import { isUtf8 } from 'node:buffer';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { pipeline, Transform, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse, type Info } from 'csv-parse';
 import type { Ticket } from '../../src/domain/records.js';
+import { describeUtf8Problem, readProblem, utf8Problem, utf8Tail } from '../../src/domain/text.js';
 import { MaturityError } from '../../src/errors.js';
 import { incidentToTicket } from './map-incident.js';
 import {
@@ -17,7 +19,8 @@ import {
 /**
  * Reads a ServiceNow incident list export (CSV, optionally gzip-compressed) as a stream: a header
  * of field names or column labels, values or display labels, `?`/empty for missing. Each data row
- * goes through the same mapper as the Table API. Memory stays flat whatever the file size.
+ * goes through the same mapper as the Table API. Memory stays flat whatever the file size: a
+ * record is at most MAX_RECORD_CHARS long.
  */
 
 /** Column labels and variants seen in exports → Table API field names. */
@@ -51,6 +54,27 @@ export function normaliseHeader(h: string): string {
 
 const DATE_COLUMNS = ['opened_at', 'sys_created_on', 'sys_updated_on', 'resolved_at', 'closed_at'];
 
+/**
+ * The longest record read (characters of all its fields). An incident list row is a few hundred
+ * bytes, a few KB with long descriptions; 4 MiB leaves room for any real one. A longer record is
+ * a quote left open (the rest of the file would become one field) or not a CSV at all, and the
+ * parser would hold all of it in memory: the file is refused instead.
+ */
+export const MAX_RECORD_CHARS = 4 * 1024 * 1024;
+
+/** Refuses (E_INPUT) a file that is missing, unreadable or a directory, saying which. */
+function checkReadable(file: string): void {
+  let problem: string | undefined;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) problem = readProblem({ code: 'EISDIR' });
+    else closeSync(openSync(file, 'r'));
+  } catch (err) {
+    problem = readProblem(err);
+  }
+  if (problem) throw new MaturityError('E_INPUT', `cannot read ${file}: ${problem}`);
+}
+
 function isGzip(file: string): boolean {
   const fd = openSync(file, 'r');
   try {
@@ -62,33 +86,78 @@ function isGzip(file: string): boolean {
   }
 }
 
-function openCsv(file: string, onBytes?: (n: number) => void): Readable {
-  const gz = isGzip(file);
-  const raw = createReadStream(file);
-  const counted = onBytes
-    ? raw.pipe(
-        new Transform({
-          transform(chunk: Buffer, _enc, cb) {
-            onBytes(chunk.length);
-            cb(null, chunk);
-          },
-        }),
-      )
-    : raw;
-  return gz ? counted.pipe(createGunzip()) : counted;
+/**
+ * Passes bytes on only when they are UTF-8 (a sequence split across chunks waits for the next
+ * one), counting lines, so a file in another encoding is refused at its first foreign byte
+ * instead of being read with replacement characters.
+ */
+class Utf8Check extends Transform {
+  lines = 0;
+  private offset = 0;
+  private carry: Buffer | undefined;
+
+  constructor(private readonly file: string) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    const tail = utf8Tail(buf);
+    this.carry = tail ? Buffer.from(buf.subarray(buf.length - tail)) : undefined;
+    const body = tail ? buf.subarray(0, buf.length - tail) : buf;
+    if (!isUtf8(body)) return cb(this.refusal(body));
+    for (let i = body.indexOf(10); i >= 0; i = body.indexOf(10, i + 1)) this.lines++;
+    this.offset += body.length;
+    cb(null, body);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    cb(this.carry ? this.refusal(this.carry) : null);
+  }
+
+  private refusal(buf: Buffer): MaturityError {
+    const p = utf8Problem(buf, { offset: this.offset, lines: this.lines }) ?? {
+      offset: this.offset,
+      line: this.lines + 1,
+      byte: buf[0] ?? 0,
+    };
+    return new MaturityError(
+      'E_IMPORT_INVALID',
+      `${this.file}: not UTF-8 text at ${describeUtf8Problem(p)}; export it again as UTF-8 CSV; nothing was stored`,
+    );
+  }
 }
 
-function parser(
-  extra: {
-    skip?: (err: Error & { lines?: number }) => void;
-    onHeader?: (columns: string[]) => void;
-  } = {},
-) {
+interface CsvItem {
+  record: Record<string, string>;
+  info: Info;
+}
+
+interface CsvReadOptions {
+  onBytes?: (n: number) => void;
+  onHeader?: (columns: string[]) => void;
+  /** A record the parser could not read (wrong number of fields, a stray quote…). */
+  onSkip?: (line: number, error: string) => void;
+}
+
+/**
+ * The file's records, streamed: bytes (gunzipped when the file is gzip) ► UTF-8 check ► CSV
+ * parser. Any failure on the way (a truncated or corrupt gzip, a foreign encoding, a header that
+ * is no incident export, a record past MAX_RECORD_CHARS) ends the iteration with one
+ * E_IMPORT_INVALID naming the file and line.
+ */
+async function* csvRecords(file: string, o: CsvReadOptions = {}): AsyncGenerator<CsvItem> {
+  checkReadable(file);
+  const gz = isGzip(file);
+  const utf8 = new Utf8Check(file);
+  let header: string[] | undefined;
+  let firstSkip: string | undefined;
   const p = parse({
-    columns: (header: string[]) => {
-      const columns = header.map(normaliseHeader);
-      extra.onHeader?.(columns);
-      return columns;
+    columns: (raw: string[]) => {
+      header = raw.map(normaliseHeader);
+      checkHeader(file, header);
+      o.onHeader?.(header);
+      return header;
     },
     bom: true,
     info: true,
@@ -96,44 +165,111 @@ function parser(
     // No trim here: values are trimmed once in values.ts (csv-parse's trim costs a third of the time).
     skip_records_with_error: true,
     relax_quotes: false,
+    max_record_size: MAX_RECORD_CHARS,
   });
-  if (extra.skip) p.on('skip', extra.skip);
-  return p;
-}
-
-function checkReadable(file: string): void {
+  p.on('skip', (err: Error & { code?: string; lines?: number }) => {
+    // Thrown from the listener, the parser stops with it (csv-parse's on_skip).
+    if (err.code === 'CSV_MAX_RECORD_SIZE') {
+      throw new MaturityError(
+        'E_IMPORT_INVALID',
+        `${file}:${err.lines ?? utf8.lines + 1}: a record runs past ${MAX_RECORD_CHARS / 2 ** 20} MiB (a quote left open, or not a CSV export); nothing was stored`,
+      );
+    }
+    const line = err.lines ?? 0;
+    firstSkip ??= `line ${line}: ${oneLine(err.message)}`;
+    o.onSkip?.(line, oneLine(err.message));
+  });
+  const raw = createReadStream(file);
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      o.onBytes?.(chunk.length);
+      cb(null, chunk);
+    },
+  });
+  // pipeline: an error anywhere destroys every stream, and the parser's iteration throws it.
+  const streams: NodeJS.ReadWriteStream[] = [counter, ...(gz ? [createGunzip()] : []), utf8];
+  pipeline([raw, ...streams, p], () => undefined);
   try {
-    closeSync(openSync(file, 'r'));
+    for await (const item of p as AsyncIterable<CsvItem>) yield item;
   } catch (err) {
+    throw csvError(file, err, utf8.lines, gz);
+  } finally {
+    p.destroy();
+    raw.destroy();
+  }
+  if (!header) {
     throw new MaturityError(
-      'E_INPUT',
-      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      'E_IMPORT_INVALID',
+      firstSkip
+        ? `${file}: not a CSV export (${firstSkip}); nothing was stored`
+        : `${file}: is empty (no header line); nothing was stored`,
     );
   }
 }
+
+/** A failure while reading, as one line naming the file (and line when known). */
+function csvError(file: string, err: unknown, lines: number, gz: boolean): MaturityError {
+  if (err instanceof MaturityError) return err;
+  const e = err as Error & { code?: string; lines?: number };
+  if (gz && (e.code === 'Z_BUF_ERROR' || e.code === 'Z_DATA_ERROR' || e.code?.startsWith('Z_'))) {
+    const what =
+      e.code === 'Z_BUF_ERROR'
+        ? 'the gzip data ends early (the file is truncated)'
+        : `the gzip data is corrupt (${e.message})`;
+    return new MaturityError(
+      'E_IMPORT_INVALID',
+      `${file}: ${what} after line ${lines}; nothing was stored`,
+      { cause: err },
+    );
+  }
+  if (e.code && /^E[A-Z]+$/.test(e.code)) {
+    return new MaturityError('E_INPUT', `cannot read ${file}: ${readProblem(err)}`, { cause: err });
+  }
+  return new MaturityError(
+    'E_IMPORT_INVALID',
+    `${file}${e.lines ? `:${e.lines}` : ''}: cannot read the CSV (${oneLine(e.message)}); nothing was stored`,
+    { cause: err },
+  );
+}
+
+/** The columns an incident export must have: a number (or sys_id) and an opened date. */
+function checkHeader(file: string, columns: string[]): void {
+  const has = (c: string) => columns.includes(c);
+  const missing = [
+    ...(has('number') || has('sys_id') ? [] : ['number']),
+    ...(has('opened_at') || has('sys_created_on') ? [] : ['opened_at']),
+  ];
+  if (!missing.length) return;
+  const found = columns
+    .slice(0, 12)
+    .map((c) => (c.length > 40 ? `${c.slice(0, 37)}…` : c))
+    .join(', ');
+  throw new MaturityError(
+    'E_IMPORT_INVALID',
+    `${file}: the header has no ${missing.join(' or ')} column (found: ${found || 'nothing'}): not a ServiceNow incident export; nothing was stored`,
+  );
+}
+
+/** A message on one line, cut at 200 characters (a parser may quote the whole record). */
+const oneLine = (s: string) => {
+  const t = s.replace(/[\s\p{Cc}]+/gu, ' ').trim();
+  return t.length > 200 ? `${t.slice(0, 197)}…` : t;
+};
 
 /**
  * Reads date columns until one value settles whether the file writes day or month first.
  * Returns undefined when every date is ambiguous (all days ≤ 12) or there are no dates.
  */
 export async function detectDateOrder(file: string): Promise<DateOrder | undefined> {
-  checkReadable(file);
-  const input = openCsv(file);
-  const p = input.pipe(parser());
   let sawSlash = false;
-  try {
-    for await (const item of p as AsyncIterable<{ record: Record<string, string> }>) {
-      for (const c of DATE_COLUMNS) {
-        const v = flattenValue(item.record[c]);
-        if (v === undefined) continue;
-        const hint = dateOrderHint(v);
-        if (hint === 'dmy' || hint === 'mdy') return hint;
-        if (hint === undefined && /\//.test(v)) sawSlash = true;
-      }
+  for await (const { record } of csvRecords(file)) {
+    for (const c of DATE_COLUMNS) {
+      const v = flattenValue(record[c]);
+      if (v === undefined) continue;
+      const hint = dateOrderHint(v);
+      if (hint === 'dmy' || hint === 'mdy') return hint;
+      if (hint === undefined && /\//.test(v)) sawSlash = true;
     }
-  } finally {
-    input.destroy();
-    p.destroy();
   }
   return sawSlash ? undefined : 'ymd';
 }
@@ -160,62 +296,32 @@ export interface ReadCsvOptions {
 
 /** Streams the file's rows through the incident mapper; returns the number of data rows read. */
 export async function readIncidentCsv(file: string, o: ReadCsvOptions): Promise<number> {
-  checkReadable(file);
-  const input = openCsv(file, o.onBytes);
   let rows = 0;
-  const p = input.pipe(
-    parser({
-      skip: (err) => {
-        rows++;
-        o.onBad(err.lines ?? 0, err.message);
-      },
-      ...(o.onHeader ? { onHeader: o.onHeader } : {}),
-    }),
-  );
-  input.on('error', (err) => p.destroy(err));
-  let checkedHeader = false;
-  try {
-    for await (const item of p as AsyncIterable<{ record: Record<string, string>; info: Info }>) {
-      const { record, info } = item;
+  const records = csvRecords(file, {
+    ...(o.onBytes ? { onBytes: o.onBytes } : {}),
+    ...(o.onHeader ? { onHeader: o.onHeader } : {}),
+    onSkip: (line, error) => {
       rows++;
-      if (!checkedHeader) {
-        checkedHeader = true;
-        const missing = ['number', 'opened_at'].filter(
-          (c) => !(c in record) && !(c === 'opened_at' && 'sys_created_on' in record),
-        );
-        if (missing.length && !('sys_id' in record && missing.every((m) => m === 'number'))) {
-          throw new MaturityError(
-            'E_IMPORT_INVALID',
-            `${file}: the header has no ${missing.join(' or ')} column (found: ${Object.keys(record).slice(0, 12).join(', ')}); is this a ServiceNow incident export?`,
-          );
-        }
-      }
-      const f: Fields = {};
-      for (const [k, v] of Object.entries(record)) f[k] = flattenValue(v);
-      const mapped = incidentToTicket(f, { dateOrder: o.dateOrder });
-      if (!mapped.ok) {
-        o.onBad(info.lines, mapped.error);
-        continue;
-      }
-      const updated = parseDate(f.sys_updated_on, o.dateOrder);
-      await o.onRow({
-        ticket: mapped.record,
-        key: f.number ?? mapped.record.sourceId,
-        version: [int(f.sys_mod_count) ?? -1, updated ? Date.parse(updated) : 0],
-        line: info.lines,
-        ...(f.resolved_by ? { resolvedBy: f.resolved_by } : {}),
-      });
+      o.onBad(line, error);
+    },
+  });
+  for await (const { record, info } of records) {
+    rows++;
+    const f: Fields = {};
+    for (const [k, v] of Object.entries(record)) f[k] = flattenValue(v);
+    const mapped = incidentToTicket(f, { dateOrder: o.dateOrder });
+    if (!mapped.ok) {
+      o.onBad(info.lines, oneLine(mapped.error));
+      continue;
     }
-  } catch (err) {
-    if (err instanceof MaturityError) throw err;
-    const e = err as Error & { code?: string; lines?: number };
-    throw new MaturityError(
-      'E_IMPORT_INVALID',
-      `${file}${e.lines ? `:${e.lines}` : ''}: cannot read the CSV (${e.code ?? ''} ${e.message})`,
-      { cause: err },
-    );
-  } finally {
-    input.destroy();
+    const updated = parseDate(f.sys_updated_on, o.dateOrder);
+    await o.onRow({
+      ticket: mapped.record,
+      key: f.number ?? mapped.record.sourceId,
+      version: [int(f.sys_mod_count) ?? -1, updated ? Date.parse(updated) : 0],
+      line: info.lines,
+      ...(f.resolved_by ? { resolvedBy: f.resolved_by } : {}),
+    });
   }
   return rows;
 }

@@ -120,8 +120,10 @@ export function parseDate(
     }
   }
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  const check = new Date(ms);
+  const check = new Date(Date.UTC(2000, mo - 1, d, h, mi, s));
+  // Date.UTC reads years 0-99 as 1900-1999: set the year as written (the records' schema then
+  // refuses one outside 1970-2100, naming it).
+  check.setUTCFullYear(y, mo - 1, d);
   if (check.getUTCDate() !== d || check.getUTCMonth() !== mo - 1) return null; // 31/2
   if (zone === 'Z') return check.toISOString();
   const p = (n: number, w = 2) => String(n).padStart(w, '0');

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { z } from 'zod';
+import { readProblem } from '../domain/text.js';
 import { inputError } from '../errors.js';
 import { importServiceNowIncidents } from '../jobs/import-servicenow-incidents.js';
 import type { CliContext, Io } from './context.js';
@@ -28,7 +29,7 @@ export async function importServiceNowIncidentsCommand(
   try {
     size = statSync(file).size;
   } catch (err) {
-    throw inputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    throw inputError(`cannot read ${file}: ${readProblem(err)}`);
   }
   const roles = flags.groupRoles ? readGroupRoles(flags.groupRoles) : undefined;
   const store = await ctx.openStore();

@@ -42,11 +42,30 @@ export interface ImportIncidentsResult {
 const MAX_SAMPLES = 20;
 
 /**
- * Imports a ServiceNow incident export into account `name` (created if new). Rows of the same
- * incident collapse to the latest one (highest sys_mod_count, then sys_updated_on). At most
- * `batchSize` incidents are held in memory; each full batch is written with an upsert where the
- * newer row wins, so a file of millions of rows needs memory for one batch only. Bad rows are
- * counted with their line numbers and skipped.
+ * The share of bad rows above which a file is refused whole. A ServiceNow export is written by
+ * the instance, so a sound one has no bad rows; a few come from hand edits or a cut-off last line,
+ * and 5% leaves room for them. A systematic misreading fails far more: a wrong --date-format
+ * fails every row whose day is above 12 (about 60% of a file spanning a month or more), a date
+ * column in another format, shifted columns or another table's export fail nearly all of them.
+ * Such a file would otherwise import its remaining rows read wrongly (a day taken for a month).
+ */
+export const MAX_BAD_SHARE = 0.05;
+
+/** Bad rows quoted in a refusal (the import result keeps MAX_SAMPLES). */
+const REFUSAL_SAMPLES = 3;
+
+/**
+ * Imports a ServiceNow incident export into account `name` (created if new), all or nothing: the
+ * whole import runs in one store transaction, so a failure at any point (a truncated file, a
+ * refused one, a database error) leaves nothing of it — no new account, tickets, coverage or
+ * derived groups and people — and an earlier import of the account as it was. Readers see the
+ * earlier state until the import commits.
+ *
+ * Rows of the same incident collapse to the latest one (highest sys_mod_count, then
+ * sys_updated_on). At most `batchSize` incidents are held in memory; each full batch is written
+ * with an upsert where the newer row wins (inside the transaction), so a file of millions of rows
+ * needs memory for one batch only. Bad rows are counted with their line numbers and skipped; the
+ * file is refused (E_IMPORT_INVALID) when no row is good or more than MAX_BAD_SHARE are bad.
  *
  * When the file is done, tickets are marked covered with the field families its header delivers
  * (a column present = its family delivered; never tags, first response or replies), and the
@@ -74,8 +93,22 @@ export async function importServiceNowIncidents(
       `${file}: every date could be day-first or month-first (no day above 12); pass --date-format dmy or mdy`,
     );
   }
+  return store.transaction((tx) =>
+    importInto(tx, file, existing, { ...o, dateOrder }, o.dateOrder),
+  );
+}
+
+async function importInto(
+  tx: Store,
+  file: string,
+  existing: Account | undefined,
+  o: ImportIncidentsOptions & { dateOrder: DateOrder },
+  /** The date order the user gave (a refusal asks whether it is right). */
+  given: DateOrder | undefined,
+): Promise<ImportIncidentsResult> {
+  const { dateOrder } = o;
   const account =
-    existing ?? (await store.createAccount(o.name, SERVICENOW_CSV, { file: path.basename(file) }));
+    existing ?? (await tx.createAccount(o.name, SERVICENOW_CSV, { file: path.basename(file) }));
   const batchSize = o.batchSize ?? 20_000;
   const pending = new Map<string, CsvRow>();
   const bad: ImportIncidentsResult['bad'] = { count: 0, samples: [] };
@@ -92,7 +125,7 @@ export async function importServiceNowIncidents(
     pending.clear();
     // A later row only replaces a stored incident when it is not older: event-log exports hold
     // one row per update, and a flush can split one incident's rows across two batches.
-    await store.upsertLatestTickets(account.id, tickets);
+    await tx.upsertLatestTickets(account.id, tickets);
     writtenCount += tickets.length;
   };
   const report = (force = false) => {
@@ -129,44 +162,69 @@ export async function importServiceNowIncidents(
       if (pending.size >= batchSize) await flush();
     },
   });
-  await flush();
   // csv-parse reports unparseable rows as it meets them, ahead of the rows still buffered.
   bad.samples.sort((a, b) => a.line - b.line);
+  refuseIfMostlyBad(file, rows, bad, given);
+  await flush();
   const source = `${SERVICENOW_CSV}:${path.basename(file)}`;
   const families = incidentFamilies(columns);
   const has = (c: string) => columns.includes(c);
   const derived: ImportIncidentsResult['derived'] = {};
-  await store.transaction(async (tx) => {
-    // Imports from before field coverage vouched for every family (tags too): no export does.
-    await tx.dropAllFields(account.id, 'tickets');
-    await tx.markCovered(account.id, ['tickets'], source, { fields: { tickets: families } });
-    const from = `${source} (derived from incidents)`;
-    if (has('assignment_group')) {
-      const groups = teams.groups();
-      await tx.upsert(account.id, 'groups', groups);
-      await tx.markCovered(account.id, ['groups'], from, { derived: true });
-      derived.groups = groups.length;
-    }
-    if (has('assigned_to') || has('resolved_by')) {
-      const agents = teams.agents(await tx.agentGroupIds(account.id));
-      await tx.upsert(account.id, 'agents', agents);
-      await tx.markCovered(account.id, ['agents'], from, { derived: true });
-      derived.agents = agents.length;
-      if (teams.resolversLeftOut) derived.resolversLeftOut = true;
-    }
-  });
+  // Imports from before field coverage vouched for every family (tags too): no export does.
+  await tx.dropAllFields(account.id, 'tickets');
+  await tx.markCovered(account.id, ['tickets'], source, { fields: { tickets: families } });
+  const from = `${source} (derived from incidents)`;
+  if (has('assignment_group')) {
+    const groups = teams.groups();
+    await tx.upsert(account.id, 'groups', groups);
+    await tx.markCovered(account.id, ['groups'], from, { derived: true });
+    derived.groups = groups.length;
+  }
+  if (has('assigned_to') || has('resolved_by')) {
+    const agents = teams.agents(await tx.agentGroupIds(account.id));
+    await tx.upsert(account.id, 'agents', agents);
+    await tx.markCovered(account.id, ['agents'], from, { derived: true });
+    derived.agents = agents.length;
+    if (teams.resolversLeftOut) derived.resolversLeftOut = true;
+  }
   report(true);
   // Distinct incidents stored (counted in the database: no per-incident set held in memory).
-  const incidents = await store.countRecordsOf(account.id, 'tickets');
-  return {
-    account,
-    rows,
-    incidents,
-    bad,
-    dateOrder,
-    derived,
-    families,
-  };
+  const incidents = await tx.countRecordsOf(account.id, 'tickets');
+  return { account, rows, incidents, bad, dateOrder, derived, families };
+}
+
+/**
+ * Refuses the file (E_IMPORT_INVALID, so the transaction stores nothing) when no row is good or
+ * more than MAX_BAD_SHARE of them are bad, saying how many and quoting the first bad ones.
+ */
+function refuseIfMostlyBad(
+  file: string,
+  rows: number,
+  bad: ImportIncidentsResult['bad'],
+  given: DateOrder | undefined,
+): void {
+  if (rows === 0) {
+    throw new MaturityError(
+      'E_IMPORT_INVALID',
+      `${file}: has a header but no incident rows; nothing was stored`,
+    );
+  }
+  if (bad.count < rows && bad.count <= rows * MAX_BAD_SHARE) return;
+  const first = bad.samples
+    .slice(0, REFUSAL_SAMPLES)
+    .map((s) => `line ${s.line}: ${s.error}`)
+    .join('; ');
+  const dates = bad.samples.some((s) => /is not a date/.test(s.error))
+    ? given
+      ? `; is --date-format ${given} right?`
+      : '; are the dates in one format?'
+    : '';
+  const share =
+    bad.count === rows ? 'no row could be read' : `more than the ${MAX_BAD_SHARE * 100}% allowed`;
+  throw new MaturityError(
+    'E_IMPORT_INVALID',
+    `${file}: ${bad.count} of ${rows} rows are bad (${share}); nothing was stored. First: ${first}${dates}`,
+  );
 }
 
 /** a is older than b: lower sys_mod_count, or equal count and earlier update. */

@@ -196,7 +196,12 @@ describe('import servicenow-incidents', () => {
     expect((await store.coveredKinds(r.account.id)).has('tickets')).toBe(true);
   });
 
-  it('counts bad rows with their line numbers and goes on', async () => {
+  it('counts bad rows with their line numbers and goes on while they are 5% or fewer', async () => {
+    const good = Array.from(
+      { length: 38 },
+      (_, i) =>
+        `INC${100 + i},New,0,0,0,true,13/3/2016 01:16,13/3/2016 01:20,4 - Low,false,Email,?`,
+    );
     const file = write(
       'bad.csv',
       [
@@ -205,10 +210,12 @@ describe('import servicenow-incidents', () => {
         'INC2,New,0,0,0,true,not a date,29/2/2016 01:20,3 - Moderate,false,Phone,?',
         'INC3,New,0,0',
         'INC4,New,0,0,0,true,13/3/2016 01:16,13/3/2016 01:20,4 - Low,false,Email,?',
+        ...good,
       ].join('\n'),
     );
     const r = await importServiceNowIncidents(store, file, { name: 'bad' });
-    expect(r.incidents).toBe(2);
+    expect(r.rows).toBe(42);
+    expect(r.incidents).toBe(40);
     expect(r.bad.count).toBe(2);
     expect(r.bad.samples.map((s) => s.line)).toEqual([3, 4]);
     expect(r.bad.samples[0]!.error).toMatch(/opened_at/);
@@ -251,6 +258,118 @@ describe('import servicenow-incidents', () => {
     await expect(importServiceNowIncidents(store, file, { name: 'other' })).rejects.toThrow(
       /no number or opened_at column/,
     );
+  });
+});
+
+describe('an import is all or nothing', () => {
+  beforeAll(async () => {
+    store = await Store.open({});
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  const teamsHeader =
+    'number,sys_mod_count,opened_at,sys_updated_at,incident_state,assignment_group,assigned_to';
+  const rows = (n: number, from = 0) =>
+    Array.from(
+      { length: n },
+      (_, i) =>
+        `INC${from + i},0,${(i % 28) + 1}/3/2016 09:00,${(i % 28) + 1}/3/2016 10:00,Active,Group ${i % 5},Person ${i % 9}`,
+    );
+  /** Everything an import can leave behind, for one account name (undefined: no account). */
+  const state = async (name: string) => {
+    const a = await store.findAccount(name);
+    if (!a) return undefined;
+    const coverage = await store.coverage(a.id);
+    return {
+      counts: await store.countRecords(a.id),
+      kinds: [...coverage.kinds].sort(),
+      sources: Object.fromEntries(coverage.sources),
+      fields: [...(coverage.fields.get('tickets') ?? [])].sort(),
+      derived: [...coverage.derived].sort(),
+    };
+  };
+
+  it('keeps an earlier good import whole when a truncated .csv.gz fails past its first batches', async () => {
+    await importServiceNowIncidents(
+      store,
+      write('first.csv', [teamsHeader, ...rows(50)].join('\n')),
+      { name: 'kept' },
+    );
+    const before = await state('kept');
+    expect(before?.counts.tickets).toBe(50);
+    const gz = gzipSync([teamsHeader, ...rows(20_000, 1000)].join('\n'));
+    const truncated = write('truncated.csv.gz', gz.subarray(0, Math.floor(gz.length * 0.6)));
+    // batchSize 100: dozens of batches were written before the gzip data ran out.
+    await expect(
+      importServiceNowIncidents(store, truncated, { name: 'kept', batchSize: 100 }),
+    ).rejects.toThrow(
+      /truncated\.csv\.gz: the gzip data ends early \(the file is truncated\) after line \d+; nothing was stored/,
+    );
+    expect(await state('kept')).toEqual(before);
+  });
+
+  it('creates no account, tickets, coverage or derived records when the file fails', async () => {
+    const gz = gzipSync([teamsHeader, ...rows(5_000)].join('\n'));
+    const failing = [
+      write('cut.csv.gz', gz.subarray(0, gz.length - 200)),
+      write('no-number.csv', 'opened_at,state\n1/3/2016 09:00,New'),
+      write(
+        'binary.csv',
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0x00]),
+      ),
+      write('one-line.csv', 'x'.repeat(5 * 1024 * 1024)),
+      write('records.csv', JSON.stringify({ tickets: [{ sourceId: '1' }] })),
+    ];
+    for (const file of failing) {
+      await expect(
+        importServiceNowIncidents(store, file, { name: 'never', batchSize: 100 }),
+      ).rejects.toMatchObject({
+        code: 'E_IMPORT_INVALID',
+        message: expect.stringMatching(/nothing was stored/),
+      });
+      expect(await state('never'), file).toBeUndefined();
+    }
+  });
+
+  it('refuses a file read with the wrong date order: how many rows failed and the first ones', async () => {
+    const file = write('dmy.csv', [teamsHeader, ...rows(300)].join('\n'));
+    const err = await importServiceNowIncidents(store, file, {
+      name: 'wrong-order',
+      dateOrder: 'mdy',
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'E_IMPORT_INVALID' });
+    // Days 13-28 of 28 fail as months: 16 rows in every 28.
+    const bad = rows(300).filter((_, i) => (i % 28) + 1 > 12).length;
+    expect((err as Error).message).toBe(
+      `${file}: ${bad} of 300 rows are bad (more than the 5% allowed); nothing was stored. ` +
+        'First: line 14: opened_at: "13/3/2016 09:00" is not a date (mdy); ' +
+        'line 15: opened_at: "14/3/2016 09:00" is not a date (mdy); ' +
+        'line 16: opened_at: "15/3/2016 09:00" is not a date (mdy); is --date-format mdy right?',
+    );
+    expect(await state('wrong-order')).toBeUndefined();
+  });
+
+  it.each([
+    ['no row can be read', 20, 20, /20 of 20 rows are bad \(no row could be read\)/],
+    ['6% of the rows are bad', 6, 100, /6 of 100 rows are bad \(more than the 5% allowed\)/],
+  ])('refuses a file where %s', async (_, nBad, n, message) => {
+    const good = rows(n - nBad);
+    const bad = Array.from({ length: nBad }, (_, i) => `BAD${i},0,someday,someday,Active,G,P`);
+    const file = write(`bad-${nBad}-${n}.csv`, [teamsHeader, ...bad, ...good].join('\n'));
+    await expect(importServiceNowIncidents(store, file, { name: 'mostly-bad' })).rejects.toThrow(
+      message,
+    );
+    expect(await state('mostly-bad')).toBeUndefined();
+  });
+
+  it('takes a file where 5% of the rows are bad, and says which', async () => {
+    const bad = Array.from({ length: 5 }, (_, i) => `BAD${i},0,someday,someday,Active,G,P`);
+    const file = write('five-percent.csv', [teamsHeader, ...rows(95), ...bad].join('\n'));
+    const r = await importServiceNowIncidents(store, file, { name: 'five' });
+    expect(r).toMatchObject({ rows: 100, incidents: 95, bad: { count: 5 } });
+    expect(r.bad.samples.map((s) => s.line)).toEqual([97, 98, 99, 100, 101]);
   });
 });
 
