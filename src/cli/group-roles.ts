@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { decodeUtf8, describeUtf8Problem, readProblem } from '../domain/text.js';
+import { aliasMessage, MAX_ALIAS_COUNT } from '../engine/load-rules.js';
 import { inputError, zodSentence } from '../errors.js';
 import { GroupRolesMapping } from '../metrics/index.js';
 import { groupRoles } from '../metrics/group-roles.js';
@@ -21,19 +23,25 @@ export type GroupRolesFlags = z.infer<typeof GroupRolesFlags>;
  *   "Group 12": none
  */
 export function readGroupRoles(file: string): GroupRolesMapping {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
-    throw inputError(
-      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
+    throw inputError(`cannot read ${file}: ${readProblem(err)}`);
   }
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok)
+    throw inputError(
+      `${file}: not UTF-8 text at ${describeUtf8Problem(decoded.problem)}; save it as UTF-8`,
+    );
   let doc: unknown;
   try {
-    doc = parse(text, { maxAliasCount: 50 });
+    doc = parse(decoded.text, { maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    throw inputError(`${file}: not valid YAML or JSON (${(err as Error).message.split('\n')[0]})`);
+    const m = (err as Error).message.split('\n')[0]!;
+    throw inputError(
+      /alias/i.test(m) ? `${file}: ${aliasMessage(err)}` : `${file}: not valid YAML or JSON (${m})`,
+    );
   }
   const r = GroupRolesMapping.safeParse(doc ?? {});
   if (!r.success) {

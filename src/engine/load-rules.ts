@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
+import { decodeUtf8, readProblem } from '../domain/text.js';
 import { MaturityError } from '../errors.js';
 import {
   LayerFile,
@@ -46,10 +47,32 @@ export function checkRules(
       problems.push({ file: shown, line: 1, col: 1, message: 'file not found' });
       return undefined;
     }
-    const text = readFileSync(full, 'utf8');
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(full);
+    } catch (err) {
+      problems.push({ file: shown, line: 1, col: 1, message: `cannot read: ${readProblem(err)}` });
+      return undefined;
+    }
+    const decoded = decodeUtf8(bytes);
+    if (!decoded.ok) {
+      const { line, offset, byte } = decoded.problem;
+      const hex = byte.toString(16).toUpperCase().padStart(2, '0');
+      const message = `not UTF-8 text (byte ${offset + 1}: 0x${hex}); save it as UTF-8`;
+      problems.push({ file: shown, line, col: 1, message });
+      return undefined;
+    }
+    const text = decoded.text;
     hash.update(`${rel}\0${text}\0`);
     const lc = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+    let doc: Document;
+    try {
+      doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+    } catch (err) {
+      // The parser's own limits (a nesting deep enough to exhaust the stack).
+      problems.push({ file: shown, line: 1, col: 1, message: aliasMessage(err) });
+      return undefined;
+    }
     if (doc.errors.length) {
       for (const e of doc.errors) {
         const pos = lc.linePos(e.pos[0]);
@@ -62,7 +85,15 @@ export function checkRules(
       }
       return undefined;
     }
-    const parsed = schema.safeParse(doc.toJS());
+    let js: unknown;
+    try {
+      // Rules need no aliases to speak of; an alias that expands past the limit is an attack.
+      js = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      problems.push({ file: shown, line: 1, col: 1, message: aliasMessage(err) });
+      return undefined;
+    }
+    const parsed = schema.safeParse(js);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const { line, col } = locate(doc, lc, issue.path);
@@ -186,6 +217,20 @@ function locate(doc: Document, lc: LineCounter, p: PropertyKey[]): { line: numbe
 }
 
 const firstLine = (s: string) => s.split('\n')[0]!.trim();
+
+/**
+ * How far YAML aliases may expand a document (the yaml library's count of nodes reached through
+ * aliases). A rules or group-roles file needs a handful; a "billion laughs" file needs millions.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+/** The one-line message for a YAML document whose aliases expand too far (or fail otherwise). */
+export function aliasMessage(err: unknown): string {
+  const m = firstLine((err as Error).message ?? String(err));
+  return /alias/i.test(m)
+    ? `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} nodes): ${m}`
+    : `cannot read the YAML: ${m}`;
+}
 
 function suggest(metric: string, known: ReadonlySet<string>): string {
   const close = [...known].filter((k) => k.startsWith(metric.split('.')[0]! + '.'));

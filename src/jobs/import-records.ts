@@ -1,17 +1,21 @@
+import { constants } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import {
   recordKinds,
   recordSchemas,
+  shown,
   type RecordBatch,
   type RecordKind,
 } from '../domain/records.js';
 import { checkAccountName } from '../domain/account-name.js';
 import { ticketFamiliesIn, type FieldCoverage } from '../domain/fields.js';
+import { decodeUtf8, describeUtf8Problem, readProblem } from '../domain/text.js';
 import { MaturityError, zodSentence } from '../errors.js';
 import type { Account, Store } from '../store/store.js';
 
 const MAX_PROBLEMS = 20;
+const { MAX_STRING_LENGTH } = constants;
 
 /**
  * Validates a whole normalised-records document, then stores it in one transaction: a bad file
@@ -35,12 +39,18 @@ export function parseRecordsWithFields(
       `${file}: expected a JSON object with keys like "tickets"; nothing was stored`,
     );
   }
+  if (Object.keys(doc).length === 0) {
+    throw new MaturityError(
+      'E_IMPORT_INVALID',
+      `${file}: holds no record kinds (expected keys like "tickets": [...]); nothing was stored`,
+    );
+  }
   const problems: string[] = [];
   const batch: RecordBatch = {};
   const fields: FieldCoverage = {};
   for (const [key, list] of Object.entries(doc)) {
     if (!(recordKinds as string[]).includes(key)) {
-      problems.push(`unknown key "${key}" (expected one of: ${recordKinds.join(', ')})`);
+      problems.push(`unknown key ${shown(key)} (expected one of: ${recordKinds.join(', ')})`);
       continue;
     }
     if (!Array.isArray(list)) {
@@ -55,7 +65,12 @@ export function parseRecordsWithFields(
       if (r.success) out.push(r.data);
       else if (problems.length < MAX_PROBLEMS) {
         const sid = (raw as { sourceId?: unknown })?.sourceId;
-        const who = typeof sid === 'string' || typeof sid === 'number' ? ` (sourceId ${sid})` : '';
+        const who =
+          typeof sid === 'number' || (typeof sid === 'string' && /^[\w.:@/-]{1,60}$/.test(sid))
+            ? ` (sourceId ${sid})`
+            : typeof sid === 'string'
+              ? ` (sourceId ${shown(sid)})`
+              : '';
         const sentence = zodSentence(r.error, {
           top: 'record',
           label: (p) => `field ${p.map(String).join('.')}`,
@@ -87,22 +102,34 @@ export function readRecordsFileWithFields(file: string): {
   batch: RecordBatch;
   fields: FieldCoverage;
 } {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
+    throw new MaturityError('E_INPUT', `cannot read ${file}: ${readProblem(err)}`);
+  }
+  if (bytes.length > MAX_STRING_LENGTH) {
     throw new MaturityError(
-      'E_INPUT',
-      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      'E_IMPORT_INVALID',
+      `${file}: ${Math.round(bytes.length / 2 ** 20)} MB is more than one JSON document can hold here (${Math.floor(MAX_STRING_LENGTH / 2 ** 20)} MB); split it by record kind; nothing was stored`,
+    );
+  }
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) {
+    throw new MaturityError(
+      'E_IMPORT_INVALID',
+      `${file}: not UTF-8 text at ${describeUtf8Problem(decoded.problem)}; save it as UTF-8 JSON; nothing was stored`,
     );
   }
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(decoded.text);
   } catch (err) {
+    // V8 quotes the text around the fault, newlines and all: one line, cut short.
+    const why = (err as Error).message.replace(/[\s\p{Cc}]+/gu, ' ');
     throw new MaturityError(
       'E_IMPORT_INVALID',
-      `${file}: not valid JSON (${(err as Error).message}); nothing was stored`,
+      `${file}: not valid JSON (${why.length > 160 ? `${why.slice(0, 157)}…` : why}); nothing was stored`,
     );
   }
   return parseRecordsWithFields(doc, file);
