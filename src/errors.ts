@@ -17,21 +17,24 @@ export type RetryPolicy = 'no' | 'backoff' | 'after-wait';
 export interface ErrorPolicy {
   meaning: string;
   retry: RetryPolicy;
-  /** The CLI's exit code: 2 for bad input, 1 otherwise. */
+  /**
+   * The CLI's exit code: 2 for bad input — anything the user gave that fails its checks (the
+   * command line, an environment variable, an import, rules or group-roles file) —, 1 otherwise.
+   */
   exit: 1 | 2;
 }
 
 export const errorCatalogue = {
   E_INPUT: { meaning: 'The command line or a request was invalid.', retry: 'no', exit: 2 },
-  E_CONFIG: { meaning: 'An environment variable is invalid.', retry: 'no', exit: 1 },
+  E_CONFIG: { meaning: 'An environment variable is invalid.', retry: 'no', exit: 2 },
   E_ACCOUNT_NOT_FOUND: { meaning: 'No account has that name.', retry: 'no', exit: 1 },
   E_NO_SNAPSHOT: { meaning: 'The account has no snapshot yet.', retry: 'no', exit: 1 },
   E_IMPORT_INVALID: {
     meaning: 'An import file failed validation; nothing was stored.',
     retry: 'no',
-    exit: 1,
+    exit: 2,
   },
-  E_RULES_INVALID: { meaning: 'A rules file failed validation.', retry: 'no', exit: 1 },
+  E_RULES_INVALID: { meaning: 'A rules file failed validation.', retry: 'no', exit: 2 },
   E_STORE: { meaning: 'The database could not be opened or migrated.', retry: 'no', exit: 1 },
   E_STORE_BUSY: {
     meaning: 'Another command holds the embedded store; this one waited, then gave up.',

@@ -19,6 +19,11 @@ describe('error catalogue', () => {
     expect([...rows.keys()].sort()).toEqual([...codes].sort());
   });
 
+  it('exits 2 for bad input (what the user gave: flags, environment, import and rules files), 1 otherwise', () => {
+    const badInput = codes.filter((c) => errorCatalogue[c].exit === 2).sort();
+    expect(badInput).toEqual(['E_CONFIG', 'E_IMPORT_INVALID', 'E_INPUT', 'E_RULES_INVALID']);
+  });
+
   it.each(codes)('the queue treats %s as the catalogue says', (code) => {
     const err = new MaturityError(code, 'x', { retryAfterMs: 5000 });
     const { retry } = errorCatalogue[code];

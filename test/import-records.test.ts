@@ -35,7 +35,7 @@ describe('maturity import records', () => {
     };
     writeFileSync(file, JSON.stringify(bad));
     const r = await cli.run('import', 'records', file, '--name', 'acme');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.err).toMatch(/tickets\[2\] \(sourceId 3\) field createdAt: .*nothing was stored/);
     const list = await cli.run('accounts', 'list', '--json');
@@ -47,7 +47,7 @@ describe('maturity import records', () => {
     const file = path.join(cli.home, 'x.json');
     writeFileSync(file, '{"tickets": [');
     const r = await cli.run('import', 'records', file, '--name', 'acme');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(/^maturity: .*x\.json: not valid JSON .*nothing was stored\n$/);
   });
 
@@ -80,7 +80,7 @@ describe('maturity import records', () => {
       }),
     );
     const r = await cli.run('import', 'records', file, '--name', 'acme');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     const snap = JSON.parse(
       (await cli.run('snapshot', 'acme', '--as-of', '2026-06-30', '--json')).out,
     );
@@ -119,7 +119,7 @@ describe('CLI errors', () => {
 
   it('rejects an invalid environment variable by name', async () => {
     const r = await cliHome({ DATABASE_URL: 'mysql://x' }).run('accounts', 'list');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(/DATABASE_URL must start with postgres/);
   });
 });
