@@ -58,6 +58,8 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
   try {
     ownerOnly(dir);
     const lite = await PGlite.create(dir);
+    // PGlite creates its files world-writable (a new store's, and some on every start).
+    ownerOnly(dir);
     const db = pgliteDb(lite, memoryLocks());
     return {
       ...db,
