@@ -32,14 +32,16 @@ export function memorySink(): SyncSink & { state: MemorySinkState } {
   return {
     state,
     async holdStream(stream, o) {
-      for (let busy = holding.get(stream); busy; busy = holding.get(stream)) {
-        o?.onBusy?.();
-        await busy;
+      for (let held = holding.get(stream), told = false; held; held = holding.get(stream)) {
+        if (!told) o?.onBusy?.();
+        told = true;
+        await held;
       }
       let letGo!: () => void;
-      holding.set(stream, new Promise<void>((r) => (letGo = r)));
+      const mine = new Promise<void>((r) => (letGo = r));
+      holding.set(stream, mine);
       return async () => {
-        holding.delete(stream);
+        if (holding.get(stream) === mine) holding.delete(stream);
         letGo();
       };
     },

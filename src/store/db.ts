@@ -105,9 +105,10 @@ function memoryLocks(): HoldLock {
       await Promise.race([busy, aborted(o.signal)]);
     }
     let release!: () => void;
-    held.set(key, new Promise<void>((r) => (release = r)));
+    const mine = new Promise<void>((r) => (release = r));
+    held.set(key, mine);
     return async () => {
-      held.delete(key);
+      if (held.get(key) === mine) held.delete(key);
       release();
     };
   };
