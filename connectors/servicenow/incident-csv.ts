@@ -152,9 +152,12 @@ async function* csvRecords(file: string, o: CsvReadOptions = {}): AsyncGenerator
   const utf8 = new Utf8Check(file);
   let header: string[] | undefined;
   let firstSkip: string | undefined;
+  /** The last line of the last record read (or skipped): the next record starts after it. */
+  let lastLine = 0;
   const p = parse({
     columns: (raw: string[]) => {
       header = raw.map(normaliseHeader);
+      lastLine = 1; // a header holds no line breaks in practice
       checkHeader(file, header);
       o.onHeader?.(header);
       return header;
@@ -172,10 +175,11 @@ async function* csvRecords(file: string, o: CsvReadOptions = {}): AsyncGenerator
     if (err.code === 'CSV_MAX_RECORD_SIZE') {
       throw new MaturityError(
         'E_IMPORT_INVALID',
-        `${file}:${err.lines ?? utf8.lines + 1}: a record runs past ${MAX_RECORD_CHARS / 2 ** 20} MiB (a quote left open, or not a CSV export); nothing was stored`,
+        `${file}:${lastLine + 1}: a record runs past ${MAX_RECORD_CHARS / 2 ** 20} MiB (a quote left open, or not a CSV export); nothing was stored`,
       );
     }
     const line = err.lines ?? 0;
+    lastLine = line;
     firstSkip ??= `line ${line}: ${oneLine(err.message)}`;
     o.onSkip?.(line, oneLine(err.message));
   });
@@ -190,7 +194,10 @@ async function* csvRecords(file: string, o: CsvReadOptions = {}): AsyncGenerator
   const streams: NodeJS.ReadWriteStream[] = [counter, ...(gz ? [createGunzip()] : []), utf8];
   pipeline([raw, ...streams, p], () => undefined);
   try {
-    for await (const item of p as AsyncIterable<CsvItem>) yield item;
+    for await (const item of p as AsyncIterable<CsvItem>) {
+      lastLine = item.info.lines;
+      yield item;
+    }
   } catch (err) {
     throw csvError(file, err, utf8.lines, gz);
   } finally {
