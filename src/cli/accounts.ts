@@ -89,9 +89,11 @@ export async function accountsRemoveCommand(ctx: CliContext, name: string): Prom
   const store = await ctx.openStore();
   const a = await store.getAccount(name);
   if (ctx.config.REDIS_URL && ctx.config.DATABASE_URL) {
-    const { QUEUES, queue } = await import('../jobs/queues.js');
+    const { QUEUES, checkRedis, queue } = await import('../jobs/queues.js');
     const { schedulerId } = await import('../jobs/schedules.js');
-    const q = queue(ctx.queueSetup(), QUEUES.trigger);
+    const setup = ctx.queueSetup();
+    await checkRedis(setup);
+    const q = queue(setup, QUEUES.trigger);
     try {
       await q.removeJobScheduler(schedulerId(a.id));
     } finally {

@@ -93,7 +93,11 @@ export async function main(
     .option('--json', 'print the snapshot as JSON')
     .option('--no-sync', 'judge the records already stored, without syncing first')
     .option('--no-wait', 'with REDIS_URL: print the queued job id and return at once')
-    .option('--timeout <seconds>', 'with REDIS_URL: how long to wait for the workers', '3600')
+    .option(
+      '--timeout <seconds>',
+      'with REDIS_URL: how long to wait for the workers (default 6 h: a nightly run is done by morning)',
+      '21600',
+    )
     .action(async (account, flags) =>
       (await import('./snapshot.js')).snapshotCommand(await context(), account, flags),
     );

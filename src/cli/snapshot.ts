@@ -1,8 +1,15 @@
 import { z } from 'zod';
 import type { SnapshotBody } from '../domain/evidence.js';
-import { MaturityError } from '../errors.js';
 import { snapshotJobData } from '../jobs/handlers.js';
-import { QUEUES, enqueueSnapshot, jobIds, queue, waitForSnapshot } from '../jobs/queues.js';
+import {
+  QUEUES,
+  checkRedis,
+  closeQuietly,
+  enqueueSnapshot,
+  jobIds,
+  queue,
+  waitForSnapshot,
+} from '../jobs/queues.js';
 import { syncAndSnapshot } from '../jobs/sync-and-snapshot.js';
 import { asOfProblem, windowSpecProblem } from '../metrics/window.js';
 import { renderMarkdown } from '../report/render-markdown.js';
@@ -20,8 +27,13 @@ export const SnapshotFlags = z.object({
   /** commander's --no-sync / --no-wait give false. */
   sync: z.boolean().default(true),
   wait: z.boolean().default(true),
-  /** With REDIS_URL: how long to wait for the workers, in seconds (up to a week). */
-  timeout: wholeNumber(1, 7 * 24 * 3600).default(3600),
+  /**
+   * With REDIS_URL: how long to wait for the workers, in seconds (up to a week). Six hours by
+   * default: a snapshot started by a nightly cron job is done by morning even when a first sync
+   * at the helpdesk's rate limits takes hours. It need not be short to catch trouble: a failed
+   * snapshot, Redis out of reach for 30 s, or a flow lost by a Redis restart end the wait at once.
+   */
+  timeout: wholeNumber(1, 7 * 24 * 3600).default(6 * 3600),
 });
 export type SnapshotFlags = z.infer<typeof SnapshotFlags>;
 
@@ -72,6 +84,7 @@ const notStored = (asOf: string) =>
 
 async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags): Promise<void> {
   const setup = ctx.queueSetup();
+  await checkRedis(setup);
   const store = await ctx.openStore();
   const data = await snapshotJobData(store, accountName, {
     window: flags.window,
@@ -88,7 +101,9 @@ async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags
   const syncQueue = queue(setup, QUEUES.sync);
   const ids = jobIds(data.accountId, day, tag, data.historyFrom);
   const streams = Object.keys(data.kindsByStream);
+  const started = Date.now();
   let lastLine = '';
+  let workersChecked = false;
   // Progress is polled one round at a time (never overlapping); a failed round is skipped, never
   // left as an unhandled rejection that would end the process.
   let stopped = false;
@@ -101,6 +116,13 @@ async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags
     const failed = states.filter((s) => s === 'failed').length;
     const line = `snapshot ${accountName}: sync ${done}/${streams.length} streams done${failed ? `, ${failed} failed` : ''}`;
     if (line !== lastLine) ctx.io.err((lastLine = line));
+    if (!workersChecked && Date.now() - started > 5000) {
+      workersChecked = true;
+      if (!done && !failed && (await syncQueue.getWorkersCount()) === 0)
+        ctx.io.err(
+          `snapshot ${accountName}: no worker is connected to Redis: start \`maturity worker\` (still waiting)`,
+        );
+    }
   };
   const schedule = () => {
     timer = setTimeout(() => {
@@ -112,19 +134,19 @@ async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags
     }, 1000);
   };
   schedule();
+  let result: { stored?: boolean; asOf?: string };
   try {
-    await waitForSnapshot(setup, job.id, flags.timeout * 1000);
-  } catch (err) {
-    throw new MaturityError(
-      'E_CONNECTOR_UNAVAILABLE',
-      `the snapshot job ${job.id} did not finish: ${(err as Error).message}`,
-    );
+    result = await waitForSnapshot(setup, job.id, flags.timeout * 1000, {
+      requeue: () => enqueueSnapshot(setup, data, day, tag),
+      onNote: (line) => ctx.io.err(`snapshot ${accountName}: ${line}`),
+    });
   } finally {
     stopped = true;
     clearTimeout(timer);
-    await syncQueue.close();
+    await closeQuietly(syncQueue);
   }
   const account = await store.getAccount(accountName);
   const body = (await store.latestSnapshot(account.id)) as SnapshotBody;
+  if (result.stored === false) ctx.io.err(notStored(result.asOf ?? body.asOf));
   ctx.io.out(flags.json ? JSON.stringify(body, null, 2) : renderMarkdown(body));
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createLogger } from '../log.js';
 import { ensureSchedules } from '../jobs/schedules.js';
+import { checkRedis } from '../jobs/queues.js';
 import { startWorkers } from '../jobs/worker.js';
 import type { CliContext } from './context.js';
 import { parseFlags, wholeNumber } from './flags.js';
@@ -18,11 +19,19 @@ export async function workerCommand(ctx: CliContext, rawFlags: unknown): Promise
   const { concurrency, lockMs } = parseFlags(WorkerFlags, rawFlags);
   const setup = ctx.queueSetup();
   const log = createLogger(ctx.config.LOG_LEVEL === 'warn' ? 'info' : ctx.config.LOG_LEVEL);
+  await checkRedis(setup);
   const store = await ctx.openStore();
   const scheduled = await ensureSchedules(store, setup);
   const running = startWorkers(
     { store, box: ctx.secretBox(), rules: ctx.rules() },
-    { ...setup, concurrency, log, ...(lockMs ? { lockMs } : {}) },
+    {
+      ...setup,
+      concurrency,
+      log,
+      ...(lockMs ? { lockMs } : {}),
+      // A Redis that restarted empty lost the schedulers too: rebuild them from the database.
+      onReconnect: () => ensureSchedules(store, setup),
+    },
   );
   await Promise.all(running.workers.map((w) => w.waitUntilReady()));
   log.info({ concurrency, scheduled }, 'workers ready');

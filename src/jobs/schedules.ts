@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { inputError } from '../errors.js';
 import type { Store } from '../store/store.js';
-import { QUEUES, queue, type QueueSetup } from './queues.js';
+import { QUEUES, checkRedis, closeQuietly, queue, type QueueSetup } from './queues.js';
 
 export const DEFAULT_CRON = '0 2 * * *';
 export const DEFAULT_TZ = 'UTC';
@@ -53,6 +53,7 @@ export async function setSchedule(
 ): Promise<Schedule> {
   validateSchedule(cron, tz);
   const account = await store.getAccount(accountName);
+  await checkRedis(setup);
   await store.saveSchedule(account.id, cron, tz);
   await mirror(setup, account.id, account.name, { cron, tz, enabled: true });
   return { account: account.name, cron, tz, enabled: true };
@@ -64,6 +65,7 @@ export async function removeSchedule(
   accountName: string,
 ): Promise<void> {
   const account = await store.getAccount(accountName);
+  await checkRedis(setup);
   await store.disableSchedule(account.id, DEFAULT_CRON, DEFAULT_TZ);
   await mirror(setup, account.id, account.name, {
     cron: DEFAULT_CRON,
@@ -74,6 +76,7 @@ export async function removeSchedule(
 
 export async function listSchedules(store: Store, setup: QueueSetup): Promise<Schedule[]> {
   const rows = await store.listSchedules();
+  await checkRedis(setup);
   const q = queue(setup, QUEUES.trigger);
   try {
     const live = new Map((await q.getJobSchedulers(0, -1)).map((j) => [j.key, j.next]));
@@ -87,7 +90,7 @@ export async function listSchedules(store: Store, setup: QueueSetup): Promise<Sc
         : {}),
     }));
   } finally {
-    await q.close();
+    await closeQuietly(q);
   }
 }
 
@@ -107,6 +110,7 @@ export async function ensureDefaultSchedule(
  * Redis schedulers are rebuilt from the database. Run at worker start.
  */
 export async function ensureSchedules(store: Store, setup: QueueSetup): Promise<number> {
+  await checkRedis(setup);
   await store.addMissingSchedules(DEFAULT_CRON, DEFAULT_TZ);
   const rows = await store.listSchedules();
   for (const r of rows) await mirror(setup, r.accountId, r.account, r);
@@ -135,6 +139,6 @@ async function mirror(
       await q.removeJobScheduler(schedulerId(accountId));
     }
   } finally {
-    await q.close();
+    await closeQuietly(q);
   }
 }

@@ -1,4 +1,5 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { EventEmitter } from 'node:events';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { MaturityError, errorPolicy } from '../errors.js';
 import { safeError } from '../log.js';
@@ -13,7 +14,11 @@ import {
 } from './handlers.js';
 import {
   QUEUES,
+  closeQuietly,
   enqueueSnapshot,
+  queue,
+  redisWhere,
+  within,
   type QueueSetup,
   type SnapshotJobData,
   type SyncJobData,
@@ -25,6 +30,13 @@ export interface WorkerOptions extends QueueSetup {
   /** Lock and stall-check period: how fast a killed worker's job is picked up elsewhere. */
   lockMs?: number;
   log: Logger;
+  /**
+   * How often the flows this process triggered are checked for having vanished from Redis (a
+   * restart without persistence), to put them back; default 15 s.
+   */
+  watchMs?: number;
+  /** Runs when Redis is reachable again after an outage (e.g. rebuild the schedulers). */
+  onReconnect?: () => Promise<unknown>;
 }
 
 export interface RunningWorkers {
@@ -47,6 +59,7 @@ export function startWorkers(ctx: HandlerContext, o: WorkerOptions): RunningWork
       ? { lockDuration: o.lockMs, stalledInterval: Math.max(500, Math.floor(o.lockMs / 2)) }
       : {}),
   };
+  const flows = flowWatch(o, o.watchMs ?? 15_000);
   /** A worker whose failures the queue treats as the error catalogue says (see classify). */
   const sorted = <T>(
     name: string,
@@ -115,21 +128,182 @@ export function startWorkers(ctx: HandlerContext, o: WorkerOptions): RunningWork
       const data = await snapshotJobData(ctx.store, job.data.account, {}, new Date(job.timestamp));
       const day = new Date(job.timestamp).toISOString().slice(0, 10);
       const added = await enqueueSnapshot(o, data, day);
+      flows.watch(added.id, () => enqueueSnapshot(o, data, day), data.account);
       return { flow: added.id };
     },
     1,
   );
   const workers = [sync, metrics, evaluate, trigger];
+  const lost = lostJobs(o);
+  const redis = outageLog(o, () => {
+    flows.checkSoon();
+    o.onReconnect?.().catch((err: unknown) =>
+      o.log.error({ err: safeError(err) }, 'after reconnecting to Redis'),
+    );
+  });
   for (const w of workers) {
     w.on('failed', (job, err) =>
       o.log.warn({ queue: w.name, job: job?.id, err: safeError(err) }, 'job failed'),
     );
-    w.on('error', (err) => o.log.error({ queue: w.name, err: safeError(err) }, 'worker error'));
+    w.on('error', (err) => {
+      if (isConnectionError(err)) redis.down(err);
+      else if (!lost.note(w.name, err))
+        o.log.error({ queue: w.name, err: safeError(err) }, 'worker error');
+    });
+    w.on('ioredis:close', () => redis.down(new Error('the connection was lost')));
+    (w.getBackend() as unknown as EventEmitter).on('ready', redis.up);
   }
   return {
     workers,
     async close() {
+      flows.stop();
       await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
+
+/** An error that says Redis is out of reach (BullMQ retries those by itself). */
+export function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = 'code' in err ? String(err.code) : '';
+  return (
+    CONNECTION_CODES.has(code) ||
+    /Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Socket closed unexpectedly|Stream isn't writeable/i.test(
+      err.message,
+    )
+  );
+}
+
+/**
+ * One log line when Redis goes away and one when it is back, however many times the clients
+ * retry in between (each retry raises an error event on every worker).
+ */
+function outageLog(o: WorkerOptions, onBack: () => void) {
+  let downSince: number | undefined;
+  const where = redisWhere(o.connection);
+  return {
+    down(err: unknown) {
+      if (downSince !== undefined) return;
+      downSince = Date.now();
+      o.log.warn(
+        { redis: where, err: safeError(err) },
+        `Redis at ${where} is unreachable: jobs wait and the workers reconnect`,
+      );
+    },
+    up() {
+      if (downSince === undefined) return;
+      const seconds = Math.round((Date.now() - downSince) / 1000);
+      downSince = undefined;
+      o.log.info(
+        { redis: where, downSeconds: seconds },
+        `Redis at ${where} is reachable again after ${seconds} s: jobs resume`,
+      );
+      onBack();
+    },
+  };
+}
+
+/**
+ * A job whose Redis side changed while it ran cannot be finished by this run: BullMQ raises
+ * "Missing key for job …" (Redis restarted empty) or "Lock mismatch / Missing lock for job …"
+ * (its lock lapsed, or Redis lost it, and another run took the job) at each step it tries. One
+ * line per such job says so.
+ */
+function lostJobs(o: WorkerOptions) {
+  const seen = new Set<string>();
+  return {
+    /** True when `err` was such an error (and is now logged). */
+    note(queueName: string, err: unknown): boolean {
+      const m = /^(Missing key|Missing lock|Lock mismatch) for job (.+?)\. /.exec(
+        err instanceof Error ? err.message : '',
+      );
+      if (!m) return false;
+      const id = m[2]!;
+      if (seen.size > 10_000) seen.clear();
+      if (!seen.has(id)) {
+        seen.add(id);
+        o.log.warn(
+          { queue: queueName, job: id },
+          m[1] === 'Missing key'
+            ? `job ${id} vanished from Redis while it ran (restarted without persistence?): its result is dropped`
+            : `job ${id} was taken over by another run while this one ran (its lock lapsed or Redis lost it): this run's result is dropped`,
+        );
+      }
+      return true;
+    },
+  };
+}
+
+/**
+ * The flows this process triggered, checked every `everyMs` until they finish: one whose evaluate
+ * job vanished from Redis (restarted without persistence) is put back, up to three times. Ids are
+ * deterministic, so workers that put back the same flow add it once.
+ */
+function flowWatch(o: WorkerOptions, everyMs: number) {
+  const watched = new Map<
+    string,
+    { requeue: () => Promise<unknown>; account: string; since: number; requeued: number }
+  >();
+  let running = false;
+  const check = async () => {
+    if (running || !watched.size) return;
+    running = true;
+    const q = queue(o, QUEUES.evaluate);
+    try {
+      for (const [id, w] of watched) {
+        if (Date.now() - w.since > 86_400_000) {
+          watched.delete(id);
+          continue;
+        }
+        const job = await within(Job.fromId(q, id), 3000, 'no answer in 3 s');
+        const state = job ? await within(job.getState(), 3000, 'no answer in 3 s') : 'unknown';
+        if (state === 'completed' || state === 'failed') watched.delete(id);
+        else if (state === 'unknown') {
+          if (w.requeued >= 3) {
+            watched.delete(id);
+            o.log.error(
+              { job: id, account: w.account },
+              `snapshot flow of ${w.account} vanished from Redis again: given up until its next run`,
+            );
+            continue;
+          }
+          w.requeued++;
+          await w.requeue();
+          o.log.warn(
+            { job: id, account: w.account },
+            `snapshot flow of ${w.account} vanished from Redis (restarted without persistence?): queued it again`,
+          );
+        }
+      }
+    } catch {
+      // Redis is out of reach: the outage is logged once elsewhere; the next round tries again.
+    } finally {
+      await closeQuietly(q);
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void check(), everyMs);
+  timer.unref();
+  return {
+    watch(id: string, requeue: () => Promise<unknown>, account: string) {
+      watched.set(id, { requeue, account, since: Date.now(), requeued: 0 });
+    },
+    checkSoon() {
+      setTimeout(() => void check(), 1000).unref();
+    },
+    stop() {
+      clearInterval(timer);
     },
   };
 }

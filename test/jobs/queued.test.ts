@@ -86,7 +86,13 @@ describe.skipIf(!redisUp || !pgUp)('queued snapshots on Redis and PostgreSQL', (
 
   it('runs a snapshot flow end to end: every stream synced, then metrics, then a stored snapshot', async () => {
     fresh();
-    const { sim, account } = await connected('flow', { profile: 'managed', tickets: 400, seed: 7 });
+    // All history inside the 90-day window, which is all a first snapshot exports.
+    const { sim, account } = await connected('flow', {
+      profile: 'managed',
+      tickets: 400,
+      seed: 7,
+      days: 80,
+    });
     running = startWorkers(ctx, { ...setup, log: quiet, concurrency: 4 });
     const data = await snapshotJobData(store, 'flow');
     const job = await enqueueSnapshot(setup, data, '2026-11-22');
@@ -160,7 +166,7 @@ describe.skipIf(!redisUp || !pgUp)('queued snapshots on Redis and PostgreSQL', (
     expect(historyFrom.has('slaOutcomes')).toBe(false);
   });
 
-  it('does not retry an authentication error, marks the account, and stores a partial snapshot', async () => {
+  it('does not retry an authentication error, marks the account, and stores no snapshot when every stream failed', async () => {
     fresh();
     const { account } = await connected('auth', { profile: 'structured', tickets: 100, seed: 5 });
     // The token is revoked at the helpdesk after connecting.
@@ -173,9 +179,10 @@ describe.skipIf(!redisUp || !pgUp)('queued snapshots on Redis and PostgreSQL', (
     running.workers[0]!.on('failed', (j) => attempts.push(j?.attemptsMade ?? -1));
     const data = await snapshotJobData(store, 'auth');
     const job = await enqueueSnapshot(setup, data, '2026-11-22');
-    const result = (await finished(job)) as { partial: boolean; failedSources: string[] };
-    expect(result.partial).toBe(true);
-    expect(result.failedSources).toEqual(Object.keys(data.kindsByStream).sort());
+    await expect(finished(job)).rejects.toThrow(
+      /^no snapshot of "auth" stored: every stream failed \(.*(credentials|anonymous|token).*\)/,
+    );
+    expect(await store.latestSnapshot(account.id)).toBeUndefined();
     // One attempt each: no retries.
     expect(attempts.length).toBe(Object.keys(data.kindsByStream).length);
     expect(attempts.every((a) => a === 1)).toBe(true);
@@ -194,6 +201,7 @@ describe.skipIf(!redisUp || !pgUp)('queued snapshots on Redis and PostgreSQL', (
       profile: 'structured',
       tickets: 900,
       seed: 11,
+      days: 80,
       exportPageSize: 100,
       rateLimit: { perWindow: 3, retryAfterSeconds: 1 },
     });
