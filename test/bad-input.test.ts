@@ -524,6 +524,16 @@ const cases: Case[] = [
   ],
   [
     'dates',
+    ['attest', 'acme', 'post-sales-leadership-at-top', '--by', 'Ann', '--expires', '2026-02-30'],
+    '--expires must be a date like 2027-06-30 (got "2026-02-30")',
+  ],
+  [
+    'dates',
+    ['attest', 'acme', 'post-sales-leadership-at-top', '--by', 'Ann', '--expires', '1'],
+    '--expires must be a date like 2027-06-30 (got "1")',
+  ],
+  [
+    'dates',
     ['snapshot', 'acme', '--window', '99999m', '--no-sync'],
     '--window must be at most 36500d or 1200m, or all (got "99999m")',
   ],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { inputError } from '../errors.js';
+import { asOfProblem } from '../metrics/window.js';
 import type { CliContext } from './context.js';
 import { orList, parseFlags, readFlag } from './flags.js';
 
@@ -14,6 +15,8 @@ export const AttestFlags = z.object({
   reason: z.string().optional(),
   /** When the attestation lapses (a date: the end of that day, UTC), as an ISO date-time. */
   expires: readFlag('must be a date like 2027-06-30', (value) => {
+    // Read strictly, as --as-of is: `new Date()` takes "1" for 2001 and rolls 2026-02-30 over.
+    if (asOfProblem(value)) return undefined;
     const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59Z` : value);
     return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
   }).optional(),
