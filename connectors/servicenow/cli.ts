@@ -12,11 +12,20 @@ export const cli = defineCli({
       help: 'the instance address, like https://acme.service-now.com',
       arg: 'url',
       required: true,
+      address: true,
     },
     user: { help: 'a user with the itil role (and read on the tables in the README)', arg: 'user' },
-    password: { help: "the user's password", arg: 'password' },
-    oauthToken: { help: 'an OAuth access token (instead of --user/--password)', arg: 'token' },
-    baseUrl: { help: 'another host for the API (a proxy, a test server)', arg: 'url' },
+    password: { help: "the user's password", arg: 'password', secret: true },
+    oauthToken: {
+      help: 'an OAuth access token (instead of --user/--password)',
+      arg: 'token',
+      secret: true,
+    },
+    baseUrl: {
+      help: 'another host for the API (a proxy, a test server)',
+      arg: 'url',
+      address: true,
+    },
   },
   input(f) {
     if (f.oauthToken && (f.user || f.password))

@@ -1,63 +1,58 @@
 import { z } from 'zod';
+import { addressUrl } from '../shared/address-url.js';
+import { checkAddress, cliAddresses, type AddressPolicy } from '../shared/check-address.js';
 
-/** An https URL naming a host, normalised to its origin (https://acme.service-now.com). */
-const instanceUrl = z.string().transform((raw, ctx) => {
-  let u: URL;
-  try {
-    u = new URL(raw.trim());
-  } catch {
-    ctx.addIssue({
-      code: 'custom',
-      message: `must be an https URL like https://acme.service-now.com (got "${raw}")`,
+const HOST =
+  /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+
+/**
+ * --instance: an https URL naming a host, normalised to its origin (https://acme.service-now.com),
+ * through the shared address check (no user or password, no metadata or link-local host,
+ * private ones as the policy says).
+ */
+const instanceUrl = (addresses: AddressPolicy) =>
+  z.string().transform((raw, ctx) => {
+    const r = checkAddress(raw, {
+      policy: addresses,
+      httpsOnly: true,
+      example: 'https://acme.service-now.com',
     });
-    return z.NEVER;
-  }
-  const problem =
-    u.protocol !== 'https:'
-      ? 'must use https'
-      : !/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i.test(
-            u.hostname,
-          )
-        ? 'must name a host such as acme.service-now.com'
-        : u.username || u.password
-          ? 'must not carry a user or password (use --user and --password)'
-          : (u.pathname !== '/' && u.pathname !== '') || u.search || u.hash
-            ? 'must be the instance address only, without a path or query'
-            : '';
-  if (problem) {
-    ctx.addIssue({ code: 'custom', message: `${problem} (got "${raw}")` });
-    return z.NEVER;
-  }
-  return u.origin;
-});
+    const u = 'url' in r ? r.url : undefined;
+    const problem = !u
+      ? 'problem' in r && r.problem
+      : !HOST.test(u.hostname)
+        ? `must name a host such as acme.service-now.com (got "${raw}")`
+        : (u.pathname !== '/' && u.pathname !== '') || u.search || u.hash
+          ? `must be the instance address only, without a path or query (got "${raw}")`
+          : '';
+    if (problem || !u) {
+      ctx.addIssue({ code: 'custom', message: problem || 'is invalid' });
+      return z.NEVER;
+    }
+    return u.origin;
+  });
 
-/** --base-url: another host for the same API (a proxy, a test server); http allowed. */
-const baseUrl = z.string().transform((raw, ctx) => {
-  try {
-    const u = new URL(raw.trim());
-    if ((u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password)
-      return u.toString().replace(/\/+$/, '');
-  } catch {
-    // not a URL at all: said below
-  }
-  ctx.addIssue({ code: 'custom', message: `must be an http(s) URL (got "${raw}")` });
-  return z.NEVER;
-});
-
-export const ServiceNowConfig = z.object({
-  instance: instanceUrl,
-  baseUrl: baseUrl.optional(),
-  /** Basic-auth user (not secret); absent with an OAuth token. */
-  user: z.string().min(1).max(200).optional(),
-  /** Records per Table API page (sysparm_limit). */
-  pageSize: z.number().int().min(1).max(10_000).optional(),
-  /** Surveys count for CSAT when triggered by a record of these tables (default: incident). */
-  surveyTriggerTables: z
-    .array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a table name such as incident'))
-    .min(1)
-    .max(20)
-    .optional(),
-});
+/**
+ * The settings under an address policy (check-address.ts): `ServiceNowConfig` is the command
+ * line's (private and loopback hosts allowed); the HTTP API builds it with
+ * `{ allowPrivate: false }`. `--base-url` (a proxy, a test server) may use http.
+ */
+export const serviceNowConfig = (addresses: AddressPolicy = cliAddresses) =>
+  z.object({
+    instance: instanceUrl(addresses),
+    baseUrl: addressUrl(addresses).optional(),
+    /** Basic-auth user (not secret); absent with an OAuth token. */
+    user: z.string().min(1).max(200).optional(),
+    /** Records per Table API page (sysparm_limit). */
+    pageSize: z.number().int().min(1).max(10_000).optional(),
+    /** Surveys count for CSAT when triggered by a record of these tables (default: incident). */
+    surveyTriggerTables: z
+      .array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a table name such as incident'))
+      .min(1)
+      .max(20)
+      .optional(),
+  });
+export const ServiceNowConfig = serviceNowConfig();
 export type ServiceNowConfig = z.infer<typeof ServiceNowConfig>;
 
 /** Basic auth (with config.user) or an OAuth bearer token. */

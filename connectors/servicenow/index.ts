@@ -1,6 +1,6 @@
 import { defineConnector } from '../shared/define-connector.js';
 import { checkConnection, createServiceNowClient } from './client.js';
-import { ServiceNowConfig, ServiceNowSecret } from './config.js';
+import { ServiceNowConfig, ServiceNowSecret, serviceNowConfig } from './config.js';
 import { agents } from './streams/agents.js';
 import { asmtAssessmentInstance } from './streams/asmt-assessment-instance.js';
 import { contractSla } from './streams/contract-sla.js';
@@ -14,6 +14,7 @@ import { taskSla } from './streams/task-sla.js';
 export const servicenow = defineConnector<ServiceNowConfig, ServiceNowSecret>({
   id: 'servicenow',
   configSchema: ServiceNowConfig,
+  configSchemaFor: serviceNowConfig,
   secretSchema: ServiceNowSecret,
   createClient: createServiceNowClient,
   testConnection: checkConnection,

@@ -10,6 +10,19 @@ export interface CliOption {
   /** The value's placeholder (`--subdomain <subdomain>`); a flag without one is a switch. */
   arg?: string;
   required?: boolean;
+  /**
+   * A credential (`--token`, `--password`, `--oauth-token`, `--api-key`…). `maturity connect`
+   * then also reads it, since `ps` shows every flag, from `--<flag>-file PATH`, from
+   * `--<flag>-stdin`, or from the environment (`MATURITY_<CONNECTOR>_<FLAG>`, secretEnvName),
+   * and never prints it. A required one is required from any of these sources.
+   */
+  secret?: boolean;
+  /**
+   * Names a host the connector will call (`--base-url`, `--instance`, `--subdomain`…): its
+   * setting goes through the shared address check (check-address.ts, through `addressUrl` in
+   * the config schema). Declared here so the contract test can try the refused spellings on it.
+   */
+  address?: boolean;
 }
 
 /** A connector's flags, keyed by the property commander gives them (`--base-url` → `baseUrl`). */
@@ -48,6 +61,15 @@ export const commonOptions = {
   },
   update: { help: 'replace the settings or credentials of an existing account' },
 } as const satisfies CliOptions;
+
+/**
+ * The environment variable a connector's secret flag may come from:
+ * (`zendesk`, `oauthToken`) ► `MATURITY_ZENDESK_OAUTH_TOKEN`.
+ */
+export const secretEnvName = (connector: string, key: string): string =>
+  `MATURITY_${connector}_${key.replace(/[A-Z]/g, (c) => `_${c}`)}`
+    .toUpperCase()
+    .replace(/[^A-Z0-9_]/g, '_');
 
 /** `baseUrl` ► `--base-url`: the flag commander reads into that property. */
 export const flagOf = (key: string): string =>

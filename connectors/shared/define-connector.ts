@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FieldCoverage } from '../../src/domain/fields.js';
 import type { RecordBatch, RecordKind } from '../../src/domain/records.js';
+import type { AddressPolicy } from './check-address.js';
 import type { ConnectorCli } from './connector-cli.js';
 import type { HttpClient, HttpClientOptions } from './http-client.js';
 import type { Invalid } from './map-page.js';
@@ -108,8 +109,17 @@ export interface ConnectionCheck {
 
 export interface ConnectorDefinition<Config = unknown, Secret = unknown> {
   id: string;
-  /** Non-secret settings (subdomain, base URL, user, plan field…), stored in clear. */
+  /**
+   * Non-secret settings (subdomain, base URL, user, plan field…), stored in clear, as the command
+   * line gives them: every address in them passes the shared check (connectors/shared/
+   * check-address.ts) with `cliAddresses` (private and loopback hosts allowed).
+   */
   configSchema: z.ZodType<Config>;
+  /**
+   * The same settings under another address policy: an account created through the HTTP API is
+   * checked with `{ allowPrivate: false }` unless the operator allows private addresses.
+   */
+  configSchemaFor(addresses: AddressPolicy): z.ZodType<Config>;
   /** Credentials, stored encrypted. */
   secretSchema: z.ZodType<Secret>;
   createClient(config: Config, secret: Secret, options?: Partial<HttpClientOptions>): HttpClient;

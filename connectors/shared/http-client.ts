@@ -1,5 +1,9 @@
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { lookup as dnsLookup } from 'node:dns';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import axios, { type AxiosInstance, type AxiosResponse, type LookupAddressEntry } from 'axios';
 import { MaturityError } from '../../src/errors.js';
+import { cliAddresses, resolvedProblem, type AddressPolicy } from './check-address.js';
 
 export interface HttpClientOptions {
   /** Tool name for messages ("zendesk"). */
@@ -16,6 +20,14 @@ export interface HttpClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Told about every wait (rate limit or backoff), for progress output. */
   onWait?: (event: { reason: 'rate-limit' | 'retry'; ms: number; status?: number }) => void;
+  /**
+   * Which addresses a host name may resolve to when connecting (check-address.ts); default
+   * `cliAddresses`. Link-local and metadata addresses are refused whatever it says, so a name
+   * that points at 169.254.169.254 (or is made to, later) is never called.
+   */
+  addresses?: AddressPolicy;
+  /** The resolver (node:dns lookup), replaced in tests. */
+  lookup?: typeof dnsLookup;
 }
 
 export interface Budget {
@@ -72,6 +84,11 @@ export class HttpClient {
       transformResponse: [(d: unknown) => d],
       validateStatus: () => true,
       maxRedirects: 0,
+      lookup: guardedLookup(o.addresses ?? cliAddresses, o.lookup ?? dnsLookup),
+      // Connections of its own: one opened for another client (another account, another address
+      // policy) is never reused past this client's lookup.
+      httpAgent: new HttpAgent({ keepAlive: true }),
+      httpsAgent: new HttpsAgent({ keepAlive: true }),
     });
     this.sleep = o.sleep ?? sleepReal;
   }
@@ -91,6 +108,13 @@ export class HttpClient {
         res = await this.http.get<string>(path, { params: options.params });
       } catch (err) {
         const code = (err as { code?: string }).code ?? '';
+        if (code === ADDRESS_REFUSED) {
+          throw new MaturityError(
+            'E_INPUT',
+            `${this.o.tool} at ${this.o.baseURL} is not called: ${(err as Error).message}`,
+            { cause: err },
+          );
+        }
         if (RETRYABLE_CODES.has(code) && attempt < maxAttempts) {
           await this.backoff(attempt);
           continue;
@@ -213,6 +237,33 @@ export class HttpClient {
       Date.now() + Math.min(Math.max(ms, 0), this.o.maxRetryAfterMs ?? 60_000),
     );
   }
+}
+
+const ADDRESS_REFUSED = 'E_ADDRESS_REFUSED';
+
+/**
+ * A resolver that refuses a host name any of whose addresses the policy refuses (all of them are
+ * checked, so a name cannot slip a metadata address in among public ones). An IP address in the
+ * URL is not looked up: the settings' own check (address-url.ts) has judged it already.
+ */
+function guardedLookup(policy: AddressPolicy, lookup: typeof dnsLookup) {
+  return (
+    hostname: string,
+    options: object,
+    cb: (err: Error | null, addresses: LookupAddressEntry[]) => void,
+  ): void => {
+    lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return cb(err, []);
+      for (const a of addresses) {
+        const problem = resolvedProblem(hostname, a.address, policy);
+        if (problem) return cb(Object.assign(new Error(problem), { code: ADDRESS_REFUSED }), []);
+      }
+      cb(
+        null,
+        addresses.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })),
+      );
+    });
+  };
 }
 
 export function retryAfterMs(h: Record<string, string>): number | undefined {

@@ -12,11 +12,20 @@ export const cli = defineCli({
       help: 'acme, acme.zendesk.com or https://acme.zendesk.com',
       arg: 'subdomain',
       required: true,
+      address: true,
     },
     email: { help: "an admin's email address (with --token)", arg: 'email' },
-    token: { help: 'an API token from Admin Center', arg: 'token' },
-    oauthToken: { help: 'an OAuth access token (instead of --email/--token)', arg: 'token' },
-    baseUrl: { help: 'another host for the API (a proxy, a test server)', arg: 'url' },
+    token: { help: 'an API token from Admin Center', arg: 'token', secret: true },
+    oauthToken: {
+      help: 'an OAuth access token (instead of --email/--token)',
+      arg: 'token',
+      secret: true,
+    },
+    baseUrl: {
+      help: 'another host for the API (a proxy, a test server)',
+      arg: 'url',
+      address: true,
+    },
     planField: { help: 'organisation field that holds the support plan', arg: 'key' },
     planTags: { help: 'comma-separated organisation tags that name plans', arg: 'tags' },
     knowledgeTags: {

@@ -1,54 +1,84 @@
+import { isIPv6 } from 'node:net';
 import { z } from 'zod';
+import { addressUrl } from '../shared/address-url.js';
+import {
+  checkAddress,
+  cliAddresses,
+  hostProblem,
+  withoutUserinfo,
+  type AddressPolicy,
+} from '../shared/check-address.js';
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
  * Accepts `acme`, `acme.zendesk.com` or `https://acme.zendesk.com/...` and returns the subdomain
- * label and the account's base URL. Returns an error sentence when the label is not valid.
+ * label and the account's base URL. Returns an error phrase (following `--subdomain`) when it is
+ * not valid; a host given in full (a URL, a dotted name, an IP address) goes through the shared
+ * address check first, so a metadata or link-local address is named as such.
  */
-export function parseSubdomain(input: string): { subdomain: string; url: string } | string {
+export function parseSubdomain(
+  input: string,
+  policy: AddressPolicy = cliAddresses,
+): { subdomain: string; url: string } | string {
   const raw = input.trim().toLowerCase();
-  let host = raw;
-  if (/^[a-z]+:\/\//.test(raw)) {
-    try {
-      host = new URL(raw).hostname;
-    } catch {
-      return `"${input}" is not a valid URL`;
-    }
+  let host: string;
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(raw)) {
+    const r = checkAddress(raw, { policy, example: 'https://acme.zendesk.com' });
+    if ('problem' in r) return r.problem;
+    host = r.url.hostname;
   } else {
     host = raw.replace(/\/.*$/, '');
+    if (host.includes('@'))
+      return 'must not carry a user name or password (give the credentials with their own flags)';
+    if (!LABEL.test(host)) {
+      let url: URL | undefined;
+      try {
+        url = new URL(`https://${isIPv6(host) ? `[${host}]` : host}`);
+      } catch {
+        // not a host either: said below
+      }
+      const problem = url && hostProblem(url.hostname, policy);
+      if (problem) return problem;
+    }
   }
   const label = host.endsWith('.zendesk.com') ? host.slice(0, -'.zendesk.com'.length) : host;
   if (!LABEL.test(label)) {
-    return `"${input}" is not a Zendesk subdomain: give the part before .zendesk.com (letters, digits and "-"), e.g. acme for https://acme.zendesk.com`;
+    return `"${withoutUserinfo(input)}" is not a Zendesk subdomain: give the part before .zendesk.com (letters, digits and "-"), e.g. acme for https://acme.zendesk.com`;
   }
   return { subdomain: label, url: `https://${label}.zendesk.com` };
 }
 
-export const ZendeskConfig = z
-  .object({
-    subdomain: z.string().min(1, 'the Zendesk subdomain is required'),
-    /** Another host for the same API: a proxy, a test server, the built-in simulator. */
-    baseUrl: z.url({ protocol: /^https?$/ }).optional(),
-    /** Organisation field whose value names the plan (e.g. support_plan). */
-    planField: z.string().min(1).max(200).optional(),
-    /** Organisation tags that name plans (e.g. ["standard", "premium"]). */
-    planTags: z.array(z.string().min(1).max(200)).max(100).optional(),
-    /** Ticket tags that mean "linked to / resolved with a knowledge article". */
-    knowledgeTags: z.array(z.string().min(1).max(200)).max(100).optional(),
-    /** History to export on the first sync (ISO date); default two years. */
-    since: z.iso.date().optional(),
-    /** Client-side budget of the incremental exports (Zendesk documents 10 per minute). */
-    incrementalPerMinute: z.number().int().min(1).max(100_000).default(10),
-  })
-  .transform((c, ctx) => {
-    const parsed = parseSubdomain(c.subdomain);
-    if (typeof parsed === 'string') {
-      ctx.addIssue({ code: 'custom', path: ['subdomain'], message: parsed });
-      return z.NEVER;
-    }
-    return { ...c, subdomain: parsed.subdomain, baseUrl: c.baseUrl ?? parsed.url };
-  });
+/**
+ * The settings under an address policy (check-address.ts): `ZendeskConfig` is the command line's
+ * (private and loopback hosts allowed); the HTTP API builds it with `{ allowPrivate: false }`.
+ */
+export const zendeskConfig = (addresses: AddressPolicy = cliAddresses) =>
+  z
+    .object({
+      subdomain: z.string().min(1, 'the Zendesk subdomain is required'),
+      /** Another host for the same API: a proxy, a test server, the built-in simulator. */
+      baseUrl: addressUrl(addresses).optional(),
+      /** Organisation field whose value names the plan (e.g. support_plan). */
+      planField: z.string().min(1).max(200).optional(),
+      /** Organisation tags that name plans (e.g. ["standard", "premium"]). */
+      planTags: z.array(z.string().min(1).max(200)).max(100).optional(),
+      /** Ticket tags that mean "linked to / resolved with a knowledge article". */
+      knowledgeTags: z.array(z.string().min(1).max(200)).max(100).optional(),
+      /** History to export on the first sync (ISO date); default two years. */
+      since: z.iso.date().optional(),
+      /** Client-side budget of the incremental exports (Zendesk documents 10 per minute). */
+      incrementalPerMinute: z.number().int().min(1).max(100_000).default(10),
+    })
+    .transform((c, ctx) => {
+      const parsed = parseSubdomain(c.subdomain, addresses);
+      if (typeof parsed === 'string') {
+        ctx.addIssue({ code: 'custom', path: ['subdomain'], message: parsed });
+        return z.NEVER;
+      }
+      return { ...c, subdomain: parsed.subdomain, baseUrl: c.baseUrl ?? parsed.url };
+    });
+export const ZendeskConfig = zendeskConfig();
 export type ZendeskConfig = z.output<typeof ZendeskConfig>;
 
 export const ZendeskSecret = z

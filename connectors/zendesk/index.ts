@@ -1,6 +1,6 @@
 import { defineConnector } from '../shared/define-connector.js';
 import { checkConnection, createZendeskClient } from './client.js';
-import { ZendeskConfig, ZendeskSecret } from './config.js';
+import { ZendeskConfig, ZendeskSecret, zendeskConfig } from './config.js';
 import { agents } from './streams/agents.js';
 import { automations } from './streams/automations.js';
 import { groups } from './streams/groups.js';
@@ -15,6 +15,7 @@ import { tickets } from './streams/tickets.js';
 export const zendesk = defineConnector<ZendeskConfig, ZendeskSecret>({
   id: 'zendesk',
   configSchema: ZendeskConfig,
+  configSchemaFor: zendeskConfig,
   secretSchema: ZendeskSecret,
   createClient: createZendeskClient,
   testConnection: checkConnection,

@@ -40,7 +40,7 @@ export async function main(
     .option('--seed <n>', 'seed of the organisation and the faults', '42')
     .action(async (flags) => (await import('./demo.js')).demoCommand(await context(), flags));
 
-  await addConnectCommand(program, { context, argv });
+  await addConnectCommand(program, { context, argv, env });
 
   const imp = program.command('import').description('load data from files');
   imp

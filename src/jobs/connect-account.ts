@@ -1,3 +1,4 @@
+import type { AddressPolicy } from '../../connectors/shared/check-address.js';
 import type { ConnectorDefinition } from '../../connectors/shared/define-connector.js';
 import type { HttpClientOptions } from '../../connectors/shared/http-client.js';
 import { checkAccountName } from '../domain/account-name.js';
@@ -14,6 +15,14 @@ export interface ConnectOptions {
   /** Replace the credentials/config of an existing account. */
   update?: boolean;
   clientOptions?: Partial<HttpClientOptions>;
+  /**
+   * Which hosts the settings may name (connectors/shared/check-address.ts). Link-local and cloud
+   * metadata addresses are refused whatever it says. Default: the command line's
+   * (`cliAddresses`: an operator's own private and loopback hosts allowed). An account created
+   * through the HTTP API must pass `{ allowPrivate: false }` unless the operator enables private
+   * addresses, so an API user cannot make the server call into its own network.
+   */
+  addresses?: AddressPolicy;
 }
 
 /**
@@ -25,9 +34,7 @@ export async function connectAccount<C, S>(
   connector: ConnectorDefinition<C, S>,
   o: ConnectOptions,
 ): Promise<{ account: Account; identity: string }> {
-  checkAccountName(o.name);
-  const config = parseOrExplain(connector.configSchema, o.config);
-  const secret = parseOrExplain(connector.secretSchema, o.secret);
+  const { config, secret } = parseConnectInput(connector, o);
   const existing = await store.findAccount(o.name);
   if (existing && !o.update) {
     throw inputError(
@@ -47,6 +54,24 @@ export async function connectAccount<C, S>(
   );
   const stored = await store.getAccount(o.name);
   return { account: { ...stored, id: account }, identity };
+}
+
+/**
+ * The account name, settings and credentials, checked with the connector's schemas (under the
+ * address policy): E_INPUT naming the flag at the first problem. Touches nothing, so a command
+ * can check its input before it opens the store.
+ */
+export function parseConnectInput<C, S>(
+  connector: ConnectorDefinition<C, S>,
+  o: Pick<ConnectOptions, 'name' | 'config' | 'secret' | 'addresses'>,
+): { config: C; secret: S } {
+  checkAccountName(o.name);
+  const config = parseOrExplain(
+    o.addresses ? connector.configSchemaFor(o.addresses) : connector.configSchema,
+    o.config,
+  );
+  const secret = parseOrExplain(connector.secretSchema, o.secret);
+  return { config, secret };
 }
 
 function parseOrExplain<T>(

@@ -16,12 +16,19 @@ import { Command, CommanderError } from 'commander';
 import nock from 'nock';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectors, loadConnector } from '../../connectors/index.js';
-import { commonOptions, flagSpec } from '../../connectors/shared/connector-cli.js';
+import { cliAddresses } from '../../connectors/shared/check-address.js';
+import {
+  commonOptions,
+  flagOf,
+  flagSpec,
+  secretEnvName,
+} from '../../connectors/shared/connector-cli.js';
 import type { ConnectorEntry } from '../../connectors/shared/define-connector.js';
 import { memorySink } from '../../connectors/shared/memory-sink.js';
 import { runSync } from '../../connectors/shared/run-sync.js';
 import { addConnectCommand, type ConnectRequest } from '../../src/cli/connect.js';
 import type { CliContext } from '../../src/cli/context.js';
+import { METADATA_SPELLINGS } from '../helpers/addresses.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -41,7 +48,11 @@ const names = (text: string, name: string) =>
   new RegExp(`(?<![\\w-])${name.replace(/[-]/g, '\\-')}(?![\\w-])`).test(text);
 
 /** `maturity connect …` built from `registry`, run in-process; what the connect step received. */
-async function connectCli(registry: readonly ConnectorEntry[], args: string[]) {
+async function connectCli(
+  registry: readonly ConnectorEntry[],
+  args: string[],
+  io: { env?: Record<string, string>; stdin?: string } = {},
+) {
   let out = '';
   let request: ConnectRequest | undefined;
   const argv = ['node', 'maturity', ...args];
@@ -54,6 +65,11 @@ async function connectCli(registry: readonly ConnectorEntry[], args: string[]) {
     registry,
     connect: async (_ctx, r) => {
       request = r;
+    },
+    env: io.env ?? {},
+    readStdin: async () => {
+      if (io.stdin === undefined) throw new Error('no standard input in this test');
+      return io.stdin;
     },
   });
   try {
@@ -141,6 +157,130 @@ function contract(registry: () => ConnectorEntry[], entry: ConnectorEntry, folde
     const secret = connector.secretSchema.safeParse(request!.secret);
     expect(config.error?.issues ?? []).toEqual([]);
     expect(secret.error?.issues ?? []).toEqual([]);
+  });
+
+  it('marks its credentials secret and the flags naming a host to call as addresses', async () => {
+    const { cli } = await entry.cli();
+    const keys = Object.keys(cli.options);
+    const secrets = keys.filter((k) => cli.options[k]!.secret);
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const k of keys.filter((k) => /token|password|secret|key$/i.test(k)))
+      expect(cli.options[k]!.secret, k).toBe(true);
+    for (const k of keys.filter((k) => /url$|instance|subdomain|site|domain|host/i.test(k)))
+      expect(cli.options[k]!.address, k).toBe(true);
+    // The flags generated for each secret must not clash with the connector's own.
+    for (const k of secrets) {
+      expect(keys).not.toContain(`${k}File`);
+      expect(keys).not.toContain(`${k}Stdin`);
+    }
+  });
+
+  it('takes each secret from a file, standard input or the environment, as from its flag', async () => {
+    const { cli } = await entry.cli();
+    const help = (await connectCli(registry(), ['connect', entry.id, '--help'])).out;
+    const base = ['connect', entry.id, '--name', 'contract'];
+    const expected = (await connectCli(registry(), [...base, ...cli.example])).request!.secret;
+    const dir = mkdtempSync(path.join(tmpdir(), 'maturity-secret-'));
+    try {
+      for (const [key, option] of Object.entries(cli.options).filter(([, o]) => o.secret)) {
+        const env = secretEnvName(entry.id, key);
+        expect(help).toContain(`${flagOf(key)}-file <path>`);
+        expect(help).toContain(`${flagOf(key)}-stdin`);
+        expect(help.replace(/\s+/g, ' ')).toContain(env);
+        expect(option.arg, key).toBeTruthy();
+        const at = cli.example.indexOf(flagOf(key));
+        if (at < 0) continue;
+        const value = cli.example[at + 1]!;
+        const without = cli.example.filter((_, i) => i !== at && i !== at + 1);
+        const file = path.join(dir, key);
+        writeFileSync(file, `${value}\n`);
+        const fromFile = await connectCli(registry(), [
+          ...base,
+          ...without,
+          `${flagOf(key)}-file`,
+          file,
+        ]);
+        const fromStdin = await connectCli(
+          registry(),
+          [...base, ...without, `${flagOf(key)}-stdin`],
+          {
+            stdin: `${value}\r\n`,
+          },
+        );
+        const fromEnv = await connectCli(registry(), [...base, ...without], {
+          env: { [env]: value },
+        });
+        for (const r of [fromFile, fromStdin, fromEnv]) {
+          expect(r.request?.secret, key).toEqual(expected);
+          expect(r.out).not.toContain(value);
+        }
+        await expect(
+          connectCli(registry(), [...base, ...cli.example, `${flagOf(key)}-file`, file]),
+        ).rejects.toMatchObject({
+          code: 'E_INPUT',
+          message: `give ${flagOf(key)} once (got ${flagOf(key)} and ${flagOf(key)}-file)`,
+        });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  /** Its example with `value` in the address flag `key` (added when the example leaves it out). */
+  const withAddress = (example: string[], key: string, value: string) => {
+    const at = example.indexOf(flagOf(key));
+    return at < 0
+      ? [...example, flagOf(key), value]
+      : example.map((x, i) => (i === at + 1 ? value : x));
+  };
+
+  it('refuses a metadata or link-local address in every spelling in each address flag', async () => {
+    const { cli } = await entry.cli();
+    const connector = (await entry.load()).default;
+    const addressKeys = Object.keys(cli.options).filter((k) => cli.options[k]!.address);
+    expect(addressKeys.length).toBeGreaterThan(0);
+    for (const key of addressKeys) {
+      for (const host of [...METADATA_SPELLINGS, '[fe80::1]', '169.254.0.1']) {
+        const args = withAddress(cli.example, key, `https://${host}`);
+        const { request } = await connectCli(registry(), [
+          'connect',
+          entry.id,
+          '--name',
+          'c',
+          ...args,
+        ]);
+        const issue = connector.configSchema.safeParse(request!.config).error?.issues[0];
+        expect(issue?.path[0], `${key} ${host}`).toBe(key);
+        expect(issue?.message, `${key} ${host}`).toMatch(
+          /^must not point at a (cloud metadata|link-local) address/,
+        );
+      }
+    }
+  });
+
+  it('allows loopback in its address flags from the CLI, and refuses it with allowPrivate: false', async () => {
+    const { cli } = await entry.cli();
+    const connector = (await entry.load()).default;
+    const refusal = /must not point at|user name or password/;
+    for (const key of Object.keys(cli.options).filter((k) => cli.options[k]!.address)) {
+      const args = withAddress(cli.example, key, 'https://127.0.0.1:8443');
+      const { request } = await connectCli(registry(), [
+        'connect',
+        entry.id,
+        '--name',
+        'c',
+        ...args,
+      ]);
+      const lax = connector.configSchemaFor(cliAddresses).safeParse(request!.config);
+      expect(lax.error?.issues[0]?.message ?? '', key).not.toMatch(refusal);
+      const strict = connector.configSchemaFor({ allowPrivate: false }).safeParse(request!.config);
+      expect(strict.error?.issues[0], key).toMatchObject({
+        path: [key],
+        message: expect.stringMatching(
+          /^must not point at a private or loopback address \(127\.0\.0\.1\)/,
+        ),
+      });
+    }
   });
 }
 

@@ -37,6 +37,7 @@ const run = (stream: StreamDefinition<unknown>, sink = memorySink()) =>
     connector: defineConnector({
       id: 'fake',
       configSchema: z.unknown(),
+      configSchemaFor: () => z.unknown(),
       secretSchema: z.unknown(),
       createClient: () => ({}) as HttpClient,
       testConnection: async () => ({ identity: 'fake' }),

@@ -47,6 +47,7 @@ const connector = (
 ): ConnectorDefinition<unknown, unknown> => ({
   id: 'fake',
   configSchema: z.unknown(),
+  configSchemaFor: () => z.unknown(),
   secretSchema: z.unknown(),
   createClient: () => ({}) as HttpClient,
   testConnection: async () => ({ identity: 'fake' }),
