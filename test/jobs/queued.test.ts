@@ -297,7 +297,7 @@ describe.skipIf(!redisUp || !pgUp)('queued snapshots on Redis and PostgreSQL', (
     fresh();
     const sim = await startZendeskSimulator({ profile: 'bootstrap', tickets: 40, seed: 4 });
     sims.push(sim);
-    const cli = cliHome(cliEnv());
+    const cli = cliHome({ ...cliEnv(), MATURITY_ZENDESK_TOKEN: sim.credentials.token });
     for (const name of ['keep', 'drop']) {
       const r = await cli.run(
         'connect',
@@ -310,8 +310,6 @@ describe.skipIf(!redisUp || !pgUp)('queued snapshots on Redis and PostgreSQL', (
         sim.url,
         '--email',
         sim.credentials.email,
-        '--token',
-        sim.credentials.token,
       );
       expect(r.err).toBe('');
       expect(r.out).toMatch(/nightly snapshots on "0 2 \* \* \*" \(UTC\)/);
