@@ -7,27 +7,40 @@ export const agents: MetricDefinition = {
   metrics: [
     {
       id: 'agents.count',
+      label: 'Active agents',
+      sample: 'of {n} agents',
+      at: 'asOf',
       unit: 'count',
       description: 'Active agents and admins (light agents excluded).',
     },
     {
       id: 'agents.multi_group_share',
+      label: 'Agents in two or more groups',
+      sample: 'of {n} agents',
+      at: 'asOf',
       unit: 'ratio',
       description: 'Share of active agents in two or more groups (T-shaped specialisation).',
     },
     {
       id: 'agents.knowledge_roles.count',
+      label: 'Knowledge authors and managers',
+      sample: 'of {n} active users',
+      at: 'asOf',
       unit: 'count',
       description: 'Active users with a knowledge-author or knowledge-manager role.',
     },
     {
       id: 'tickets.per_agent_month',
+      label: 'Tickets per agent per month',
+      sample: 'from {n} tickets',
       unit: 'count',
       needs: { kinds: ['tickets', 'agents'] },
       description: 'Tickets created per active agent per 30 days in the window.',
     },
     {
       id: 'people.count',
+      label: 'People working tickets',
+      sample: 'from {n} tickets or agents',
       unit: 'count',
       needs: [{ kinds: ['agents'] }, { kinds: ['tickets'], families: ['assignee'] }],
       description:

@@ -7,11 +7,21 @@ export const automations: MetricDefinition = {
   metrics: [
     {
       id: 'automations.count',
+      label: 'Active automations',
+      sample: 'of {n} automations',
+      at: 'asOf',
       unit: 'count',
       description:
         'Active macros, triggers, automations, workflows, forms and bots; breakdown per kind.',
     },
-    { id: 'automations.bots.count', unit: 'count', description: 'Active bots and virtual agents.' },
+    {
+      id: 'automations.bots.count',
+      label: 'Bots and virtual agents',
+      sample: 'of {n} automations',
+      at: 'asOf',
+      unit: 'count',
+      description: 'Active bots and virtual agents.',
+    },
   ],
   async compute(ctx) {
     if (!ctx.covered.has('automations')) return [];

@@ -11,6 +11,8 @@ export const channels: MetricDefinition = {
   metrics: [
     {
       id: 'tickets.channels.count',
+      label: 'Customer channels in use',
+      sample: 'from {n} customer requests',
       unit: 'count',
       description: `Channels customers use: those carrying at least ${MIN_SHARE * 100}% of the window's customer requests (proactive and bot-handled tickets are not intake); breakdown = share per channel.`,
     },

@@ -7,12 +7,22 @@ export const csat: MetricDefinition = {
   metrics: [
     {
       id: 'csat.response_rate',
+      label: 'Survey response rate',
+      sample: 'of {n} surveys sent',
       unit: 'ratio',
       description: 'Share of satisfaction surveys sent in the window that customers answered.',
     },
-    { id: 'csat.score', unit: 'ratio', description: 'Share of answered surveys rated good.' },
+    {
+      id: 'csat.score',
+      label: 'Customer satisfaction',
+      sample: 'of {n} answered surveys',
+      unit: 'ratio',
+      description: 'Share of answered surveys rated good.',
+    },
     {
       id: 'csat.answered.count',
+      label: 'Surveys answered',
+      sample: 'of {n} surveys sent',
       unit: 'count',
       description:
         'Satisfaction surveys answered in the window (0 when ratings were delivered and none was answered).',

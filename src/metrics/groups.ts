@@ -3,41 +3,69 @@ import { sourcesOf, value } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 /** The role counts, each with its literal id (the catalogue test finds every id in this file). */
-const kinds: { id: string; roles: GroupRole[]; description: string }[] = [
+const kinds: {
+  id: string;
+  label: string;
+  sample: string;
+  at: 'asOf';
+  roles: GroupRole[];
+  description: string;
+}[] = [
   {
     id: 'groups.tiered.count',
+    label: 'Support-tier groups',
+    sample: 'of {n} groups',
+    at: 'asOf',
     roles: ['tier1', 'tier2', 'tier3', 'tier4'],
     description:
       'Groups that are support tiers (L1/L2, Tier 1, 2nd line, second level, service desk…).',
   },
   {
     id: 'groups.ops.count',
+    label: 'Support-operations groups',
+    sample: 'of {n} groups',
+    at: 'asOf',
     roles: ['ops'],
     description: 'Support-operations or workforce-management groups.',
   },
   {
     id: 'groups.escalation.count',
+    label: 'Escalation teams',
+    sample: 'of {n} groups',
+    at: 'asOf',
     roles: ['escalation'],
     description: 'Dedicated escalation teams.',
   },
   {
     id: 'groups.success.count',
+    label: 'Customer-success or onboarding groups',
+    sample: 'of {n} groups',
+    at: 'asOf',
     roles: ['success'],
     description:
       'Customer-success, onboarding, implementation or training groups in the same tool.',
   },
   {
     id: 'groups.partner.count',
+    label: 'Partner or vendor groups',
+    sample: 'of {n} groups',
+    at: 'asOf',
     roles: ['partner'],
     description: 'Partner, vendor or outsourced teams (flagged, mapped or named so).',
   },
   {
     id: 'groups.specialist.count',
+    label: 'Knowledge or readiness groups',
+    sample: 'of {n} groups',
+    at: 'asOf',
     roles: ['specialist'],
     description: 'Special-role groups: knowledge, readiness, self-service, content.',
   },
   {
     id: 'groups.product_specialist.count',
+    label: 'Product specialist groups',
+    sample: 'of {n} groups',
+    at: 'asOf',
     roles: ['product'],
     description:
       'Product or technology specialist teams (product, platform, network, database, billing, specialists…).',
@@ -53,10 +81,20 @@ export const groups: MetricDefinition = {
   name: 'groups',
   needs: { kinds: ['groups'] },
   metrics: [
-    { id: 'groups.count', unit: 'count', description: 'Agent groups (teams) defined.' },
-    ...kinds.map(({ id, description }) => ({ id, unit: 'count' as const, description })),
+    {
+      id: 'groups.count',
+      label: 'Agent groups',
+      sample: 'of {n} groups',
+      at: 'asOf',
+      unit: 'count',
+      description: 'Agent groups (teams) defined.',
+    },
+    ...kinds.map(({ roles: _roles, ...info }) => ({ ...info, unit: 'count' as const })),
     {
       id: 'groups.tier_levels.count',
+      label: 'Support tier levels',
+      sample: 'across {n} groups',
+      at: 'asOf',
       unit: 'count',
       description: 'Distinct support tier levels among the groups (L1 and L2 make two).',
     },

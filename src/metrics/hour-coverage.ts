@@ -11,6 +11,8 @@ export const hourCoverage: MetricDefinition = {
   metrics: [
     {
       id: 'tickets.hour_coverage',
+      label: 'Hours of the day with work solved',
+      sample: 'from {n} solved requests',
       unit: 'ratio',
       description:
         'Share of the 24 UTC hours in which people solve a meaningful part of the customer requests (follow-the-sun work shows ~1).',

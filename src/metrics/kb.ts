@@ -10,28 +10,43 @@ export const kb: MetricDefinition = {
   metrics: [
     {
       id: 'kb.articles.count',
+      label: 'Published knowledge articles',
+      sample: 'of {n} articles',
+      at: 'asOf',
       unit: 'count',
       description: 'Published knowledge articles at the as-of date.',
     },
     {
       id: 'kb.freshness',
+      label: 'Knowledge freshness',
+      sample: 'of {n} articles updated in 12 months',
+      at: 'asOf',
       unit: 'ratio',
       description:
         'Share of published articles created or updated in the 12 months before the as-of date.',
     },
     {
       id: 'kb.partner_authored_share',
+      label: 'Articles written by a partner',
+      sample: 'of {n} articles with a known author',
+      at: 'asOf',
       unit: 'ratio',
       description: 'Share of published articles written by a support partner.',
     },
     {
       id: 'kb.partner_authored.count',
+      label: 'Partner-written articles',
+      sample: 'of {n} articles',
+      at: 'asOf',
       unit: 'count',
       description:
         'Published articles written by a support partner (absent when no article says who wrote it).',
     },
     {
       id: 'kb.plans_article.count',
+      label: 'Articles about plans or SLAs',
+      sample: 'of {n} articles',
+      at: 'asOf',
       unit: 'count',
       description: 'Published articles that describe support plans or SLAs to customers.',
     },

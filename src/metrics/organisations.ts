@@ -5,9 +5,19 @@ export const organisations: MetricDefinition = {
   name: 'organisations',
   needs: { kinds: ['organisations'] },
   metrics: [
-    { id: 'organisations.count', unit: 'count', description: 'Customer organisations.' },
+    {
+      id: 'organisations.count',
+      label: 'Customer organisations',
+      sample: 'of {n} organisations',
+      at: 'asOf',
+      unit: 'count',
+      description: 'Customer organisations.',
+    },
     {
       id: 'organisations.csm_share',
+      label: 'Organisations with a CSM',
+      sample: 'of {n} organisations',
+      at: 'asOf',
       unit: 'ratio',
       description: 'Share of organisations with a named customer-success manager.',
     },

@@ -27,12 +27,16 @@ export const partner: MetricDefinition = {
   metrics: [
     {
       id: 'tickets.partner_share',
+      label: 'Requests handled by partners',
+      sample: 'of {n} assigned requests',
       unit: 'ratio',
       description:
         "Share of the window's assigned customer requests handled by partner / vendor groups.",
     },
     {
       id: 'partner.segment_ownership',
+      label: 'Largest segment share run by partners',
+      sample: 'of {n} tickets in that segment',
       unit: 'ratio',
       description:
         'The largest share of one segment (a support tier, product or category, region, customer, channel or 8-hour UTC block; 30+ tickets) handled by partner groups; breakdown = share per segment.',

@@ -11,29 +11,44 @@ export const plans: MetricDefinition = {
   metrics: [
     {
       id: 'plans.count',
+      label: 'Support plans',
+      sample: 'of {n} plans',
+      at: 'asOf',
       unit: 'count',
       description: 'Distinct support plans (offerings) defined.',
     },
     {
       id: 'plans.documented.count',
+      label: 'Plans published to customers',
+      sample: 'of {n} plans',
+      at: 'asOf',
       unit: 'count',
       description:
         'Plans published to customers; plans that do not say whether they are published are undetermined.',
     },
     {
       id: 'plans.proactive_services.count',
+      label: 'Plans bundling proactive services',
+      sample: 'of {n} plans',
+      at: 'asOf',
       unit: 'count',
       description:
         "Plans that bundle proactive, cross-functional services (onboarding, CSM, alerts, consulting…): listed on the plan, or a customer-success manager assigned to at least 80% of the plan's customers (a CSM that comes with the plan). A CSM sold apart from the plans does not count.",
     },
     {
       id: 'plans.premium_customer_share',
+      label: 'Customers on a premium plan',
+      sample: 'of {n} organisations',
+      at: 'asOf',
       unit: 'ratio',
       needs: [{ kinds: ['plans', 'organisations'] }, { kinds: ['plans'] }],
       description: 'Share of customers (organisations) on a plan above the base tier.',
     },
     {
       id: 'offerings.revised_12m.count',
+      label: 'Plans and SLA policies revised in 12 months',
+      sample: 'of {n} plans and policies',
+      at: 'asOf',
       unit: 'count',
       needs: [{ kinds: ['plans'] }, { kinds: ['slaPolicies'] }],
       description:

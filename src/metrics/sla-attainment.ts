@@ -13,11 +13,15 @@ export const slaAttainment: MetricDefinition = {
   metrics: [
     {
       id: 'sla.attainment',
+      label: 'SLA attainment',
+      sample: 'of {n} SLA targets',
       unit: 'ratio',
       description: 'SLA targets met out of targets completed (met or breached) in the window.',
     },
     {
       id: 'sla.measured.count',
+      label: 'SLA targets measured',
+      sample: 'of {n} SLA targets',
       unit: 'count',
       description:
         'SLA targets completed (met or breached) in the window, or tickets with a made-SLA flag where the tool has no per-target outcomes; 0 when SLA data was delivered and nothing was measured.',

@@ -12,22 +12,36 @@ export const slaPolicies: MetricDefinition = {
   metrics: [
     {
       id: 'sla.policies.count',
+      label: 'Customer SLA policies',
+      sample: 'of {n} policies',
+      at: 'asOf',
       unit: 'count',
       description: 'SLA policies defined with customers (not OLAs).',
     },
     {
       id: 'sla.ola.count',
+      label: 'OLAs and underpinning contracts',
+      sample: 'of {n} agreements',
+      at: 'asOf',
       unit: 'count',
       description: 'Operational-level agreements and underpinning contracts defined (OLA, UC).',
     },
     {
       id: 'sla.first_response_target_minutes.urgent',
+      label: 'Urgent first-reply target',
+      sample: 'across {n} priorities with a target',
+      at: 'asOf',
+      breakdownLabels: { calendar: 'the urgent first-reply target runs around the clock' },
       unit: 'minutes',
       description:
         'The tightest first-reply target for urgent tickets across SLA policies; breakdown per priority, and calendar = 1 when that tightest target runs 24x7.',
     },
     {
       id: 'sla.first_response_target_minutes.top_priority',
+      label: 'First-reply target for the top priority in use',
+      sample: 'across {n} priorities with a target',
+      at: 'asOf',
+      breakdownLabels: { calendar: 'the top-priority first-reply target runs around the clock' },
       unit: 'minutes',
       description:
         "The first-reply promise for the highest priority the organisation actually uses (1%+ of the window's prioritised customer requests: urgent, or high where nothing is urgent…; without ticket priorities, the highest priority with a target): its tightest around-the-clock target, or without one its tightest office-hours target. Breakdown: the tightest target per priority, the rank of the priority judged (1 urgent … 4 low), its share of requests, and calendar = 1 when the promise runs 24x7.",

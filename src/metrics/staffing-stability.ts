@@ -17,6 +17,8 @@ export const staffingStability: MetricDefinition = {
   metrics: [
     {
       id: 'tickets.per_agent_monthly_cv',
+      label: 'Monthly swing in tickets per agent',
+      sample: 'over {n} months',
       unit: 'ratio',
       description:
         'Coefficient of variation of monthly customer requests per assignee over the full months of the window (needs 3+ months; months with under 30 requests or under a tenth of the busiest month are gaps in the data, left out).',

@@ -13,6 +13,8 @@ export const ticketMedians: MetricDefinition = {
   metrics: [
     {
       id: 'tickets.first_response_minutes.median',
+      label: 'Median first reply',
+      sample: 'over {n} replied tickets',
       unit: 'minutes',
       needs: { kinds: ['tickets'], families: ['firstResponse'] },
       description:
@@ -20,6 +22,8 @@ export const ticketMedians: MetricDefinition = {
     },
     {
       id: 'tickets.resolution_hours.median',
+      label: 'Median resolution time',
+      sample: 'over {n} resolved tickets',
       unit: 'hours',
       needs: { kinds: ['tickets'], families: ['solved'] },
       description:

@@ -13,6 +13,8 @@ import type { MetricContext, MetricDefinition } from './types.js';
 
 interface Share {
   id: string;
+  label: string;
+  sample: string;
   description: string;
   /** Any one of these families delivered makes the share computable; none leaves it absent. */
   families: TicketFieldFamily[];
@@ -29,6 +31,8 @@ interface Share {
 const shares: Share[] = [
   {
     id: 'tickets.reopen_rate',
+    label: 'Requests reopened',
+    sample: 'of {n} customer requests',
     description: 'Share of customer requests reopened at least once.',
     families: ['reopens'],
     hit: () => 't.reopen_count > 0',
@@ -36,6 +40,8 @@ const shares: Share[] = [
   },
   {
     id: 'tickets.reassignment_rate',
+    label: 'Requests reassigned',
+    sample: 'of {n} customer requests',
     description:
       'Share of customer requests reassigned at least once (passed between groups or agents).',
     families: ['reassignments'],
@@ -44,6 +50,8 @@ const shares: Share[] = [
   },
   {
     id: 'kb.linked_ticket_share',
+    label: 'Requests linked to a knowledge article',
+    sample: 'of {n} customer requests',
     description: 'Share of customer requests linked to a knowledge article.',
     families: ['knowledge'],
     hit: () => 't.knowledge_linked',
@@ -51,6 +59,8 @@ const shares: Share[] = [
   },
   {
     id: 'sla.coverage',
+    label: 'Requests carrying an SLA',
+    sample: 'of {n} customer requests',
     description:
       'Share of customer requests that carry an SLA (a policy applied, a target, or a made-SLA flag).',
     families: ['sla'],
@@ -59,6 +69,8 @@ const shares: Share[] = [
   },
   {
     id: 'tickets.problem_linked_share',
+    label: 'Requests linked to a problem or engineering issue',
+    sample: 'of {n} customer requests',
     description: 'Share of customer requests linked to a problem, change or engineering issue.',
     families: ['problem'],
     hit: () => 't.problem_linked',
@@ -66,6 +78,8 @@ const shares: Share[] = [
   },
   {
     id: 'tickets.proactive_share',
+    label: 'Tickets opened proactively',
+    sample: 'of {n} tickets',
     description:
       'Share of tickets opened by monitoring, the API or outbound work rather than by a customer.',
     families: ['channel', 'tags'],
@@ -74,6 +88,8 @@ const shares: Share[] = [
   },
   {
     id: 'tickets.bot_resolved_share',
+    label: 'Requests handled by a bot',
+    sample: 'of {n} customer requests',
     description:
       'Share of the tickets customers opened that a bot or AI agent handled or resolved.',
     families: ['channel', 'tags'],
@@ -83,6 +99,8 @@ const shares: Share[] = [
   },
   {
     id: 'tickets.onboarding_share',
+    label: 'Onboarding tickets',
+    sample: 'of {n} tickets',
     description:
       'Share of tickets about onboarding or implementation (customer requests and onboarding outreach).',
     families: ['tags'],
@@ -92,6 +110,8 @@ const shares: Share[] = [
   },
   {
     id: 'tickets.fcr_rate',
+    label: 'First-contact resolution',
+    sample: 'of {n} solved requests',
     description:
       'First-contact resolution: solved customer requests closed with exactly one agent reply and never reopened (one-touch; a ticket closed without any reply was not resolved by contact).',
     families: ['replies'],
@@ -106,6 +126,8 @@ export const ticketShares: MetricDefinition = {
   metrics: shares.map((s) => ({
     id: s.id,
     unit: 'ratio' as const,
+    label: s.label,
+    sample: s.sample,
     description: s.description,
     needs:
       s.id === 'sla.coverage'

@@ -5,9 +5,18 @@ export const ticketsCount: MetricDefinition = {
   name: 'tickets-count',
   needs: { kinds: ['tickets'] },
   metrics: [
-    { id: 'tickets.count', unit: 'count', description: 'Tickets created in the window.' },
+    {
+      id: 'tickets.count',
+      label: 'Tickets created',
+      sample: 'of {n} tickets',
+      unit: 'count',
+      description: 'Tickets created in the window.',
+    },
     {
       id: 'tickets.backlog',
+      label: 'Open tickets (backlog)',
+      sample: 'of {n} tickets',
+      at: 'asOf',
       unit: 'count',
       description:
         'Tickets open at the as-of instant (created before it, not yet solved or closed).',

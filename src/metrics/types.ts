@@ -47,6 +47,17 @@ export interface MetricInfo {
   id: string;
   unit: MetricUnit;
   description: string;
+  /** What a reader sees instead of the id: a short name, capitalised ("SLA attainment"). */
+  label: string;
+  /**
+   * What the sample size counts, as a phrase with {n} for the number: "of {n} SLA targets" for a
+   * share, "over {n} resolved tickets" for a median, "from {n} customer requests" otherwise.
+   */
+  sample: string;
+  /** Counted at the as-of instant (configuration, articles, groups), not over the window. */
+  at?: 'asOf';
+  /** Breakdown entries a rule compares, in words (a flag like calendar = 1 as a statement). */
+  breakdownLabels?: Record<string, string>;
   /** Overrides the definition's `needs` for this metric. */
   needs?: Needs | Needs[];
 }
