@@ -72,6 +72,21 @@ export const errorCatalogue = {
     retry: 'backoff',
     exit: 1,
   },
+  E_UNAUTHORIZED: {
+    meaning: 'The API request carries no token, or one that is unknown or revoked.',
+    retry: 'no',
+    exit: 1,
+  },
+  E_FORBIDDEN: {
+    meaning: "The API token's role does not allow this request.",
+    retry: 'no',
+    exit: 1,
+  },
+  E_NOT_FOUND: {
+    meaning: 'No snapshot, job, token or route has that name or id.',
+    retry: 'no',
+    exit: 1,
+  },
 } as const satisfies Record<string, ErrorPolicy>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -201,6 +201,33 @@ export async function main(
       (await import('./accounts.js')).accountsRotateKeyCommand(await context(), env),
     );
 
+  const tokens = program
+    .command('tokens')
+    .description('API tokens for maturity serve (named, each with a role; stored hashed)');
+  tokens
+    .command('create <name>')
+    .description('create a token and print it once; its name is the actor in the audit trail')
+    .requiredOption(
+      '--role <role>',
+      'viewer (read) | reviewer (and decide) | admin (and accounts, tokens, schedules, snapshots, queue)',
+    )
+    .action(async (name, flags) =>
+      (await import('./tokens.js')).tokensCreateCommand(await context(), name, flags),
+    );
+  tokens
+    .command('list')
+    .option('--json', 'print as JSON')
+    .option('--all', 'revoked tokens too')
+    .action(async (flags) =>
+      (await import('./tokens.js')).tokensListCommand(await context(), flags),
+    );
+  tokens
+    .command('revoke <name>')
+    .description('refuse the token from now on (its row stays for the audit trail)')
+    .action(async (name) =>
+      (await import('./tokens.js')).tokensRevokeCommand(await context(), name),
+    );
+
   try {
     await program.parseAsync(argv);
     return 0;

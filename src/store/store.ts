@@ -15,12 +15,15 @@ import * as snapshots from './snapshots.js';
 import type { SnapshotEntry } from './snapshots.js';
 import * as syncState from './sync-state.js';
 import type { QuarantinedItem } from './sync-state.js';
+import * as tokens from './tokens.js';
+import type { ApiTokenRow, TokenRole } from './tokens.js';
 
 export type { Account, AccountStatus } from './accounts.js';
 export type { Coverage, CoverageOptions } from './coverage.js';
 export type { QueryDb } from './db.js';
 export type { ScheduleRow } from './schedules.js';
 export type { SnapshotEntry } from './snapshots.js';
+export type { ApiTokenRow, TokenRole } from './tokens.js';
 
 /**
  * Everything the product keeps, behind one small interface over PGlite or PostgreSQL. The store
@@ -324,5 +327,40 @@ export class Store {
   /** The latest attestation per criterion (a later statement replaces an earlier one). */
   attestations(accountId: number): Promise<Attestation[]> {
     return attestations.latestAttestations(this.db, accountId);
+  }
+
+  // API tokens (maturity serve): stored by their SHA-256, never in clear
+
+  /** A new named token; undefined when a live token already has that name. */
+  createApiToken(t: {
+    name: string;
+    role: TokenRole;
+    hash: string;
+    createdBy?: string;
+  }): Promise<ApiTokenRow | undefined> {
+    return tokens.createToken(this.db, t);
+  }
+
+  /** The live tokens with their hashes, to check a presented token against. */
+  liveApiTokenHashes(): Promise<{ id: number; name: string; role: TokenRole; hash: string }[]> {
+    return tokens.liveTokenHashes(this.db);
+  }
+
+  listApiTokens(o: { includeRevoked?: boolean } = {}): Promise<ApiTokenRow[]> {
+    return tokens.listTokens(this.db, o);
+  }
+
+  /** Revokes the live token of that name (its row stays); undefined when there is none. */
+  revokeApiToken(name: string): Promise<ApiTokenRow | undefined> {
+    return tokens.revokeToken(this.db, name);
+  }
+
+  touchApiToken(id: number): Promise<void> {
+    return tokens.touchToken(this.db, id);
+  }
+
+  /** Whether the database answers (a server's readiness check). */
+  async ping(): Promise<void> {
+    await this.db.query('SELECT 1');
   }
 }
