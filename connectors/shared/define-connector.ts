@@ -54,7 +54,7 @@ export interface StreamContext<Config, Cursor = unknown> {
   /**
    * The history the caller needs (a snapshot's window start): from this instant, `null` for all
    * of it, `undefined` for no requirement (the stream's own first-sync default). Streams that read
-   * by start time fetch what they lack; full lists hold all history anyway and ignore it.
+   * by start time fetch what they lack; full lists read from it when they can filter by time.
    */
   historyFrom?: Date | null;
 }
@@ -66,6 +66,11 @@ export interface StreamSummary {
    * start time; stored with the coverage of its kinds. Absent: the stream holds all history.
    */
   historyFrom?: Date | null;
+  /**
+   * A full-refresh pass that read only the records created from this instant (a list filtered by
+   * start time): the sweep leaves older stored records alone, since the pass never asked for them.
+   */
+  sweepFrom?: Date;
 }
 
 export interface StreamDefinition<Config, Cursor = unknown> {

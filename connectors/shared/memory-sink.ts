@@ -74,7 +74,10 @@ export function memorySink(): SyncSink & { state: MemorySinkState } {
       if (o.sweep && start !== undefined && String(start) === o.sweep.passStart) {
         for (const kind of o.sweep.kinds)
           for (const id of [...kindOf(kind).keys()])
-            if ((storedAt.get(`${kind}:${id}`) ?? 0) < start) {
+            if (
+              (storedAt.get(`${kind}:${id}`) ?? 0) < start &&
+              !olderThan(kindOf(kind).get(id), o.sweep.createdFrom)
+            ) {
               kindOf(kind).delete(id);
               removed++;
             }
@@ -87,4 +90,11 @@ export function memorySink(): SyncSink & { state: MemorySinkState } {
       for (const k of kinds) state.covered.delete(k);
     },
   };
+}
+
+/** A record created before `from` (a pass that read from `from` never asked for it). */
+function olderThan(record: unknown, from: string | undefined): boolean {
+  if (from === undefined) return false;
+  const created = (record as { createdAt?: unknown } | undefined)?.createdAt;
+  return typeof created === 'string' && Date.parse(created) < Date.parse(from);
 }

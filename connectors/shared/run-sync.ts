@@ -150,7 +150,15 @@ export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]>
           kinds: stream.kinds,
           ...(stream.fields ? { fields: stream.fields(o.config) } : {}),
           historyFrom: held ?? null,
-          ...(sweep && passStart ? { sweep: { kinds: sweep.kinds, passStart } } : {}),
+          ...(sweep && passStart
+            ? {
+                sweep: {
+                  kinds: sweep.kinds,
+                  passStart,
+                  ...(summary?.sweepFrom ? { createdFrom: summary.sweepFrom.toISOString() } : {}),
+                },
+              }
+            : {}),
         });
         if (fullRefresh) outcome.removed = removed;
         outcome.ok = true;

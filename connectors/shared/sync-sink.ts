@@ -36,7 +36,8 @@ export interface SyncSink {
       kinds: RecordKind[];
       fields?: FieldCoverage;
       historyFrom: Date | null;
-      sweep?: { kinds: RecordKind[]; passStart: string };
+      /** `createdFrom`: the pass read only records created from then; older ones are kept. */
+      sweep?: { kinds: RecordKind[]; passStart: string; createdFrom?: string };
     },
   ): Promise<number>;
   /** The source lacks a stream's data: what it vouched for before no longer counts. */

@@ -265,8 +265,16 @@ export async function startZendeskSimulator(o: SimulatorOptions): Promise<Zendes
       case '/api/v2/help_center/articles':
       case '/api/v2/help_center/en-us/articles':
         return list('articles', data.articles, q, origin, path);
-      case '/api/v2/satisfaction_ratings':
-        return list('satisfaction_ratings', data.satisfactionRatings, q, origin, path);
+      case '/api/v2/satisfaction_ratings': {
+        // start_time / end_time: the oldest and the most recent rating, epoch seconds.
+        const from = Number(q.get('start_time') ?? '-Infinity');
+        const until = Number(q.get('end_time') ?? 'Infinity');
+        const ratings = data.satisfactionRatings.filter((r) => {
+          const t = Date.parse(String(r.created_at)) / 1000;
+          return t >= from && t <= until;
+        });
+        return list('satisfaction_ratings', ratings, q, origin, path);
+      }
       default:
         return undefined;
     }

@@ -54,7 +54,8 @@ export async function removeRecords(
  * The sweep at the end of a complete full-refresh pass: deletes the records of `kind` that no
  * upsert touched since `since` (the pass's start, a timestamptz literal), except those whose
  * source id `stream` quarantined since then (they still exist at the source: their last valid
- * version stays). Returns how many records went.
+ * version stays). With `createdFrom` (a pass that read only records created from then), older
+ * records stay too. Returns how many records went.
  */
 export async function sweepRecords(
   db: Db,
@@ -62,17 +63,23 @@ export async function sweepRecords(
   kind: RecordKind,
   since: string,
   stream: string,
+  createdFrom?: string,
 ): Promise<number> {
+  if (createdFrom !== undefined && !('createdAt' in tables[kind].fields))
+    throw new Error(`${kind} records have no creation time to sweep from`);
+  const from = createdFrom === undefined ? '' : ' AND r.created_at >= $4::timestamptz';
   const rows = await db.query<{ n: number }>(
     `WITH gone AS (
        DELETE FROM ${tables[kind].table} r
-        WHERE r.account_id = $1 AND r.synced_at < $2::timestamptz
+        WHERE r.account_id = $1 AND r.synced_at < $2::timestamptz${from}
           AND NOT EXISTS (SELECT 1 FROM quarantine q
                            WHERE q.account_id = r.account_id AND q.stream = $3
                              AND q.source_id = r.source_id AND q.at >= $2::timestamptz)
         RETURNING 1)
      SELECT count(*)::int AS n FROM gone`,
-    [accountId, since, stream],
+    createdFrom === undefined
+      ? [accountId, since, stream]
+      : [accountId, since, stream, createdFrom],
   );
   return rows[0]?.n ?? 0;
 }

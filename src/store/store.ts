@@ -172,8 +172,14 @@ export class Store {
   }
 
   /** Deletes the records of `kind` a complete full-refresh pass did not see (records.ts). */
-  sweep(accountId: number, kind: RecordKind, since: string, stream: string): Promise<number> {
-    return records.sweepRecords(this.db, accountId, kind, since, stream);
+  sweep(
+    accountId: number,
+    kind: RecordKind,
+    since: string,
+    stream: string,
+    createdFrom?: string,
+  ): Promise<number> {
+    return records.sweepRecords(this.db, accountId, kind, since, stream, createdFrom);
   }
 
   countRecords(accountId: number): Promise<Record<RecordKind, number>> {

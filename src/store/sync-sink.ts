@@ -32,7 +32,13 @@ export function storeSyncSink(store: Store, accountId: number): SyncSink {
         // Only the run that still owns the pass sweeps.
         if (o.sweep && (await tx.endPass(accountId, stream, o.sweep.passStart)))
           for (const kind of o.sweep.kinds)
-            removed += await tx.sweep(accountId, kind, o.sweep.passStart, stream);
+            removed += await tx.sweep(
+              accountId,
+              kind,
+              o.sweep.passStart,
+              stream,
+              o.sweep.createdFrom,
+            );
         await tx.markCovered(accountId, o.kinds, stream, covered);
         return removed;
       });

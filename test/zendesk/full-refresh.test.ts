@@ -111,6 +111,67 @@ describe('full-refresh streams of the simulated Zendesk', () => {
     }
   });
 
+  it("reads ratings only from the snapshot window's start, and keeps the older ones it holds", async () => {
+    const sim = await startZendeskSimulator({
+      profile: 'structured',
+      tickets: 400,
+      now: NOW,
+      credentials: CREDENTIALS,
+      seed: 8,
+    });
+    try {
+      const account = await store.createAccount('ratings-window', 'zendesk');
+      const streams = ['satisfaction-ratings'];
+      const start = new Date(NOW.getTime() - 30 * 86_400_000);
+      const createdFrom = (from: Date) =>
+        sim.data.satisfactionRatings
+          .filter((r) => Date.parse(String(r.created_at)) >= from.getTime())
+          .map((r) => String(r.id));
+      const all = sim.data.satisfactionRatings.map((r) => String(r.id));
+      const recent = createdFrom(start);
+      expect(recent.length).toBeGreaterThan(0);
+      expect(recent.length).toBeLessThan(all.length);
+
+      // A 30-day snapshot's sync asks only for the ratings of those 30 days.
+      const config = { since: undefined };
+      const windowed = await syncZendesk(store, account, {
+        baseUrl: sim.url,
+        streams,
+        config,
+        historyFrom: start,
+      });
+      expect(windowed[0]!.ok).toBe(true);
+      expect(await ids(store, 'satisfaction_ratings', account.id)).toEqual(sorted(recent));
+      expect((await store.coverage(account.id)).historyFrom.get('satisfactionRatings')).toEqual(
+        start,
+      );
+
+      // All history, then the 30-day window again: the older ratings stay, what the source
+      // deleted within the window goes.
+      await syncZendesk(store, account, { baseUrl: sim.url, streams, config, historyFrom: null });
+      expect(await ids(store, 'satisfaction_ratings', account.id)).toEqual(sorted(all));
+      const gone = removeAt(
+        sim.data.satisfactionRatings,
+        (r) => Date.parse(String(r.created_at)) >= start.getTime(),
+      );
+      const again = await syncZendesk(store, account, {
+        baseUrl: sim.url,
+        streams,
+        config,
+        historyFrom: start,
+      });
+      expect(again[0]!.removed).toBe(1);
+      expect(await ids(store, 'satisfaction_ratings', account.id)).toEqual(
+        sorted(all.filter((id) => id !== String(gone.id))),
+      );
+      expect(
+        (await store.coverage(account.id)).historyFrom.get('satisfactionRatings'),
+      ).toBeUndefined();
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('sweeps nothing when a pass is killed, and a resumed pass keeps its start: what still exists at the source stays', async () => {
     const sim = await startZendeskSimulator({
       profile: 'structured',
