@@ -1,4 +1,4 @@
-import type { CriterionStatus, Metric } from '../domain/evidence.js';
+import type { CriterionStatus, Metric, SnapshotBody } from '../domain/evidence.js';
 import { DEFAULT_MIN_SAMPLE, evaluateCriterion } from '../engine/evaluate-criterion.js';
 import type { Condition, Criterion, Layer, Model, RuleSet } from '../engine/rules-schema.js';
 import {
@@ -161,3 +161,7 @@ function unknownWords(
     return `${label} is ${count(m.value)}, but ${count(m.undetermined)} more could not be read and may count`;
   return `${label} could not be judged`;
 }
+
+/** Why the snapshot's absent metrics are absent, where it kept the reasons. */
+export const absentOf = (b: SnapshotBody): Record<string, string> | undefined =>
+  (b as { absent?: Record<string, string> }).absent;
