@@ -10,13 +10,17 @@
 export type Fields = Record<string, string | undefined>;
 
 const MISSING = new Set(['', '?', 'null', '(empty)', 'undefined']);
+/** The longest spelling in MISSING: a longer value is never one of them. */
+const MISSING_MAX = 9;
+const SPACE = /^\s|\s$/;
 
 /** One field value of any shape → its stored value as a string, or undefined when missing. */
 export function flattenValue(v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
   if (typeof v === 'string') {
-    const t = v.trim();
-    return MISSING.has(t.toLowerCase()) ? undefined : t;
+    // Most values (sys_ids, dates) are long and already trimmed: no copy, no lower-casing.
+    const t = SPACE.test(v) ? v.trim() : v;
+    return t.length <= MISSING_MAX && MISSING.has(t.toLowerCase()) ? undefined : t;
   }
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (typeof v === 'object') {
@@ -38,7 +42,7 @@ export function displayValue(v: unknown): string | undefined {
 /** A whole row → `Fields`. Keys are kept as sent (dot-walked names such as `user.name` too). */
 export function flattenRow(row: Record<string, unknown>): Fields {
   const out: Fields = {};
-  for (const [k, v] of Object.entries(row)) out[k] = flattenValue(v);
+  for (const k in row) if (Object.hasOwn(row, k)) out[k] = flattenValue(row[k]);
   return out;
 }
 
@@ -94,6 +98,8 @@ export function parseDate(
   order: DateOrder = 'ymd',
 ): string | undefined | null {
   if (v === undefined) return undefined;
+  const quick = tableApiDate(v);
+  if (quick !== undefined) return quick;
   const t = v.trim();
   let y: number, mo: number, d: number, h: number, mi: number, s: number;
   let zone = 'Z';
@@ -129,6 +135,30 @@ export function parseDate(
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   const withZone = new Date(`${p(y, 4)}-${p(mo)}-${p(d)}T${p(h)}:${p(mi)}:${p(s)}${zone}`);
   return Number.isNaN(withZone.getTime()) ? null : withZone.toISOString();
+}
+
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
+const two = (s: string, i: number) => digit(s, i) * 10 + digit(s, i + 1);
+const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+
+/**
+ * The Table API's own shape, `yyyy-MM-dd HH:mm:ss` (UTC), read without a regular expression: a
+ * sync reads five of them per incident. Undefined for any other shape or a year before 100 (the
+ * general path decides), null for that shape with an impossible day or time.
+ */
+function tableApiDate(v: string): string | null | undefined {
+  if (v.length !== 19 || v[4] !== '-' || v[7] !== '-' || v[10] !== ' ') return undefined;
+  if (v[13] !== ':' || v[16] !== ':') return undefined;
+  for (const i of DIGITS) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  const y = two(v, 0) * 100 + two(v, 2);
+  if (y < 100) return undefined;
+  const [mo, d, h, mi, s] = [two(v, 5), two(v, 8), two(v, 11), two(v, 14), two(v, 17)];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return t.getUTCDate() === d ? t.toISOString() : null;
 }
 
 /**

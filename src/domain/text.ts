@@ -5,6 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const MAYBE_PROBLEM = /[\0\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
@@ -13,6 +14,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * pair, not a character; JSON.parse lets `"\ud800"` through) is not valid Unicode.
  */
 export function textProblem(s: string): string | undefined {
+  // Nearly all text has neither: one scan of a character class decides, before the lookarounds.
+  if (!MAYBE_PROBLEM.test(s)) return undefined;
   const nul = s.indexOf('\0');
   if (nul >= 0) return `contains a NUL character (\\u0000) at position ${nul + 1}`;
   const lone = LONE_SURROGATE.exec(s);

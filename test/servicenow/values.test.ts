@@ -1,0 +1,49 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { flattenValue, parseDate } from '../../connectors/servicenow/values.js';
+import { textProblem } from '../../src/domain/text.js';
+
+const p = (n: number, w = 2) => String(n).padStart(w, '0');
+
+describe('ServiceNow values', () => {
+  it('reads a Table API date-time the same by its quick path as by the general one', () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(
+          fc.integer({ min: 0, max: 9999 }),
+          fc.integer({ min: 0, max: 13 }),
+          fc.integer({ min: 0, max: 32 }),
+          fc.integer({ min: 0, max: 25 }),
+          fc.integer({ min: 0, max: 61 }),
+          fc.integer({ min: 0, max: 61 }),
+        ),
+        ([y, mo, d, h, mi, s]) => {
+          const v = `${p(y, 4)}-${p(mo)}-${p(d)} ${p(h)}:${p(mi)}:${p(s)}`;
+          // A leading space takes the general path (values are trimmed first).
+          expect(parseDate(v)).toEqual(parseDate(` ${v}`));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    expect(parseDate('2026-02-29 10:00:00')).toBeNull();
+    expect(parseDate('2024-02-29 23:59:59')).toBe('2024-02-29T23:59:59.000Z');
+  });
+
+  it('treats the missing spellings as missing and keeps every other value, trimmed', () => {
+    for (const v of ['', '  ', '?', 'NULL', ' (empty) ', 'undefined'])
+      expect(flattenValue(v)).toBe(undefined);
+    expect(flattenValue(' 3 - Moderate ')).toBe('3 - Moderate');
+    expect(flattenValue('undefined!')).toBe('undefined!');
+    expect(flattenValue({ value: ' a1 ', display_value: 'x' })).toBe('a1');
+  });
+
+  it('finds a NUL or a lone surrogate wherever it is, and nothing in other text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+        expect(textProblem(s) !== undefined).toBe(s.includes('\0') || lone.test(s));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
