@@ -15,6 +15,11 @@ const Env = z.object({
   MATURITY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MATURITY_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  /**
+   * `maturity serve`: accounts connected through the API may name private and loopback hosts (an
+   * on-premises helpdesk). Off by default; link-local and metadata addresses are always refused.
+   */
+  MATURITY_ALLOW_PRIVATE_ADDRESSES: z.stringbool('must be true or false').default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   /** Seconds a command waits for another that holds the embedded store (0: do not wait). */
   MATURITY_STORE_WAIT: z.coerce

@@ -29,9 +29,10 @@ export class CliContext {
   /**
    * The store, opened on first use. The embedded store is held by one command at a time: another
    * command that holds it is named once on stderr while this one waits MATURITY_STORE_WAIT
-   * seconds, then fails with E_STORE_BUSY (src/store/lock-store.ts).
+   * seconds, then fails with E_STORE_BUSY (src/store/lock-store.ts). `serving`: this command is
+   * `maturity serve` answering there; another command then fails at once, pointing at the API.
    */
-  async openStore(): Promise<Store> {
+  async openStore(o: { serving?: string } = {}): Promise<Store> {
     this.store ??= await Store.open(
       this.config.DATABASE_URL
         ? { url: this.config.DATABASE_URL }
@@ -41,6 +42,7 @@ export class CliContext {
               command: this.commandWords(),
               waitMs: this.config.MATURITY_STORE_WAIT * 1000,
               onWait: (line) => this.io.err(`maturity: ${line}`),
+              ...(o.serving ? { serving: o.serving } : {}),
             },
           },
     );

@@ -201,6 +201,23 @@ export async function main(
       (await import('./accounts.js')).accountsRotateKeyCommand(await context(), env),
     );
 
+  program
+    .command('serve')
+    .description(
+      'serve the HTTP API (/api/v1, OpenAPI at /api/v1/openapi.json) until SIGINT or SIGTERM',
+    )
+    .option('--port <n>', 'port to listen on (default: PORT, else 8080)')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--insecure-local',
+      'serve without tokens while none is configured (loopback --host only)',
+    )
+    .option(
+      '--allow-private-addresses',
+      'let accounts connected through the API name private and loopback hosts (also MATURITY_ALLOW_PRIVATE_ADDRESSES=true)',
+    )
+    .action(async (flags) => (await import('./serve.js')).serveCommand(await context(), flags));
+
   const tokens = program
     .command('tokens')
     .description('API tokens for maturity serve (named, each with a role; stored hashed)');

@@ -23,6 +23,11 @@ export interface StoreHolder {
   procStart?: string;
   /** Tells this holding apart from any other (a takeover removes only the lock it judged). */
   token: string;
+  /**
+   * `maturity serve`: where its API answers. A server holds the store until stopped, so another
+   * command does not wait for it: it fails at once, pointing at the API.
+   */
+  serving?: string;
 }
 
 export interface StoreLockOptions {
@@ -34,6 +39,8 @@ export interface StoreLockOptions {
   onWait?: (line: string) => void;
   /** How often to try again while waiting; default 200 ms. */
   pollMs?: number;
+  /** A server's API address (`maturity serve`): others fail at once instead of waiting. */
+  serving?: string;
 }
 
 export interface StoreLock {
@@ -66,6 +73,7 @@ export async function lockStore(dir: string, o: StoreLockOptions = {}): Promise<
     startedAt: new Date().toISOString(),
     ...procStartOf(process.pid),
     token: randomUUID(),
+    ...(o.serving ? { serving: o.serving } : {}),
   };
   const deadline = Date.now() + waitMs;
   let told = false;
@@ -76,6 +84,12 @@ export async function lockStore(dir: string, o: StoreLockOptions = {}): Promise<
     if (isStale(holder)) {
       await takeOver(lockPath, holder);
       continue;
+    }
+    if (!('unreadable' in holder) && typeof holder.serving === 'string') {
+      throw new MaturityError(
+        'E_STORE_BUSY',
+        `the store at ${dir} is in use by ${describe(holder)}; use the API at ${holder.serving} or stop the server`,
+      );
     }
     const left = deadline - Date.now();
     if (left <= 0) {

@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { accountNameProblem } from '../domain/account-name.js';
+import { Metric } from '../domain/evidence.js';
+import { asOfProblem, windowSpecProblem } from '../metrics/window.js';
+
+/**
+ * The zod schemas of the API: each validates requests (or, for responses, is enforced by the
+ * serializer) and is the OpenAPI document's description of the same thing. Objects that the review
+ * modules extend (a snapshot's layers and criteria) are loose: fields added there pass through.
+ */
+
+/** A phrase check as a zod refinement (the messages follow the field's name). */
+const checked = (problem: (v: string) => string | undefined) =>
+  z.string().superRefine((v, ctx) => {
+    const message = problem(v);
+    if (message) ctx.addIssue({ code: 'custom', message, input: v });
+  });
+
+export const AccountName = checked(accountNameProblem).describe(
+  'An account name: 1-63 letters, digits, ".", "_" or "-"',
+);
+export const AccountParams = z.object({ account: AccountName });
+
+/** A snapshot id in a path (a positive whole number). */
+export const SnapshotId = z.coerce
+  .number('must be a snapshot id (a whole number)')
+  .int('must be a snapshot id (a whole number)')
+  .min(1, 'must be a snapshot id (a whole number from 1)')
+  .max(2_147_483_647, 'must be a snapshot id');
+
+export const AsOf = checked(asOfProblem).describe(
+  'A date (YYYY-MM-DD: the end of that day, UTC) or an ISO date-time',
+);
+export const WindowSpec = checked(windowSpecProblem).describe('90d, 6m or all');
+
+const isoInstant = z.iso.datetime({ offset: true });
+
+export const Criterion = z.looseObject({
+  id: z.string(),
+  statement: z.string(),
+  level: z.number().int(),
+  status: z.enum(['met', 'unmet', 'unknown']),
+  attested: z.boolean().optional(),
+  values: z.record(z.string(), z.number()).optional(),
+  gap: z.string().optional(),
+  reason: z.string().optional(),
+  wouldDecide: z.string().optional(),
+  confirmOnly: z.boolean().optional(),
+});
+
+export const Layer = z.looseObject({
+  model: z.string(),
+  modelName: z.string(),
+  layer: z.string(),
+  layerName: z.string(),
+  level: z.number().int(),
+  levelName: z.string(),
+  possibleLevel: z.number().int(),
+  possibleLevelName: z.string(),
+  awaiting: z.object({ data: z.number().int(), review: z.number().int() }),
+  nextLevelName: z.string().optional(),
+  criteria: z.array(Criterion),
+  blockers: z.array(Criterion),
+  unknowns: z.array(Criterion),
+  heldFromPrevious: z.boolean().optional(),
+});
+
+export const Snapshot = z
+  .looseObject({
+    id: z.number().int().describe('The stored snapshot this is'),
+    account: z.string(),
+    asOf: isoInstant,
+    window: z.string(),
+    rulesVersion: z.string(),
+    rulesHash: z.string(),
+    partial: z.boolean(),
+    failedSources: z.array(z.string()).optional(),
+    dataAge: z
+      .array(z.object({ source: z.string(), lastSynced: isoInstant.nullable() }))
+      .optional(),
+    period: z
+      .object({ from: isoInstant.nullable(), to: isoInstant, narrowed: z.boolean() })
+      .optional(),
+    metrics: z.array(Metric),
+    layers: z.array(Layer),
+    advice: z
+      .array(
+        z.object({
+          id: z.string(),
+          model: z.string(),
+          layer: z.string(),
+          severity: z.enum(['urgent', 'advice']),
+          text: z.string(),
+          values: z.record(z.string(), z.number()),
+        }),
+      )
+      .optional(),
+    groups: z
+      .array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          roles: z.array(z.string()),
+          by: z.enum(['name', 'mapping', 'flag', 'opaque', 'none']),
+        }),
+      )
+      .optional(),
+  })
+  .meta({ id: 'Snapshot' });
+
+export const SnapshotEntry = z
+  .object({
+    id: z.number().int(),
+    asOf: isoInstant,
+    window: z.string(),
+    rulesVersion: z.string(),
+  })
+  .meta({ id: 'SnapshotEntry' });
+
+export const LatestSnapshot = SnapshotEntry.nullable();
+
+export const AccountSummary = z
+  .object({
+    name: z.string(),
+    connector: z.string(),
+    status: z.string(),
+    statusDetail: z.string().nullable(),
+    needsAttention: z.boolean().describe('The last sync or connection check failed for good'),
+    createdAt: isoInstant,
+    latestSnapshot: LatestSnapshot,
+  })
+  .meta({ id: 'AccountSummary' });
+
+export const AccountDetail = AccountSummary.extend({
+  settings: z.record(z.string(), z.unknown()).describe('The connector settings (no credentials)'),
+  credentials: z.enum(['stored (encrypted)', 'none']),
+  records: z.record(z.string(), z.number().int()),
+  quarantined: z.number().int(),
+  lastSync: z.record(z.string(), isoInstant),
+  snapshots: z.number().int(),
+  schedule: z
+    .object({ cron: z.string(), tz: z.string(), enabled: z.boolean() })
+    .nullable()
+    .describe('null: never set (connected accounts get the nightly default from a worker)'),
+}).meta({ id: 'AccountDetail' });
+
+export const Job = z
+  .object({
+    id: z.string(),
+    kind: z.literal('snapshot'),
+    account: z.string(),
+    mode: z.enum(['inline', 'queued']),
+    state: z.enum(['queued', 'running', 'done', 'failed']),
+    createdAt: isoInstant,
+    finishedAt: isoInstant.optional(),
+    result: z
+      .object({
+        stored: z
+          .boolean()
+          .describe('False: a partial snapshot did not replace the day’s complete one'),
+        asOf: isoInstant,
+        partial: z.boolean(),
+        snapshotId: z.number().int().optional(),
+      })
+      .optional(),
+    error: z.object({ code: z.string().nullable(), message: z.string() }).optional(),
+    location: z.string().describe('Where to poll this job'),
+  })
+  .meta({ id: 'Job' });
+export type Job = z.infer<typeof Job>;
