@@ -1,54 +1,27 @@
-import { isIPv6 } from 'node:net';
 import { z } from 'zod';
+import { accountHost } from '../shared/account-host.js';
 import { addressUrl } from '../shared/address-url.js';
-import {
-  checkAddress,
-  cliAddresses,
-  hostProblem,
-  withoutUserinfo,
-  type AddressPolicy,
-} from '../shared/check-address.js';
-
-const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const SUFFIX = '.freshdesk.com';
+import { cliAddresses, type AddressPolicy } from '../shared/check-address.js';
 
 /**
  * `acme`, `acme.freshdesk.com` or `https://acme.freshdesk.com/...` ► the account's label and its
- * API address. Freshdesk's API answers only on the account's freshdesk.com name, never on a custom
- * portal domain (https://developers.freshdesk.com/api/#introduction: "works only via Freshdesk
- * domains and not via custom CNAMEs"), so another host is refused with a sentence saying so. A
- * host given in full goes through the shared address check first, so a metadata or link-local
- * address is named as such. Returns the phrase that follows `--domain` when it is not valid.
+ * API address (the shared account-host reading). Freshdesk's API answers only on the account's
+ * freshdesk.com name, never on a custom portal domain (https://developers.freshdesk.com/api/:
+ * "works only via Freshdesk domains and not via custom CNAMEs"), so another host is refused with a
+ * sentence saying so. Returns the phrase that follows `--domain` when it is not valid.
  */
 export function parseDomain(
   input: string,
   policy: AddressPolicy = cliAddresses,
 ): { domain: string; url: string } | string {
-  const raw = input.trim().toLowerCase();
-  let host: string;
-  if (/^[a-z][a-z0-9+.-]*:\/\//.test(raw)) {
-    const r = checkAddress(raw, { policy, example: 'https://acme.freshdesk.com' });
-    if ('problem' in r) return r.problem;
-    host = r.url.hostname;
-  } else {
-    host = raw.replace(/\/.*$/, '');
-    if (host.includes('@'))
-      return 'must not carry a user name or password (give the API key with --api-key)';
-    if (!LABEL.test(host)) {
-      let url: URL | undefined;
-      try {
-        url = new URL(`https://${isIPv6(host) ? `[${host}]` : host}`);
-      } catch {
-        // not a host either: said below
-      }
-      const problem = url && hostProblem(url.hostname, policy);
-      if (problem) return problem;
-    }
-  }
-  const label = host.endsWith(SUFFIX) ? host.slice(0, -SUFFIX.length) : host;
-  if (!LABEL.test(label))
-    return `"${withoutUserinfo(input)}" is not a Freshdesk domain: give the account's name before .freshdesk.com (e.g. acme for https://acme.freshdesk.com; the API does not answer on custom portal domains), and --base-url for another host`;
-  return { domain: label, url: `https://${label}${SUFFIX}` };
+  const r = accountHost(input, {
+    policy,
+    suffix: '.freshdesk.com',
+    credentialsFlag: '--api-key',
+    notLabel: (shown) =>
+      `"${shown}" is not a Freshdesk domain: give the account's name before .freshdesk.com (e.g. acme for https://acme.freshdesk.com; the API does not answer on custom portal domains), and --base-url for another host`,
+  });
+  return typeof r === 'string' ? r : { domain: r.label, url: r.url };
 }
 
 /**

@@ -1,52 +1,26 @@
-import { isIPv6 } from 'node:net';
 import { z } from 'zod';
+import { accountHost } from '../shared/account-host.js';
 import { addressUrl } from '../shared/address-url.js';
-import {
-  checkAddress,
-  cliAddresses,
-  hostProblem,
-  withoutUserinfo,
-  type AddressPolicy,
-} from '../shared/check-address.js';
-
-const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+import { cliAddresses, type AddressPolicy } from '../shared/check-address.js';
 
 /**
  * Accepts `acme`, `acme.zendesk.com` or `https://acme.zendesk.com/...` and returns the subdomain
- * label and the account's base URL. Returns an error phrase (following `--subdomain`) when it is
- * not valid; a host given in full (a URL, a dotted name, an IP address) goes through the shared
- * address check first, so a metadata or link-local address is named as such.
+ * label and the account's base URL (the shared account-host reading: a host given in full goes
+ * through the shared address check first). Returns an error phrase (following `--subdomain`) when
+ * it is not valid.
  */
 export function parseSubdomain(
   input: string,
   policy: AddressPolicy = cliAddresses,
 ): { subdomain: string; url: string } | string {
-  const raw = input.trim().toLowerCase();
-  let host: string;
-  if (/^[a-z][a-z0-9+.-]*:\/\//.test(raw)) {
-    const r = checkAddress(raw, { policy, example: 'https://acme.zendesk.com' });
-    if ('problem' in r) return r.problem;
-    host = r.url.hostname;
-  } else {
-    host = raw.replace(/\/.*$/, '');
-    if (host.includes('@'))
-      return 'must not carry a user name or password (give the credentials with their own flags)';
-    if (!LABEL.test(host)) {
-      let url: URL | undefined;
-      try {
-        url = new URL(`https://${isIPv6(host) ? `[${host}]` : host}`);
-      } catch {
-        // not a host either: said below
-      }
-      const problem = url && hostProblem(url.hostname, policy);
-      if (problem) return problem;
-    }
-  }
-  const label = host.endsWith('.zendesk.com') ? host.slice(0, -'.zendesk.com'.length) : host;
-  if (!LABEL.test(label)) {
-    return `"${withoutUserinfo(input)}" is not a Zendesk subdomain: give the part before .zendesk.com (letters, digits and "-"), e.g. acme for https://acme.zendesk.com`;
-  }
-  return { subdomain: label, url: `https://${label}.zendesk.com` };
+  const r = accountHost(input, {
+    policy,
+    suffix: '.zendesk.com',
+    credentialsFlag: 'their own flags',
+    notLabel: (shown) =>
+      `"${shown}" is not a Zendesk subdomain: give the part before .zendesk.com (letters, digits and "-"), e.g. acme for https://acme.zendesk.com`,
+  });
+  return typeof r === 'string' ? r : { subdomain: r.label, url: r.url };
 }
 
 /**
