@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseDomain } from '../../connectors/freshdesk/config.js';
 import { freshdesk } from '../../connectors/freshdesk/index.js';
 import { toAgent } from '../../connectors/freshdesk/streams/agents.js';
@@ -19,29 +19,14 @@ import {
 import { MaturityError } from '../../src/errors.js';
 import { connectAccount } from '../../src/jobs/connect-account.js';
 import { SecretBox } from '../../src/store/secrets.js';
-import { Store, type Account } from '../../src/store/store.js';
 import { emptyAccount, fakeFreshdesk } from './fake.js';
-import { BASE, NOW, fakeSleep, ids, syncFreshdesk } from './helpers.js';
+import { BASE, NOW, fakeSleep, ids, syncFreshdesk, useStore } from './helpers.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/freshdesk');
 const fixture = <T = unknown>(name: string): T =>
   JSON.parse(readFileSync(path.join(FIXTURES, name), 'utf8')) as T;
 
-let store: Store;
-let account: Account;
-let n = 0;
-beforeAll(async () => {
-  store = await Store.open({});
-  nock.disableNetConnect();
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await store.close();
-});
-beforeEach(async () => {
-  account = await store.createAccount(`acme-${++n}`, 'freshdesk');
-});
-afterEach(() => nock.cleanAll());
+const t = useStore('acme');
 
 describe('the documented samples, mapped', () => {
   it('tickets: stats give first response, resolution and reopens; SLA outcomes from the due times', () => {
@@ -173,7 +158,7 @@ describe('the documented samples, mapped', () => {
 describe('connect: the agents/me check', () => {
   const box = new SecretBox('x'.repeat(32));
   const connect = (name: string) =>
-    connectAccount(store, freshdesk, {
+    connectAccount(t.store, freshdesk, {
       name,
       config: { domain: 'acme' },
       secret: { apiKey: 'key-123' },
@@ -190,7 +175,7 @@ describe('connect: the agents/me check', () => {
       .reply(200, fixture('agents-me.json'));
     const { identity, account: a } = await connect('fd-ok');
     expect(identity).toBe('support@acme.example on https://acme.freshdesk.com');
-    expect(await store.accountSecret(a.id)).not.toContain('key-123');
+    expect(await t.store.accountSecret(a.id)).not.toContain('key-123');
   });
 
   it.each([
@@ -226,13 +211,13 @@ describe('connect: the agents/me check', () => {
     ],
   ])('refuses %s in one sentence and stores nothing', async (_, reply, code, message) => {
     reply();
-    const name = `fd-bad-${++n}`;
+    const name = `fd-bad-${t.account.id}`;
     const err = await connect(name).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MaturityError);
     expect(err).toMatchObject({ code, message: expect.stringMatching(message) });
     expect((err as Error).message).not.toContain('key-123');
     expect((err as Error).message.split('\n')).toHaveLength(1);
-    expect((await store.listAccounts()).map((x) => x.name)).not.toContain(name);
+    expect((await t.store.listAccounts()).map((x) => x.name)).not.toContain(name);
   });
 });
 
@@ -241,10 +226,10 @@ describe('lists through the link header, rate limits and faults', () => {
     const a = emptyAccount();
     a.groups = Array.from({ length: 250 }, (_, i) => ({ id: i + 1, name: `Group ${i + 1}` }));
     const fake = fakeFreshdesk(BASE, a);
-    const [outcome] = await syncFreshdesk(store, account, { streams: ['groups'] });
+    const [outcome] = await syncFreshdesk(t.store, t.account, { streams: ['groups'] });
     expect(outcome).toMatchObject({ ok: true, pages: 3, records: 250 });
     expect(fake.stats.byPath['/api/v2/groups']).toBe(3);
-    expect(await ids(store, 'groups', account.id)).toHaveLength(250);
+    expect(await ids(t.store, 'groups', t.account.id)).toHaveLength(250);
   });
 
   it('waits the Retry-After of a 429, retries a 5xx, and stores each page once', async () => {
@@ -252,11 +237,14 @@ describe('lists through the link header, rate limits and faults', () => {
     nock(BASE).get('/api/v2/sla_policies').query(true).reply(429, '', { 'Retry-After': '7' });
     nock(BASE).get('/api/v2/sla_policies').query(true).reply(503, 'down');
     nock(BASE).get('/api/v2/sla_policies').query(true).reply(200, fixture('sla-policies.json'));
-    const [outcome] = await syncFreshdesk(store, account, { streams: ['sla-policies'], sleep });
+    const [outcome] = await syncFreshdesk(t.store, t.account, { streams: ['sla-policies'], sleep });
     expect(outcome).toMatchObject({ ok: true, records: 2 });
     expect(waits[0]).toBe(7000);
     expect(waits).toHaveLength(2);
-    expect(await ids(store, 'sla_policies', account.id)).toEqual(['43000088300', '43000088326']);
+    expect(await ids(t.store, 'sla_policies', t.account.id)).toEqual([
+      '43000088300',
+      '43000088326',
+    ]);
   });
 
   it('reads X-RateLimit-Remaining: with a tenth of the credits left it waits a minute first', async () => {
@@ -268,7 +256,7 @@ describe('lists through the link header, rate limits and faults', () => {
     nock(BASE).get('/api/v2/roles').query(true).reply(200, fixture('roles.json'), quota(300));
     nock(BASE).get('/api/v2/groups').query(true).reply(200, fixture('groups.json'), quota(40));
     nock(BASE).get('/api/v2/agents').query(true).reply(200, fixture('agents.json'), quota(399));
-    const [outcome] = await syncFreshdesk(store, account, { streams: ['agents'], sleep });
+    const [outcome] = await syncFreshdesk(t.store, t.account, { streams: ['agents'], sleep });
     expect(outcome).toMatchObject({ ok: true, records: 3 });
     expect(waits).toEqual([60_000]);
   });
@@ -276,19 +264,19 @@ describe('lists through the link header, rate limits and faults', () => {
   it('organisations: companies with their tier become plans linked to the policy that names them', async () => {
     nock(BASE).get('/api/v2/sla_policies').query(true).reply(200, fixture('sla-policies.json'));
     nock(BASE).get('/api/v2/companies').query(true).reply(200, fixture('companies.json'));
-    const [outcome] = await syncFreshdesk(store, account, { streams: ['organisations'] });
+    const [outcome] = await syncFreshdesk(t.store, t.account, { streams: ['organisations'] });
     expect(outcome).toMatchObject({ ok: true });
-    const plans = await store.dbForTests.query<Record<string, unknown>>(
+    const plans = await t.store.dbForTests.query<Record<string, unknown>>(
       'SELECT source_id, tier, sla_policy_id, customer_count FROM plans WHERE account_id = $1 ORDER BY tier',
-      [account.id],
+      [t.account.id],
     );
     expect(plans).toEqual([
       { source_id: 'plan:Basic', tier: 1, sla_policy_id: null, customer_count: 1 },
       { source_id: 'plan:Premium', tier: 2, sla_policy_id: '43000088326', customer_count: 1 },
     ]);
-    const orgs = await store.dbForTests.query<Record<string, unknown>>(
+    const orgs = await t.store.dbForTests.query<Record<string, unknown>>(
       'SELECT source_id, plan_id, has_csm FROM organisations WHERE account_id = $1 ORDER BY source_id',
-      [account.id],
+      [t.account.id],
     );
     expect(orgs).toEqual([
       { source_id: '8', plan_id: 'plan:Premium', has_csm: true },
@@ -308,15 +296,15 @@ describe('lists through the link header, rate limits and faults', () => {
     a.subfolders = { '2': fixture('solution-subfolders.json') };
     a.articles = { '4': fixture('solution-articles.json') };
     fakeFreshdesk(BASE, a);
-    const outcomes = await syncFreshdesk(store, account, {
+    const outcomes = await syncFreshdesk(t.store, t.account, {
       streams: ['automations', 'kb-articles'],
     });
     expect(outcomes.every((o) => o.ok)).toBe(true);
-    expect(await ids(store, 'automations', account.id)).toEqual([
+    expect(await ids(t.store, 'automations', t.account.id)).toEqual([
       'creation-109866',
       'creation-109867',
     ]);
-    expect(await ids(store, 'kb_articles', account.id)).toEqual(['1', '2']);
+    expect(await ids(t.store, 'kb_articles', t.account.id)).toEqual(['1', '2']);
   });
 
   it('satisfaction-ratings: an account without surveys (403) leaves CSAT unknown, not zero', async () => {
@@ -324,11 +312,13 @@ describe('lists through the link header, rate limits and faults', () => {
       .get('/api/v2/surveys/satisfaction_ratings')
       .query(true)
       .reply(403, { code: 'access_denied' });
-    const [outcome] = await syncFreshdesk(store, account, { streams: ['satisfaction-ratings'] });
+    const [outcome] = await syncFreshdesk(t.store, t.account, {
+      streams: ['satisfaction-ratings'],
+    });
     expect(outcome).toMatchObject({
       ok: true,
       unavailable: expect.stringMatching(/satisfaction ratings/),
     });
-    expect((await store.coveredKinds(account.id)).has('satisfactionRatings')).toBe(false);
+    expect((await t.store.coveredKinds(t.account.id)).has('satisfactionRatings')).toBe(false);
   });
 });

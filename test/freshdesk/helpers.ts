@@ -1,7 +1,9 @@
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { runSync, type RunSyncOptions } from '../../connectors/shared/run-sync.js';
 import { freshdesk } from '../../connectors/freshdesk/index.js';
 import { FreshdeskConfig } from '../../connectors/freshdesk/config.js';
-import type { Account, Store } from '../../src/store/store.js';
+import { Store, type Account } from '../../src/store/store.js';
 import { storeSyncSink } from '../../src/store/sync-sink.js';
 
 export const BASE = 'https://acme.freshdesk.com';
@@ -55,3 +57,32 @@ export async function ids(store: Store, table: string, accountId: number): Promi
 }
 
 export const sorted = (xs: unknown[]) => xs.map(String).sort();
+
+/**
+ * An embedded store for a test file, a fresh Freshdesk account in it for each test, and nock for
+ * the Freshdesk API only (no other network; interceptors cleared after each test).
+ */
+export function useStore(prefix: string): {
+  store: Store;
+  account: Account;
+  fresh(): Promise<Account>;
+} {
+  let n = 0;
+  const ctx = {
+    store: undefined as unknown as Store,
+    account: undefined as unknown as Account,
+    fresh: async () =>
+      (ctx.account = await ctx.store.createAccount(`${prefix}-${++n}`, 'freshdesk')),
+  };
+  beforeAll(async () => {
+    ctx.store = await Store.open({});
+    nock.disableNetConnect();
+  });
+  afterAll(async () => {
+    nock.enableNetConnect();
+    await ctx.store.close();
+  });
+  beforeEach(() => ctx.fresh().then(() => undefined));
+  afterEach(() => nock.cleanAll());
+  return ctx;
+}

@@ -1,9 +1,8 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Store, type Account } from '../../src/store/store.js';
+import { describe, expect, it } from 'vitest';
 import { fdTime } from './account.js';
 import { emptyAccount, fakeFreshdesk, type FakeAccount } from './fake.js';
-import { BASE, NOW, ids, sorted, syncFreshdesk } from './helpers.js';
+import { BASE, NOW, ids, sorted, syncFreshdesk, useStore } from './helpers.js';
 
 /** The tickets stream: updated_since, the link header, the page ceiling, deletions, backfill. */
 const DAY = 86_400_000;
@@ -21,28 +20,18 @@ const ticket = (id: number, updated: number, extra: Record<string, unknown> = {}
   ...extra,
 });
 
-let store: Store;
-let account: Account;
-let n = 0;
-beforeAll(async () => {
-  store = await Store.open({});
-  nock.disableNetConnect();
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await store.close();
-});
-beforeEach(async () => {
-  account = await store.createAccount(`t-${++n}`, 'freshdesk');
-});
-afterEach(() => nock.cleanAll());
+const t = useStore('t');
 
 const withTickets = (tickets: Record<string, unknown>[]): FakeAccount => ({
   ...emptyAccount(),
   tickets,
 });
 const sync = (o: Parameters<typeof syncFreshdesk>[2] = {}) =>
-  syncFreshdesk(store, account, { streams: ['tickets'], config: { since: '2025-01-01' }, ...o });
+  syncFreshdesk(t.store, t.account, {
+    streams: ['tickets'],
+    config: { since: '2025-01-01' },
+    ...o,
+  });
 
 describe('tickets', () => {
   it('asks with updated_since, updated_at ascending, stats and 100 a page; never lists deleted or spam ones', async () => {
@@ -66,8 +55,8 @@ describe('tickets', () => {
       per_page: '100',
       page: '1',
     });
-    expect(await ids(store, 'tickets', account.id)).toEqual(['1', '4']);
-    expect(await ids(store, 'sla_outcomes', account.id)).toEqual([
+    expect(await ids(t.store, 'tickets', t.account.id)).toEqual(['1', '4']);
+    expect(await ids(t.store, 'sla_outcomes', t.account.id)).toEqual([
       '1:first_reply_time',
       '1:resolution_time',
       '4:first_reply_time',
@@ -80,15 +69,15 @@ describe('tickets', () => {
     const source = withTickets([ticket(1, t0), ticket(2, t0 + 1000), ticket(3, t0 + 2000)]);
     fakeFreshdesk(BASE, source);
     await sync();
-    expect(await ids(store, 'tickets', account.id)).toEqual(['1', '2', '3']);
+    expect(await ids(t.store, 'tickets', t.account.id)).toEqual(['1', '2', '3']);
     nock.cleanAll();
     source.tickets[0]!.deleted = true;
     source.tickets[0]!.updated_at = fdTime(t0 + 5000);
     source.tickets[2]!.spam = true;
     const fake = fakeFreshdesk(BASE, source);
     await sync();
-    expect(await ids(store, 'tickets', account.id)).toEqual(['2']);
-    expect(await ids(store, 'sla_outcomes', account.id)).toEqual([
+    expect(await ids(t.store, 'tickets', t.account.id)).toEqual(['2']);
+    expect(await ids(t.store, 'sla_outcomes', t.account.id)).toEqual([
       '2:first_reply_time',
       '2:resolution_time',
     ]);
@@ -107,7 +96,7 @@ describe('tickets', () => {
     const fake = fakeFreshdesk(BASE, withTickets(list), { pageLimit: 300 });
     const [outcome] = await sync();
     expect(outcome).toMatchObject({ ok: true, quarantined: 0 });
-    expect(await ids(store, 'tickets', account.id)).toEqual(sorted(list.map((t) => t.id)));
+    expect(await ids(t.store, 'tickets', t.account.id)).toEqual(sorted(list.map((t) => t.id)));
     const reads = fake.stats.ticketQueries.filter((q) => !q.filter);
     // Page 1 ends on the shared second: the next read starts a second before it, at page 1.
     expect(reads[1]).toMatchObject({ updated_since: fdTime(t0 + 98 * 60_000 - 1000), page: '1' });
@@ -129,7 +118,7 @@ describe('tickets', () => {
     const fake = fakeFreshdesk(BASE, withTickets([...bulk, ...later]));
     const [outcome] = await sync({ config: { since: '2025-01-01', pageCeiling: 5 } });
     expect(outcome).toMatchObject({ ok: true });
-    expect(await ids(store, 'tickets', account.id)).toHaveLength(280);
+    expect(await ids(t.store, 'tickets', t.account.id)).toHaveLength(280);
     const reads = fake.stats.ticketQueries.filter((q) => !q.filter);
     // Page 1 from --since ends far past it: the read starts again a second before the bulk; that
     // page ends on the second it starts from, so the link header leads on, to the last page.
@@ -141,7 +130,7 @@ describe('tickets', () => {
     ]);
 
     // A second holding more pages than the ceiling is said, not skipped.
-    account = await store.createAccount(`t-${++n}`, 'freshdesk');
+    await t.fresh();
     nock.cleanAll();
     fakeFreshdesk(BASE, withTickets(bulk));
     const [stuck] = await sync({ config: { since: '2025-01-01', pageCeiling: 2 } });
@@ -155,17 +144,17 @@ describe('tickets', () => {
     );
     const fake = fakeFreshdesk(BASE, withTickets(list));
     const needed = new Date(NOW.getTime() - 30 * DAY);
-    await syncFreshdesk(store, account, { streams: ['tickets'], historyFrom: needed });
+    await syncFreshdesk(t.store, t.account, { streams: ['tickets'], historyFrom: needed });
     expect(fake.stats.ticketQueries[0]!.updated_since).toBe(fdTime(needed.getTime()));
-    expect(await ids(store, 'tickets', account.id)).toHaveLength(30);
+    expect(await ids(t.store, 'tickets', t.account.id)).toHaveLength(30);
     const earlier = new Date(NOW.getTime() - 90 * DAY);
     const before = fake.stats.ticketQueries.length;
-    const [outcome] = await syncFreshdesk(store, account, {
+    const [outcome] = await syncFreshdesk(t.store, t.account, {
       streams: ['tickets'],
       historyFrom: earlier,
     });
     expect(outcome).toMatchObject({ ok: true, historyFrom: earlier });
-    expect(await ids(store, 'tickets', account.id)).toHaveLength(90);
+    expect(await ids(t.store, 'tickets', t.account.id)).toHaveLength(90);
     expect(
       fake.stats.ticketQueries
         .slice(before)
