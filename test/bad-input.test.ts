@@ -524,13 +524,33 @@ const cases: Case[] = [
   ],
   [
     'dates',
-    ['attest', 'acme', 'post-sales-leadership-at-top', '--by', 'Ann', '--expires', '2026-02-30'],
-    '--expires must be a date like 2027-06-30 (got "2026-02-30")',
+    [
+      'attest',
+      'acme',
+      'post-sales-leadership-at-top',
+      '--by',
+      'Ann',
+      '--reason',
+      'minutes',
+      '--expires',
+      '2026-02-30',
+    ],
+    '--expires must be a real calendar day (got "2026-02-30")',
   ],
   [
     'dates',
-    ['attest', 'acme', 'post-sales-leadership-at-top', '--by', 'Ann', '--expires', '1'],
-    '--expires must be a date like 2027-06-30 (got "1")',
+    [
+      'attest',
+      'acme',
+      'post-sales-leadership-at-top',
+      '--by',
+      'Ann',
+      '--reason',
+      'minutes',
+      '--expires',
+      '1',
+    ],
+    '--expires must be a date like 2026-06-30 (got "1")',
   ],
   [
     'dates',
@@ -587,7 +607,7 @@ async function storeState() {
           sources: [...coverage.sources].sort(),
           settings: await store.accountSettings(a.id),
           snapshots: await store.listSnapshots(a.id),
-          attestations: await store.attestations(a.id),
+          decisions: await store.decisions(a.id),
         };
       }),
     );

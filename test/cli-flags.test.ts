@@ -76,13 +76,16 @@ const cases: [string[], string][] = [
     ],
     '--date-format must be dmy, mdy or ymd (got "ydm")',
   ],
-  [['attest', 'acme', criterion, '--by', '  '], '--by must name who attests'],
   [
-    ['attest', 'acme', criterion, '--by', 'Ann', '--expires', 'soon'],
-    '--expires must be a date like 2027-06-30 (got "soon")',
+    ['attest', 'acme', criterion, '--by', '  ', '--reason', 'minutes'],
+    '--by must name who decides (1 to 200 characters)',
   ],
   [
-    ['attest', 'acme', criterion, '--by', 'Ann', '--model', 'itil'],
+    ['attest', 'acme', criterion, '--by', 'Ann', '--reason', 'minutes', '--expires', 'soon'],
+    '--expires must be a date like 2026-06-30 (got "soon")',
+  ],
+  [
+    ['attest', 'acme', criterion, '--by', 'Ann', '--reason', 'minutes', '--model', 'itil'],
     '--model must be ftworks, support-model or engagement (got "itil")',
   ],
   [
@@ -122,7 +125,7 @@ describe('CLI flags', () => {
     const store = await Store.open({ dir: file('db') });
     try {
       const acme = await store.getAccount('acme');
-      expect(await store.attestations(acme.id)).toEqual([]);
+      expect(await store.decisions(acme.id)).toEqual([]);
       expect(await store.listSchedules()).toEqual([]);
     } finally {
       await store.close();

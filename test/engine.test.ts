@@ -1,13 +1,15 @@
 import fc from 'fast-check';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Attestation, Metric } from '../src/domain/evidence.js';
+import type { Decision } from '../src/domain/decisions.js';
+import type { Metric } from '../src/domain/evidence.js';
 import {
   checkRulesDir,
   defaultRulesDir,
   formatProblem,
   loadDefaultRules,
   suggestLevels,
+  validity,
 } from '../src/engine/index.js';
 import { evaluateCriterion } from '../src/engine/evaluate-criterion.js';
 import type { Criterion } from '../src/engine/rules-schema.js';
@@ -22,12 +24,17 @@ const metric = (id: string, value: number, sampleSize = 100): Metric => ({
   window: 'P90D',
   sources: ['test'],
 });
-const evalOne = (c: Criterion, ms: Metric[], atts: Attestation[] = []) =>
-  evaluateCriterion(c, 2, {
-    metrics: new Map(ms.map((m) => [m.id, m])),
-    attestations: new Map(atts.map((a) => [a.criterionId, a])),
-    asOf: AS_OF,
+/** One criterion judged on metrics, with the reviewer's statements about it valid at AS_OF. */
+const evalOne = (c: Criterion, ms: Metric[], said: Decision[] = []) => {
+  const valid = said.filter((d) => {
+    const w = validity(d, c);
+    return w.from <= AS_OF.getTime() && AS_OF.getTime() < w.to;
   });
+  return evaluateCriterion(c, 2, {
+    metrics: new Map(ms.map((m) => [m.id, m])),
+    ...(valid.length ? { statement: valid.at(-1)! } : { lapsed: said.length > 0 }),
+  });
+};
 
 const attainment: Criterion = {
   id: 'sla-targets-met',
@@ -67,11 +74,14 @@ describe('criteria', () => {
       attest: true,
       attestationValidDays: 365,
     };
-    const fresh: Attestation = {
+    const fresh: Decision = {
+      id: 1,
+      kind: 'attest',
       model: 'ftworks',
       criterionId: 'strategic-plan',
-      value: true,
-      by: 'vp',
+      inPlace: true,
+      actor: 'vp',
+      reason: 'board minutes',
       at: '2026-01-01T00:00:00Z',
     };
     expect(evalOne(c, [], [fresh])).toMatchObject({ status: 'met', attested: true });
@@ -81,16 +91,30 @@ describe('criteria', () => {
     expect(r.reason).toMatch(/expired/);
   });
 
-  it('lets data that shows a criterion met win over a "not in place" attestation', () => {
-    const no: Attestation = {
+  it("keeps the data's status against a contradicting statement, and marks it disputed", () => {
+    const no: Decision = {
+      id: 2,
+      kind: 'attest',
       model: 'ftworks',
       criterionId: 'sla-targets-met',
-      value: false,
-      by: 'vp',
+      inPlace: false,
+      actor: 'vp',
+      reason: 'the SLA clock is paused too often',
       at: '2026-01-01T00:00:00Z',
     };
-    expect(evalOne(attainment, [metric('sla.attainment', 0.95)], [no]).status).toBe('met');
-    expect(evalOne(attainment, [], [no]).status).toBe('unmet');
+    const met = evalOne(attainment, [metric('sla.attainment', 0.95)], [no]);
+    expect(met).toMatchObject({ status: 'met', disputed: { by: 'vp', inPlace: false } });
+    expect(met.attested).toBeUndefined();
+    // Where the data cannot decide, the statement does.
+    expect(evalOne(attainment, [], [no])).toMatchObject({ status: 'unmet', attested: true });
+    // "In place" on unmet data: unmet stays, disputed.
+    const yes = { ...no, inPlace: true };
+    expect(evalOne(attainment, [metric('sla.attainment', 0.8)], [yes])).toMatchObject({
+      status: 'unmet',
+      disputed: { inPlace: true },
+    });
+    // Agreeing with the data is no dispute.
+    expect(evalOne(attainment, [metric('sla.attainment', 0.95)], [yes]).disputed).toBeUndefined();
   });
 
   it('leaves a count unknown while unreadable members could still reach the threshold', () => {

@@ -28,8 +28,11 @@ import {
 } from './fixtures/seed-organisations.js';
 import { cliHome } from './helpers/cli.js';
 
-/** Attestations made today must stay valid at the (future) as-of date. */
-const ATTESTATION_EXPIRES = '2029-06-30';
+/**
+ * Attestations are recorded today, after the (past) as-of date: their `since` says they were
+ * already true then, so they count in that snapshot (and last the rule's validity from today).
+ */
+const ATTESTED_SINCE = '2026-01-01';
 
 interface Setup {
   records: () => OrgRecords;
@@ -122,8 +125,10 @@ async function run(name: string, s: Setup): Promise<Assessed> {
       id,
       '--by',
       'Head of Support',
-      '--expires',
-      ATTESTATION_EXPIRES,
+      '--reason',
+      'seen in the organisation this fixture describes',
+      '--since',
+      ATTESTED_SINCE,
     );
     expect(r.err).toBe('');
   }

@@ -114,6 +114,9 @@ describe('a structured team', () => {
         'Head of Support',
         '--reason',
         'FY26 plan',
+        // Recorded after the as-of date: true since January, it counts in that snapshot.
+        '--since',
+        '2026-01-01',
       );
       expect(r.code).toBe(0);
     });
@@ -128,7 +131,8 @@ describe('a structured team', () => {
 describe('a managed enterprise', () => {
   const attestPeople = async (cli: ReturnType<typeof cliHome>) => {
     for (const id of ['job-ladder-and-onboarding', 'objectives-linked-to-targets']) {
-      expect((await cli.run('attest', 'org', id, '--by', 'VP Support')).code).toBe(0);
+      const args = ['--by', 'VP Support', '--reason', 'HR handbook', '--since', '2026-01-01'];
+      expect((await cli.run('attest', 'org', id, ...args)).code).toBe(0);
     }
   };
 

@@ -147,7 +147,10 @@ describe('two maturity processes on one embedded store', () => {
     ['accounts show', ['accounts', 'show', 'acme']],
     ['accounts remove', ['accounts', 'remove', 'acme']],
     ['report', ['report', 'acme']],
-    ['attest', ['attest', 'acme', 'post-sales-leadership-at-top', '--by', 'Ann']],
+    [
+      'attest',
+      ['attest', 'acme', 'post-sales-leadership-at-top', '--by', 'Ann', '--reason', 'minutes'],
+    ],
     ['demo', ['demo', '--tickets', '20']],
   ];
   it('makes every other command wait and name the sync: exit 1 with one line after the wait, or run once the sync is done', async () => {
@@ -179,7 +182,7 @@ describe('two maturity processes on one embedded store', () => {
       const acme = await store.getAccount('acme');
       expect(await store.countRecordsOf(acme.id, 'tickets')).toBe(sim.data.tickets.length);
       expect(await store.countRecordsOf(acme.id, 'groups')).toBe(sim.data.groups.length);
-      expect(await store.attestations(acme.id)).toEqual([]);
+      expect(await store.decisions(acme.id)).toEqual([]);
       expect(await store.listSnapshots(acme.id)).toEqual([]);
     });
   }, 120_000);

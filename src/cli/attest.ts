@@ -1,64 +1,72 @@
 import { z } from 'zod';
-import { inputError } from '../errors.js';
-import { asOfProblem } from '../metrics/window.js';
+import { listDecisions } from '../review/decisions.js';
 import type { CliContext } from './context.js';
-import { orList, parseFlags, readFlag } from './flags.js';
+import { DecisionFlags, decide, describeDecision } from './decide.js';
+import { parseFlags } from './flags.js';
 
-export const AttestFlags = z.object({
-  /** Who attests (name or email). */
-  by: z.string().trim().min(1, 'must name who attests'),
-  /** Checked against the loaded rules' models by the command. */
-  model: z.string().default('ftworks'),
+export const AttestFlags = DecisionFlags.extend({
+  /** Checked against the loaded rules' models; by default the model that has the criterion. */
+  model: z.string().optional(),
   /** Attest that the criterion is NOT in place. */
   notInPlace: z.boolean().default(false),
-  /** Why; kept in the audit trail. */
-  reason: z.string().optional(),
-  /** When the attestation lapses (a date: the end of that day, UTC), as an ISO date-time. */
-  expires: readFlag('must be a date like 2027-06-30', (value) => {
-    // Read strictly, as --as-of is: `new Date()` takes "1" for 2001 and rolls 2026-02-30 over.
-    if (asOfProblem(value)) return undefined;
-    const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59Z` : value);
-    return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
-  }).optional(),
+  /** When the attestation lapses; default the rule's validity (src/review/decisions.ts). */
+  expires: z.string().optional(),
+  /** The date it became true: it counts in snapshots as of that date on. */
+  since: z.string().optional(),
+  /** A link to the evidence. */
+  evidence: z.string().optional(),
 });
 export type AttestFlags = z.infer<typeof AttestFlags>;
 
-/** A reviewer states what the data cannot show; the next snapshot counts it (until it expires). */
+/**
+ * A reviewer states what the data cannot show; it counts at once in the reviewed view of the
+ * latest snapshot (`maturity report`) and in every snapshot until it expires.
+ */
 export async function attestCommand(
   ctx: CliContext,
   accountName: string,
-  criterionId: string,
+  criterion: string,
   rawFlags: unknown,
 ): Promise<void> {
-  const flags = parseFlags(AttestFlags, rawFlags);
-  const rules = ctx.rules();
-  const modelId = flags.model;
-  const model = rules.models.find((m) => m.id === modelId);
-  if (!model)
-    throw inputError(`--model must be ${orList(rules.models.map((m) => m.id))} (got "${modelId}")`);
-  const known = model.layerRules.flatMap((l) =>
-    l.levels.flatMap((v) => v.criteria.map((c) => c.id)),
+  const f = parseFlags(AttestFlags, rawFlags);
+  await decide(
+    ctx,
+    accountName,
+    {
+      kind: 'attest',
+      criterion,
+      inPlace: !f.notInPlace,
+      model: f.model,
+      reason: f.reason,
+      expires: f.expires,
+      since: f.since,
+      evidence: f.evidence,
+    },
+    f.by,
   );
-  if (!known.includes(criterionId)) {
-    const close = known
-      .filter((k) => k.includes(criterionId.split('-')[0] ?? criterionId))
-      .slice(0, 5);
-    throw inputError(
-      `no criterion "${criterionId}" in model ${modelId}${close.length ? ` (did you mean: ${close.join(', ')}?)` : ''}`,
-    );
-  }
+}
+
+export const AttestListFlags = z.object({
+  all: z.boolean().default(false),
+  json: z.boolean().default(false),
+});
+
+/** The account's decisions of every kind (with --all, the revoked ones and the revokes too). */
+export async function attestListCommand(
+  ctx: CliContext,
+  accountName: string,
+  rawFlags: unknown,
+): Promise<void> {
+  const f = parseFlags(AttestListFlags, rawFlags);
   const store = await ctx.openStore();
-  const account = await store.getAccount(accountName);
-  await store.addAttestation(account.id, {
-    model: modelId,
-    criterionId,
-    value: !flags.notInPlace,
-    by: flags.by,
-    ...(flags.reason ? { reason: flags.reason } : {}),
-    at: new Date().toISOString(),
-    ...(flags.expires ? { expiresAt: flags.expires } : {}),
+  const list = await listDecisions(store, accountName, {
+    includeRevoked: f.all,
+    rules: ctx.rules(),
   });
-  ctx.io.out(
-    `recorded: ${modelId}/${criterionId} ${flags.notInPlace ? 'is NOT in place' : 'is in place'} for "${accountName}", by ${flags.by}; it counts from the next snapshot`,
-  );
+  if (f.json) return ctx.io.out(JSON.stringify(list, null, 2));
+  if (!list.length)
+    return ctx.io.out(
+      `no decisions for "${accountName}"${f.all ? '' : ' (--all lists revoked ones)'}`,
+    );
+  for (const d of list) ctx.io.out(describeDecision(d));
 }

@@ -1,12 +1,20 @@
 import { z } from 'zod';
-import { MaturityError } from '../errors.js';
+import { inputError } from '../errors.js';
+import { asOfProblem } from '../metrics/window.js';
+import { reviewedSnapshot } from '../review/reviewed.js';
 import { renderHtml } from '../report/render-html.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import type { CliContext } from './context.js';
-import { oneOf, parseFlags } from './flags.js';
+import { checkedString, oneOf, parseFlags, wholeNumber } from './flags.js';
 
 export const ReportFlags = z.object({
   format: oneOf(['md', 'json', 'html']).default('md'),
+  /** The latest snapshot as of this date (default: the latest of all). */
+  asOf: checkedString(asOfProblem).optional(),
+  /** A snapshot by its id (`reviewed.snapshotId` in the JSON). */
+  id: wholeNumber(1, 2147483647).optional(),
+  /** The rules to judge with (default: the shipped rules/), as `snapshot --rules`. */
+  rules: z.string().optional(),
 });
 export type ReportFlags = z.infer<typeof ReportFlags>;
 
@@ -15,16 +23,16 @@ export async function reportCommand(
   accountName: string,
   rawFlags: unknown,
 ): Promise<void> {
-  const { format } = parseFlags(ReportFlags, rawFlags);
+  const { format, asOf, id, rules } = parseFlags(ReportFlags, rawFlags);
+  if (asOf !== undefined && id !== undefined)
+    throw inputError('give --as-of or --id, not both: each picks one snapshot');
   const store = await ctx.openStore();
-  const account = await store.getAccount(accountName);
-  const body = await store.latestSnapshot(account.id);
-  if (!body) {
-    throw new MaturityError(
-      'E_NO_SNAPSHOT',
-      `account "${accountName}" has no snapshot yet (take one with: maturity snapshot ${accountName})`,
-    );
-  }
+  // The stored snapshot judged again with the review decisions as they stand (reviewed.ts).
+  const body = await reviewedSnapshot(store, accountName, {
+    rules: ctx.rules(rules),
+    ...(asOf !== undefined ? { asOf } : {}),
+    ...(id !== undefined ? { id } : {}),
+  });
   ctx.io.out(
     format === 'json'
       ? JSON.stringify(body, null, 2)

@@ -30,6 +30,19 @@ export interface CriterionResult {
   status: CriterionStatus;
   /** The status came from a reviewer's attestation, not from data. */
   attested?: boolean;
+  /** The attestation that decided it (the data could not). */
+  attestation?: DecisionNote & { inPlace: boolean; since?: string; evidenceUrl?: string };
+  /**
+   * A reviewer says the opposite of what the data shows: the status stays the data's, and this
+   * says who disagrees and why.
+   */
+  disputed?: DecisionNote & { inPlace: boolean; evidenceUrl?: string };
+  /**
+   * Not applicable here (the criterion, or its whole model). It leaves the blockers, unknowns and
+   * actions; an exempt criterion does not hold its level back (a model's exemption changes no
+   * level: the model is shown as not applicable).
+   */
+  exempt?: DecisionNote & { scope: 'criterion' | 'model' };
   /** Metric values the decision used. */
   values?: Record<string, number>;
   /** Why it is unmet: "sla.attainment 0.81, needs >= 0.9". */
@@ -67,16 +80,51 @@ export interface LayerSuggestion {
   unknowns: CriterionResult[];
   /** Partial snapshot: evidence went missing, so the previous snapshot's level is kept. */
   heldFromPrevious?: boolean;
+  /**
+   * What the evidence says about the layer, in one value: a hash of its criteria's ids and their
+   * statuses from data alone (decisions left out). An override made against another value is
+   * stale (src/engine/fingerprint.ts). Absent from snapshots stored before decisions existed.
+   */
+  fingerprint?: string;
+  /**
+   * The level a reviewer decided, beside the suggested `level` (which stays what the evidence
+   * proves). `stale`: the evidence changed since it was made (another fingerprint).
+   */
+  override?: DecisionNote & {
+    level: number;
+    levelName: string;
+    /** The level the evidence suggested when the override was made. */
+    suggestedThen?: number;
+    stale: boolean;
+  };
+  /** The whole model does not apply here (a reviewer's exemption): no blockers, no unknowns. */
+  exempt?: DecisionNote;
 }
 
-export interface Attestation {
-  model: string;
-  criterionId: string;
-  value: boolean;
+/** Who decided, when and why: a reference to a review decision (src/domain/decisions.ts). */
+export interface DecisionNote {
+  /** The decision's id in the trail (to revoke it). */
+  decision: number;
   by: string;
-  reason?: string;
   at: string;
+  reason: string;
+  /** The API token it came through. */
+  token?: string;
   expiresAt?: string;
+}
+
+/** A criterion, or a whole model, exempted as not applicable. */
+export interface ExemptEntry extends DecisionNote {
+  scope: 'criterion' | 'model';
+  model: string;
+  modelName: string;
+  layer?: string;
+  layerName?: string;
+  criterionId?: string;
+  statement?: string;
+  level?: number;
+  /** What the data shows of the criterion all the same. */
+  status?: CriterionStatus;
 }
 
 /** Advice the rules raise on a layer's level and the evidence (e.g. a team too big for Bootstrap). */
@@ -124,4 +172,19 @@ export interface SnapshotBody {
   advice?: Advice[];
   /** How each group was classified (tiers, specialists, ops, partner…), for the reader to check. */
   groups?: GroupReading[];
+  /** Why each absent metric is absent, kept so that judging the snapshot again keeps the reasons. */
+  absent?: Record<string, string>;
+  /** Criteria and models exempted as not applicable, with who decided and why. */
+  exempt?: ExemptEntry[];
+  /**
+   * Set on a stored snapshot judged again with the decisions as they stand (src/review/reviewed.ts):
+   * which snapshot, when, how many decisions counted, and the rules it was stored with when the
+   * rules used now differ.
+   */
+  reviewed?: {
+    snapshotId: number;
+    at: string;
+    decisions: number;
+    storedRules?: { version: string; hash: string };
+  };
 }

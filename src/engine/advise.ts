@@ -17,8 +17,6 @@ export function advise(rules: RuleSet, layers: LayerSuggestion[], metrics: Metri
       if (!layer || layer.level > a.whenLevelAtMost) continue;
       const r = evaluateCriterion({ id: a.id, statement: a.text, when: a.when }, layer.level, {
         metrics: byId,
-        attestations: new Map(),
-        asOf: new Date(0),
       });
       if (r.status !== 'met') continue;
       const text = a.text.replace(/\{([a-z0-9_.]+)\}/g, (all, id: string) => {

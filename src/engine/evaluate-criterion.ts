@@ -1,9 +1,10 @@
-import type { Attestation, CriterionResult, Metric } from '../domain/evidence.js';
+import type { Decision } from '../domain/decisions.js';
+import type { CriterionResult, Metric } from '../domain/evidence.js';
+import { noteOf } from './active-decisions.js';
 import type { Condition, Criterion } from './rules-schema.js';
 
 /** Below this many observations a proportion or median decides nothing (unless a rule says otherwise). */
 export const DEFAULT_MIN_SAMPLE = 30;
-const DEFAULT_ATTESTATION_DAYS = 365;
 
 type Partial3 = Pick<CriterionResult, 'status' | 'gap' | 'reason' | 'wouldDecide'> & {
   values: Record<string, number>;
@@ -11,16 +12,26 @@ type Partial3 = Pick<CriterionResult, 'status' | 'gap' | 'reason' | 'wouldDecide
 
 export interface EvaluationInput {
   metrics: ReadonlyMap<string, Metric>;
-  /** Attestations of this model, by criterion id. */
-  attestations: ReadonlyMap<string, Attestation>;
-  asOf: Date;
   /** Why absent metrics are absent ("the source never delivers the tickets' tags field"). */
   absent?: ReadonlyMap<string, string>;
+  /** The reviewer's statement (attest or dispute) that counts now, if any (active-decisions.ts). */
+  statement?: Decision;
+  /** Every statement about it has lapsed: the unknown's reason says so. */
+  lapsed?: boolean;
+  /**
+   * @deprecated Ignored: reviewer statements come in `statement` (attestations became review
+   * decisions); kept for callers written before, to be removed.
+   */
+  attestations?: unknown;
+  /** @deprecated Ignored (validity is judged in active-decisions.ts); to be removed. */
+  asOf?: Date;
 }
 
 /**
  * met / unmet / unknown for one criterion. Too little data is unknown, never unmet. A reviewer's
- * "true" attestation makes a criterion met; a "false" one makes it unmet unless the data shows it met.
+ * statement decides what the data leaves unknown (in place: met; not in place: unmet). Where the
+ * data decides and the statement says the opposite, the data's status stands and the criterion
+ * is marked disputed, with who disagrees and why.
  */
 export function evaluateCriterion(
   c: Criterion,
@@ -49,28 +60,35 @@ export function evaluateCriterion(
       wouldDecide: 'an attestation by a reviewer',
     };
   }
-  const att = validAttestation(c, input);
+  const s = input.statement;
   const values = Object.keys(data.values).length ? { values: data.values } : {};
-  if (att?.value === true) {
+  const said = s?.inPlace !== undefined ? { inPlace: s.inPlace } : undefined;
+  if (s && said && data.status === 'unknown') {
     return {
       ...base,
-      status: 'met',
+      status: said.inPlace ? 'met' : 'unmet',
       attested: true,
+      attestation: {
+        ...noteOf(s),
+        ...said,
+        ...(s.since ? { since: s.since } : {}),
+        ...(s.evidenceUrl ? { evidenceUrl: s.evidenceUrl } : {}),
+      },
       ...values,
-      ...(data.status === 'unmet' ? { gap: `data disagrees: ${data.gap}` } : {}),
+      ...(said.inPlace ? {} : { gap: `attested as not in place by ${s.actor}` }),
     };
   }
-  if (att?.value === false && data.status !== 'met') {
-    return {
-      ...base,
-      status: 'unmet',
-      attested: true,
-      ...values,
-      gap: `attested as not in place by ${att.by}`,
-    };
-  }
-  const expired =
-    input.attestations.get(c.id) && !att ? ' (an earlier attestation has expired)' : '';
+  const disputed =
+    s && said && said.inPlace !== (data.status === 'met')
+      ? {
+          disputed: {
+            ...noteOf(s),
+            ...said,
+            ...(s.evidenceUrl ? { evidenceUrl: s.evidenceUrl } : {}),
+          },
+        }
+      : {};
+  const expired = input.lapsed ? ' (an earlier attestation has expired)' : '';
   return {
     ...base,
     status: data.status,
@@ -80,17 +98,8 @@ export function evaluateCriterion(
     ...(data.status === 'unknown'
       ? { wouldDecide: c.wouldDecide ?? data.wouldDecide ?? 'more data or an attestation' }
       : {}),
+    ...disputed,
   };
-}
-
-function validAttestation(c: Criterion, input: EvaluationInput): Attestation | undefined {
-  const a = input.attestations.get(c.id);
-  if (!a) return undefined;
-  const days = c.attestationValidDays ?? DEFAULT_ATTESTATION_DAYS;
-  const expires = a.expiresAt
-    ? new Date(a.expiresAt)
-    : new Date(new Date(a.at).getTime() + days * 86_400_000);
-  return expires > input.asOf ? a : undefined;
 }
 
 function evaluateWhen(

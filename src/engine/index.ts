@@ -16,6 +16,14 @@ export const checkRulesDir = (dir: string) => checkRules(dir, knownMetricIds());
 export { suggestLevels } from './suggest-levels.js';
 export { advise } from './advise.js';
 export { holdLevels } from './hold-levels.js';
-export { judge, type JudgeInput } from './judge.js';
+export { judge, type JudgeInput, type Judgement } from './judge.js';
+export {
+  activeDecisions,
+  attestationValidDays,
+  criterionIndex,
+  DEFAULT_ATTESTATION_DAYS,
+  validity,
+} from './active-decisions.js';
+export { dataStatus, evidenceFingerprint } from './fingerprint.js';
 export { formatProblem } from './load-rules.js';
 export type { RuleSet } from './rules-schema.js';

@@ -1,5 +1,8 @@
-import type { Attestation, CriterionResult, LayerSuggestion, Metric } from '../domain/evidence.js';
+import type { Decision } from '../domain/decisions.js';
+import type { CriterionResult, LayerSuggestion, Metric } from '../domain/evidence.js';
+import { activeDecisions, noteOf, type ActiveDecisions } from './active-decisions.js';
 import { evaluateCriterion } from './evaluate-criterion.js';
+import { evidenceFingerprint } from './fingerprint.js';
 import type { Layer, Model, RuleSet } from './rules-schema.js';
 
 /**
@@ -7,38 +10,53 @@ import type { Layer, Model, RuleSet } from './rules-schema.js';
  * met or attested — and the possible level: the highest one no unmet criterion stands in the way
  * of, were every unknown criterion to turn out met. Unknown criteria hold the proven level back
  * exactly like unmet ones, but are reported apart, with what would decide them.
+ *
+ * `decisions` is the account's review trail, judged as it stands at `at` (activeDecisions). An
+ * exempt criterion (not applicable) stands in the way of no level and leaves the blockers and
+ * unknowns; a model's exemption marks its layers and criteria but changes no level.
  */
 export function suggestLevels(
   rules: RuleSet,
   metrics: Metric[],
-  attestations: Attestation[],
-  asOf: Date,
+  decisions: readonly Decision[] | ActiveDecisions,
+  at: Date,
   absent: Record<string, string> = {},
 ): LayerSuggestion[] {
   const byId = new Map(metrics.map((m) => [m.id, m]));
   const why = new Map(Object.entries(absent));
-  return rules.models.flatMap((model) => suggestModel(model, byId, attestations, asOf, why));
+  const active = 'statements' in decisions ? decisions : activeDecisions(rules, decisions, at);
+  return rules.models.flatMap((model) => suggestModel(model, byId, active, why));
 }
 
 function suggestModel(
   model: Model,
   metrics: Map<string, Metric>,
-  attestations: Attestation[],
-  asOf: Date,
+  active: ActiveDecisions,
   absent: ReadonlyMap<string, string>,
 ): LayerSuggestion[] {
-  const mine = new Map(
-    attestations.filter((a) => a.model === model.id).map((a) => [a.criterionId, a]),
-  );
-  const input = { metrics, attestations: mine, asOf, absent };
+  const modelExempt = active.exemptModels.get(model.id);
   return model.layerRules.map((layer) => {
     const criteria: CriterionResult[] = layer.levels.flatMap((lvl) =>
-      lvl.criteria.map((c) => evaluateCriterion(c, lvl.level, input)),
+      lvl.criteria.map((c) => {
+        const key = `${model.id}/${c.id}`;
+        const r = evaluateCriterion(c, lvl.level, {
+          metrics,
+          absent,
+          ...(active.statements.has(key) ? { statement: active.statements.get(key)! } : {}),
+          ...(active.lapsed.has(key) ? { lapsed: true } : {}),
+        });
+        const ex = modelExempt ?? active.exemptCriteria.get(key);
+        if (!ex) return r;
+        return { ...r, exempt: { ...noteOf(ex), scope: modelExempt ? 'model' : 'criterion' } };
+      }),
     );
-    const level = highest(layer, criteria, (c) => c.status === 'met');
-    const possibleLevel = highest(layer, criteria, (c) => c.status !== 'unmet');
-    const next = criteria.filter((c) => c.level === level + 1);
-    const pending = criteria.filter(
+    // Not applicable: an exempt criterion holds no level back (a model's exemption changes none).
+    const waived = (c: CriterionResult) => c.exempt?.scope === 'criterion';
+    const level = highest(layer, criteria, (c) => c.status === 'met' || waived(c));
+    const possibleLevel = highest(layer, criteria, (c) => c.status !== 'unmet' || waived(c));
+    const open = criteria.filter((c) => !c.exempt);
+    const next = open.filter((c) => c.level === level + 1);
+    const pending = open.filter(
       (c) => c.status === 'unknown' && c.level > level && c.level <= possibleLevel,
     );
     const review = pending.filter((c) => c.confirmOnly || !isData(layer, c.id)).length;
@@ -56,6 +74,8 @@ function suggestModel(
       criteria,
       blockers: next.filter((c) => c.status === 'unmet'),
       unknowns: next.filter((c) => c.status === 'unknown'),
+      fingerprint: evidenceFingerprint(model.id, layer.layer, criteria),
+      ...(modelExempt ? { exempt: noteOf(modelExempt) } : {}),
     };
   });
 }
@@ -76,7 +96,7 @@ function highest(
 }
 
 /** Level 0 reads as the baseline only when the data rules level 1 out; else it is undecided. */
-function levelName(model: Model, level: number, possible: number): string {
+export function levelName(model: Model, level: number, possible: number): string {
   if (level > 0) return model.levels[level - 1]!.name;
   return possible > 0 ? (model.undecided ?? model.baseline) : model.baseline;
 }

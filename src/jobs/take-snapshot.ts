@@ -140,9 +140,9 @@ export async function evaluateSnapshot(
   const failedSources = (o.failed ?? []).map((f) => f.stream).sort();
   const partial = failedSources.length > 0;
   const previous = partial ? await store.latestSnapshot(account.id) : undefined;
-  const { layers, advice } = judge(o.rules, {
+  const { layers, advice, exempt } = judge(o.rules, {
     metrics: o.metrics,
-    attestations: await store.attestations(account.id),
+    decisions: await store.decisions(account.id),
     asOf: o.window.to,
     ...(o.absent ? { absent: o.absent } : {}),
     partial,
@@ -162,6 +162,8 @@ export async function evaluateSnapshot(
     layers,
     ...(advice.length ? { advice } : {}),
     ...(o.groups ? { groups: o.groups } : {}),
+    ...(o.absent && Object.keys(o.absent).length ? { absent: o.absent } : {}),
+    ...(exempt.length ? { exempt } : {}),
   };
   const id = await store.saveSnapshot(account.id, body);
   return { body, stored: id !== undefined };

@@ -67,7 +67,7 @@ const AS_OF =
  * calendar day from 1970 to 2100; otherwise what is wrong with it, as a phrase. Strict on
  * purpose: `new Date()` reads "1" as 2001-01-01 and rolls 2026-02-30 over to March 2.
  */
-function readAsOf(asOf: string): Date | string {
+export function readAsOf(asOf: string): Date | string {
   const m = AS_OF.exec(asOf.trim());
   if (!m) return 'must be a date like 2026-06-30';
   const [, y, mo, d, h, mi, sec, frac, zone] = m;

@@ -54,3 +54,44 @@ export function listSnapshots(db: Db, accountId: number): Promise<SnapshotEntry[
     [accountId],
   );
 }
+
+/** A stored snapshot with its id, and whether it is the account's latest. */
+export interface StoredSnapshot {
+  id: number;
+  body: SnapshotBody;
+  latest: boolean;
+}
+
+/**
+ * One stored snapshot of an account: by id, or the latest as of a moment (the last one whose
+ * as-of is at or before it), or the latest of all. Undefined when there is none.
+ */
+export async function findSnapshot(
+  db: Db,
+  accountId: number,
+  pick: { id?: number; asOf?: string } = {},
+): Promise<StoredSnapshot | undefined> {
+  const rows = await db.query<StoredSnapshot>(
+    `SELECT s.id, s.body, s.id = (SELECT id FROM snapshots WHERE account_id = $1
+                                  ORDER BY as_of DESC, created_at DESC LIMIT 1) AS latest
+     FROM snapshots s WHERE s.account_id = $1
+       AND ($2::int IS NULL OR s.id = $2) AND ($3::timestamptz IS NULL OR s.as_of <= $3)
+     ORDER BY s.as_of DESC, s.created_at DESC LIMIT 1`,
+    [accountId, pick.id ?? null, pick.asOf ?? null],
+  );
+  return rows[0];
+}
+
+/** The snapshot stored before the one as of `asOf` (what a partial snapshot held its levels to). */
+export async function snapshotBefore(
+  db: Db,
+  accountId: number,
+  asOf: string,
+): Promise<SnapshotBody | undefined> {
+  const rows = await db.query<{ body: SnapshotBody }>(
+    `SELECT body FROM snapshots WHERE account_id = $1 AND as_of < $2::timestamptz
+     ORDER BY as_of DESC, created_at DESC LIMIT 1`,
+    [accountId, asOf],
+  );
+  return rows[0]?.body;
+}

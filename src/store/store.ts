@@ -1,10 +1,12 @@
-import type { Attestation, SnapshotBody } from '../domain/evidence.js';
+import type { Decision } from '../domain/decisions.js';
+import type { SnapshotBody } from '../domain/evidence.js';
 import type { RecordKind, RecordOf, Ticket } from '../domain/records.js';
 import { MaturityError } from '../errors.js';
 import * as accounts from './accounts.js';
 import type { Account, AccountStatus } from './accounts.js';
-import * as attestations from './attestations.js';
 import * as coverage from './coverage.js';
+import * as decisions from './decisions.js';
+import type { NewDecision } from './decisions.js';
 import type { Coverage, CoverageOptions } from './coverage.js';
 import { openDb, type Db, type HoldLockOptions, type OpenDbOptions, type QueryDb } from './db.js';
 import { migrate } from './migrate.js';
@@ -12,7 +14,7 @@ import * as records from './records.js';
 import * as schedules from './schedules.js';
 import type { ScheduleRow } from './schedules.js';
 import * as snapshots from './snapshots.js';
-import type { SnapshotEntry } from './snapshots.js';
+import type { SnapshotEntry, StoredSnapshot } from './snapshots.js';
 import * as syncState from './sync-state.js';
 import type { QuarantinedItem } from './sync-state.js';
 import * as tokens from './tokens.js';
@@ -22,14 +24,15 @@ export type { Account, AccountStatus } from './accounts.js';
 export type { Coverage, CoverageOptions } from './coverage.js';
 export type { QueryDb } from './db.js';
 export type { ScheduleRow } from './schedules.js';
-export type { SnapshotEntry } from './snapshots.js';
+export type { NewDecision } from './decisions.js';
+export type { SnapshotEntry, StoredSnapshot } from './snapshots.js';
 export type { ApiTokenRow, TokenRole } from './tokens.js';
 
 /**
  * Everything the product keeps, behind one small interface over PGlite or PostgreSQL. The store
  * is the only owner of SQL (beside the metrics, which get a query-only handle): each concern's
  * statements live in its own module (accounts, records, coverage, sync-state, snapshots,
- * schedules, attestations), and these methods are the way in.
+ * schedules, decisions), and these methods are the way in.
  */
 export class Store {
   private constructor(private readonly db: Db) {}
@@ -300,6 +303,19 @@ export class Store {
     return snapshots.listSnapshots(this.db, accountId);
   }
 
+  /** A stored snapshot by id, or the latest as of a moment, or the latest (snapshots.ts). */
+  findSnapshot(
+    accountId: number,
+    pick: { id?: number; asOf?: string } = {},
+  ): Promise<StoredSnapshot | undefined> {
+    return snapshots.findSnapshot(this.db, accountId, pick);
+  }
+
+  /** The snapshot stored before the one as of `asOf`. */
+  snapshotBefore(accountId: number, asOf: string): Promise<SnapshotBody | undefined> {
+    return snapshots.snapshotBefore(this.db, accountId, asOf);
+  }
+
   // Schedules (the database is their source of truth; Redis mirrors them)
 
   saveSchedule(accountId: number, cron: string, tz: string): Promise<void> {
@@ -324,15 +340,16 @@ export class Store {
     return schedules.listSchedules(this.db);
   }
 
-  // Attestations
+  // Review decisions: one append-only trail per account (src/domain/decisions.ts)
 
-  addAttestation(accountId: number, a: Attestation): Promise<void> {
-    return attestations.addAttestation(this.db, accountId, a);
+  /** Appends a decision; a decision is revoked at most once (a second revoke: E_INPUT). */
+  addDecision(accountId: number, d: NewDecision): Promise<Decision & { account: string }> {
+    return decisions.addDecision(this.db, accountId, d);
   }
 
-  /** The latest attestation per criterion (a later statement replaces an earlier one). */
-  attestations(accountId: number): Promise<Attestation[]> {
-    return attestations.latestAttestations(this.db, accountId);
+  /** The trail in the order it was written: one account's, or (no id) every account's. */
+  decisions(accountId?: number): Promise<(Decision & { account: string })[]> {
+    return decisions.listDecisions(this.db, accountId);
   }
 
   // API tokens (maturity serve): stored by their SHA-256, never in clear
