@@ -128,27 +128,112 @@ export async function main(
 
   program
     .command('report <account>')
-    .description("print the account's latest snapshot")
+    .description(
+      "print the account's latest snapshot (or another one), with the review decisions as they stand",
+    )
     .option('--format <format>', 'md | json | html', 'md')
+    .option('--as-of <date>', 'the latest snapshot as of this date')
+    .option('--id <n>', 'the snapshot with this id')
+    .option('--rules <dir>', 'rules directory to judge with (default: the shipped rules/)')
     .action(async (account, flags) =>
       (await import('./report.js')).reportCommand(await context(), account, flags),
     );
 
-  program
-    .command('attest <account> <criterion>')
+  // Review decisions (src/review/decisions.ts): the same checks as the API's.
+  const by = ['--by <name>', `who decides (default: $USER${env.USER ? `, "${env.USER}"` : ''})`];
+  const attest = program
+    .command('attest')
+    .argument('<account>')
+    .argument('<criterion>', 'criterion id (or model/criterion)')
     .description(
-      'record that a criterion the data cannot show is in place (or, with --not-in-place, that it is not)',
+      'record that a criterion the data cannot show is in place (or, with --not-in-place, that it is not); also: attest list',
     )
-    .requiredOption('--by <who>', 'who attests (name or email)')
-    .option('--model <id>', 'ftworks | support-model | engagement', 'ftworks')
-    .option('--not-in-place', 'attest that it is NOT in place')
-    .option('--reason <text>', 'why; kept in the audit trail')
+    .option('--reason <text>', 'why (required); kept in the audit trail')
     .option(
       '--expires <date>',
-      "when the attestation lapses (default: the rule's validity, usually 365 days)",
+      "when it lapses: in the future, at most the rule's validity (default: that, usually 365 days)",
     )
+    .option('--since <date>', 'the date it became true (counts in snapshots as of then on)')
+    .option('--evidence <url>', 'a link to the evidence (http or https)')
+    .option('--not-in-place', 'attest that it is NOT in place')
+    .option('--model <id>', 'ftworks | support-model | engagement (default: the one with it)')
+    .option(by[0]!, by[1], env.USER)
     .action(async (account, criterion, flags) =>
       (await import('./attest.js')).attestCommand(await context(), account, criterion, flags),
+    );
+  attest
+    .command('list <account>')
+    .description('list the decisions of every kind, with their ids and state')
+    .option('--all', 'include revoked decisions and the revokes')
+    .option('--json', 'print as JSON')
+    .action(async (account, flags) =>
+      (await import('./attest.js')).attestListCommand(await context(), account, flags),
+    );
+  program
+    .command('dispute <account> <criterion>')
+    .description(
+      'say the data is wrong about a criterion (by default: it is NOT in place); it shows as disputed',
+    )
+    .option('--reason <text>', 'why (required)')
+    .option('--in-place', 'the criterion IS in place, though the data shows it unmet')
+    .option('--expires <date>', "when it lapses (default: the rule's validity)")
+    .option('--evidence <url>', 'a link to the evidence (http or https)')
+    .option('--model <id>', "the criterion's model (default: the one with it)")
+    .option(by[0]!, by[1], env.USER)
+    .action(async (account, criterion, flags) =>
+      (await import('./dispute.js')).disputeCommand(await context(), account, criterion, flags),
+    );
+  program
+    .command('exempt <account> [criterion]')
+    .description(
+      'mark a criterion (or, with --model and no criterion, a whole model) not applicable here',
+    )
+    .option('--reason <text>', 'why (required)')
+    .option('--expires <date>', 'when to look again (required; at most two years ahead)')
+    .option('--model <id>', "the model to exempt whole, or the criterion's model")
+    .option(by[0]!, by[1], env.USER)
+    .action(async (account, criterion, flags) =>
+      (await import('./exempt.js')).exemptCommand(await context(), account, criterion, flags),
+    );
+  program
+    .command('override <account> <layer>')
+    .description(
+      "decide a layer's level (layer as model/layer or its id); shown beside the suggested level, stale when the evidence changes",
+    )
+    .option('--level <n>', 'the level decided (0 to the top level of the model)')
+    .option('--reason <text>', 'why (required)')
+    .option('--expires <date>', 'when it lapses (optional; at most two years ahead)')
+    .option('--model <id>', "the layer's model (default: the one with it)")
+    .option(by[0]!, by[1], env.USER)
+    .action(async (account, layer, flags) =>
+      (await import('./override.js')).overrideCommand(await context(), account, layer, flags),
+    );
+  program
+    .command('revoke <account> <decision-id>')
+    .description(
+      'take back a decision of any kind (see: maturity attest list); both stay in the trail',
+    )
+    .option('--reason <text>', 'why (required)')
+    .option(by[0]!, by[1], env.USER)
+    .action(async (account, id, flags) =>
+      (await import('./revoke.js')).revokeCommand(await context(), account, id, flags),
+    );
+  const review = program.command('review').description('what awaits a decision');
+  review
+    .command('pending <account>')
+    .description('the criteria awaiting a decision (unknown and not exempt), most useful first')
+    .option('--json', 'print as JSON')
+    .action(async (account, flags) =>
+      (await import('./review.js')).reviewPendingCommand(await context(), account, flags),
+    );
+  program
+    .command('audit [account]')
+    .description(
+      'the audit trail of decisions (who, when, what, why, which token); every account without one',
+    )
+    .option('--csv', 'print it as CSV')
+    .action(async (account, flags) =>
+      (await import('./audit.js')).auditCommand(await context(), account, flags),
     );
 
   const rules = program.command('rules').description('the maturity model files');
