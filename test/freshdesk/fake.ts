@@ -37,6 +37,8 @@ export interface FakeOptions {
   quota?: number;
   /** How long a slow answer takes (the client's timeout must be shorter). */
   slowMs?: number;
+  /** Called before a ticket list is answered: changes the account while it is read. */
+  beforeTickets?: (query: Record<string, string>, account: FakeAccount) => void;
 }
 
 export interface FakeStats {
@@ -170,6 +172,7 @@ export function fakeFreshdesk(base: string, account: FakeAccount, o: FakeOptions
     if (p === '/api/v2/agents/me') return [200, account.me, {}];
     if (p === '/api/v2/tickets') {
       stats.ticketQueries.push(Object.fromEntries(q));
+      o.beforeTickets?.(Object.fromEntries(q), account);
       const since = Date.parse(q.get('updated_since') ?? '');
       const filter = q.get('filter');
       const list = account.tickets

@@ -110,6 +110,24 @@ describe('tickets', () => {
     expect(second).toMatchObject({ ok: true, records: 3 });
   });
 
+  it('loses no ticket when tickets already read are updated during the read (the list shifts)', async () => {
+    const t0 = NOW.getTime() - 30 * DAY;
+    const list = Array.from({ length: 250 }, (_, i) => ticket(i + 1, t0 + i * 60_000));
+    let moved = 0;
+    const fake = fakeFreshdesk(BASE, withTickets(list), {
+      // After each page, one ticket of that page is updated and jumps to the end of the list.
+      beforeTickets: (q, a) => {
+        if (q.filter || fake.stats.ticketQueries.length < 2) return;
+        const read = a.tickets[moved * 100]!;
+        read.updated_at = fdTime(NOW.getTime() - 60_000 + moved++ * 1000);
+      },
+    });
+    const [outcome] = await sync();
+    expect(outcome).toMatchObject({ ok: true });
+    expect(moved).toBeGreaterThan(0);
+    expect(await ids(t.store, 'tickets', t.account.id)).toEqual(sorted(list.map((x) => x.id)));
+  });
+
   it('follows the link header while a whole page shares one second, and stops at the page ceiling', async () => {
     const t0 = NOW.getTime() - 30 * DAY;
     // A bulk update: 250 tickets on one second, then 30 later ones.
