@@ -155,12 +155,12 @@ describe('a Freshdesk account of 3000 tickets, synced and snapshotted', () => {
     const fake = fakeFreshdesk(BASE, account, {
       faults: 0.15,
       seed: 5,
-      slowMs: 200,
+      slowMs: 2500,
       quota: 1_000_000,
     });
     const a = await store.createAccount('faulty', 'freshdesk');
     const { sleep, waits } = fakeSleep();
-    const outcomes = await syncFreshdesk(store, a, { historyFrom: needed, sleep, timeoutMs: 100 });
+    const outcomes = await syncFreshdesk(store, a, { historyFrom: needed, sleep, timeoutMs: 1000 });
     expect(outcomes.filter((o) => !o.ok).map((o) => o.error?.message)).toEqual([]);
     for (const kind of ['429', '5xx', 'reset', 'truncate', 'slow'] as const)
       expect(fake.stats.faults[kind], kind).toBeGreaterThan(0);
