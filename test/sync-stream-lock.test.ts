@@ -57,6 +57,8 @@ describe.skipIf(!postgres)('two syncs of one account on PostgreSQL', () => {
   const sync = (store: Store, acc: Account, onBusy?: (s: string) => void) =>
     syncAccount(store, acc, {
       box,
+      // One stream after the other, so which stream the second sync meets first is known.
+      concurrency: 1,
       clientOptions: { backoffMs: 1 },
       ...(onBusy ? { onBusy } : {}),
     });

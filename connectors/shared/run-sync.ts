@@ -56,6 +56,13 @@ export interface RunSyncOptions<C> {
    * finish, then syncs what changed since. Called once per stream that waits, as it starts.
    */
   onBusy?: (stream: string) => void;
+  /**
+   * How many streams run at once (default 1: one after the other). Streams draw on separate
+   * rate-limit budgets (Zendesk's incremental exports allow 10 requests a minute, the rest 700), so
+   * running them side by side spends the wait of one on the requests of another. Outcomes keep the
+   * connector's order. A stream that throws (fail-fast, authentication) starts no further stream.
+   */
+  concurrency?: number;
 }
 
 /**
@@ -74,122 +81,140 @@ export interface RunSyncOptions<C> {
  * its counts may speak for. Other streams hold all history.
  */
 export async function runSync<C>(o: RunSyncOptions<C>): Promise<StreamOutcome[]> {
-  const outcomes: StreamOutcome[] = [];
   const wanted = o.streams
     ? o.connector.streams.filter((s) => o.streams!.includes(s.name))
     : o.connector.streams;
-  for (const stream of wanted) {
-    const outcome: StreamOutcome = {
-      stream: stream.name,
-      ok: false,
-      pages: 0,
-      records: 0,
-      quarantined: 0,
-    };
-    const key = `${o.connector.id}:${stream.name}`;
-    // Another run of this stream (another process on the same database) finishes first; this
-    // one then reads the cursor it left, so the two never fetch the same records.
-    const asked = Date.now();
-    let busy = false;
-    const release = await o.sink.holdStream(key, {
-      onBusy: () => {
-        busy = true;
-        o.onBusy?.(stream.name);
-      },
-      ...(o.signal ? { signal: o.signal } : {}),
-    });
-    try {
-      if (busy)
-        (outcome.warnings ??= []).push(
-          `another sync of this stream was running: waited ${Math.round((Date.now() - asked) / 1000)} s for it to finish, then fetched only what changed since`,
-        );
-      const saved = savedCursor(stream, await o.sink.readCursor(key));
-      if (saved.warning) (outcome.warnings ??= []).push(saved.warning);
-      const fullRefresh = stream.fullRefresh === true;
-      /** The start of the pass this run commits to (PostgreSQL text, round-trips exactly). */
-      let passStart: string | undefined;
+  const outcomes: StreamOutcome[] = new Array<StreamOutcome>(wanted.length);
+  let next = 0;
+  let thrown: { err: unknown } | undefined;
+  const lane = async () => {
+    while (!thrown && next < wanted.length) {
+      const i = next++;
       try {
-        const summary = await stream.sync({
-          config: o.config,
-          client: o.client,
-          cursor: saved.cursor,
-          now: o.now ?? (() => new Date()),
-          ...(o.signal ? { signal: o.signal } : {}),
-          ...(o.historyFrom !== undefined ? { historyFrom: o.historyFrom } : {}),
-          commit: async (page: PageResult) => {
-            o.signal?.throwIfAborted();
-            checkCommitted(stream, page.cursor);
-            const started = await o.sink.commitPage(key, page, fullRefresh);
-            passStart ??= started;
-            outcome.pages++;
-            outcome.records += Object.values(page.records ?? {}).reduce(
-              (n, l) => n + (l?.length ?? 0),
-              0,
-            );
-            outcome.quarantined += page.quarantined?.length ?? 0;
-            if (page.warnings?.length) (outcome.warnings ??= []).push(...page.warnings);
-            o.onProgress?.({
-              stream: stream.name,
-              pages: outcome.pages,
-              records: outcome.records,
-              quarantined: outcome.quarantined,
-              done: false,
-            });
-          },
-        });
-        const held = summary?.historyFrom;
-        if (held !== undefined) outcome.historyFrom = held;
-        const sweep = fullRefresh ? sweepable(o.connector, stream.name, stream.kinds) : undefined;
-        if (sweep?.shared.length) {
-          (outcome.warnings ??= []).push(
-            `${sweep.shared.join(', ')} also come(s) from another stream: records deleted at the source are not removed`,
-          );
-        }
-        // A run that committed nothing this time has no pass start of its own and sweeps nothing.
-        const removed = await o.sink.completeStream(key, {
-          kinds: stream.kinds,
-          ...(stream.fields ? { fields: stream.fields(o.config) } : {}),
-          historyFrom: held ?? null,
-          ...(sweep && passStart
-            ? {
-                sweep: {
-                  kinds: sweep.kinds,
-                  passStart,
-                  ...(summary?.sweepFrom ? { createdFrom: summary.sweepFrom.toISOString() } : {}),
-                },
-              }
-            : {}),
-        });
-        if (fullRefresh) outcome.removed = removed;
-        outcome.ok = true;
-        o.onProgress?.({
-          stream: stream.name,
-          pages: outcome.pages,
-          records: outcome.records,
-          quarantined: outcome.quarantined,
-          done: true,
-        });
+        outcomes[i] = await syncStream(o, wanted[i]!);
       } catch (err) {
-        if (err instanceof SourceUnavailable) {
-          // Evidence unknown: whatever this stream covered before is no longer vouched for.
-          await o.sink.uncover(key, stream.kinds);
-          outcome.ok = true;
-          outcome.unavailable = err.message;
-          outcomes.push(outcome);
-          continue;
-        }
-        outcome.error = err as Error;
-        if (o.failFast || (err instanceof MaturityError && err.code === 'E_CONNECTOR_AUTH')) {
-          outcomes.push(outcome);
-          throw err;
-        }
+        thrown ??= { err };
       }
-      outcomes.push(outcome);
-    } finally {
-      await release();
     }
-  }
+  };
+  const lanes = Math.max(1, Math.min(o.concurrency ?? 1, wanted.length));
+  await Promise.all(Array.from({ length: lanes }, lane));
+  if (thrown) throw thrown.err;
   return outcomes;
+}
+
+/** One stream's run: its outcome, or a throw for an error that ends the whole sync. */
+async function syncStream<C>(
+  o: RunSyncOptions<C>,
+  stream: StreamDefinition<unknown>,
+): Promise<StreamOutcome> {
+  const outcome: StreamOutcome = {
+    stream: stream.name,
+    ok: false,
+    pages: 0,
+    records: 0,
+    quarantined: 0,
+  };
+  const key = `${o.connector.id}:${stream.name}`;
+  // Another run of this stream (another process on the same database) finishes first; this
+  // one then reads the cursor it left, so the two never fetch the same records.
+  const asked = Date.now();
+  let busy = false;
+  const release = await o.sink.holdStream(key, {
+    onBusy: () => {
+      busy = true;
+      o.onBusy?.(stream.name);
+    },
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  try {
+    if (busy)
+      (outcome.warnings ??= []).push(
+        `another sync of this stream was running: waited ${Math.round((Date.now() - asked) / 1000)} s for it to finish, then fetched only what changed since`,
+      );
+    const saved = savedCursor(stream, await o.sink.readCursor(key));
+    if (saved.warning) (outcome.warnings ??= []).push(saved.warning);
+    const fullRefresh = stream.fullRefresh === true;
+    /** The start of the pass this run commits to (PostgreSQL text, round-trips exactly). */
+    let passStart: string | undefined;
+    try {
+      const summary = await stream.sync({
+        config: o.config,
+        client: o.client,
+        cursor: saved.cursor,
+        now: o.now ?? (() => new Date()),
+        ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.historyFrom !== undefined ? { historyFrom: o.historyFrom } : {}),
+        commit: async (page: PageResult) => {
+          o.signal?.throwIfAborted();
+          checkCommitted(stream, page.cursor);
+          const started = await o.sink.commitPage(key, page, fullRefresh);
+          passStart ??= started;
+          outcome.pages++;
+          outcome.records += Object.values(page.records ?? {}).reduce(
+            (n, l) => n + (l?.length ?? 0),
+            0,
+          );
+          outcome.quarantined += page.quarantined?.length ?? 0;
+          if (page.warnings?.length) (outcome.warnings ??= []).push(...page.warnings);
+          o.onProgress?.({
+            stream: stream.name,
+            pages: outcome.pages,
+            records: outcome.records,
+            quarantined: outcome.quarantined,
+            done: false,
+          });
+        },
+      });
+      const held = summary?.historyFrom;
+      if (held !== undefined) outcome.historyFrom = held;
+      const sweep = fullRefresh ? sweepable(o.connector, stream.name, stream.kinds) : undefined;
+      if (sweep?.shared.length) {
+        (outcome.warnings ??= []).push(
+          `${sweep.shared.join(', ')} also come(s) from another stream: records deleted at the source are not removed`,
+        );
+      }
+      // A run that committed nothing this time has no pass start of its own and sweeps nothing.
+      const removed = await o.sink.completeStream(key, {
+        kinds: stream.kinds,
+        ...(stream.fields ? { fields: stream.fields(o.config) } : {}),
+        historyFrom: held ?? null,
+        ...(sweep && passStart
+          ? {
+              sweep: {
+                kinds: sweep.kinds,
+                passStart,
+                ...(summary?.sweepFrom ? { createdFrom: summary.sweepFrom.toISOString() } : {}),
+              },
+            }
+          : {}),
+      });
+      if (fullRefresh) outcome.removed = removed;
+      outcome.ok = true;
+      o.onProgress?.({
+        stream: stream.name,
+        pages: outcome.pages,
+        records: outcome.records,
+        quarantined: outcome.quarantined,
+        done: true,
+      });
+    } catch (err) {
+      if (err instanceof SourceUnavailable) {
+        // Evidence unknown: whatever this stream covered before is no longer vouched for.
+        await o.sink.uncover(key, stream.kinds);
+        outcome.ok = true;
+        outcome.unavailable = err.message;
+        return outcome;
+      }
+      outcome.error = err as Error;
+      if (o.failFast || (err instanceof MaturityError && err.code === 'E_CONNECTOR_AUTH')) {
+        throw err;
+      }
+    }
+    return outcome;
+  } finally {
+    await release();
+  }
 }
 
 /**

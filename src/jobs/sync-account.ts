@@ -24,7 +24,15 @@ export interface SyncAccountOptions {
   historyFrom?: Date | null;
   /** Another sync holds a stream of this account: this one waits for it (runSync's onBusy). */
   onBusy?: (stream: string) => void;
+  /** Streams run at once (runSync's concurrency; default SYNC_CONCURRENCY). */
+  concurrency?: number;
 }
+
+/**
+ * Streams a sync runs side by side: the queued flow runs them all in parallel; inline, three
+ * overlap one stream's rate-limit waits (Zendesk's incremental exports) with the others' requests.
+ */
+export const SYNC_CONCURRENCY = 3;
 
 /** Pulls every stream of a connected account into the store; marks the account on auth failure. */
 export async function syncAccount(
@@ -62,6 +70,7 @@ export async function syncAccount(
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.historyFrom !== undefined ? { historyFrom: o.historyFrom } : {}),
       ...(o.onBusy ? { onBusy: o.onBusy } : {}),
+      concurrency: o.concurrency ?? SYNC_CONCURRENCY,
     });
   } catch (err) {
     if (err instanceof MaturityError && err.code === 'E_CONNECTOR_AUTH') {

@@ -85,6 +85,15 @@ describe('full-refresh streams of the shipped connectors', () => {
         'satisfaction-ratings',
       ],
       servicenow: ['contract_sla', 'service_offering', 'agents'],
+      freshdesk: [
+        'groups',
+        'agents',
+        'sla-policies',
+        'organisations',
+        'automations',
+        'kb-articles',
+        'satisfaction-ratings',
+      ],
     });
   });
 });
