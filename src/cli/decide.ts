@@ -2,7 +2,12 @@ import { z } from 'zod';
 import type { Decision, ListedDecision } from '../domain/decisions.js';
 import type { LayerSuggestion } from '../domain/evidence.js';
 import { MaturityError } from '../errors.js';
-import { checkDecision, recordDecision, type DecisionInput } from '../review/decisions.js';
+import {
+  checkDecision,
+  decisionWords,
+  recordDecision,
+  type DecisionInput,
+} from '../review/decisions.js';
 import { reviewedSnapshot } from '../review/reviewed.js';
 import type { Label } from '../review/targets.js';
 import type { CliContext } from './context.js';
@@ -65,18 +70,7 @@ export async function decide(
 /** One line: `#12 attest ftworks/strategy/yearly-support-goals: in place … by Dana: "FY26 plan"`. */
 export function describeDecision(d: Decision | ListedDecision): string {
   const subject = [d.model, d.layer, d.criterionId].filter(Boolean).join('/');
-  const what =
-    d.kind === 'override'
-      ? `level ${d.level}${d.suggestedLevel !== undefined ? ` (suggested ${d.suggestedLevel})` : ''}`
-      : d.kind === 'exempt'
-        ? d.criterionId
-          ? 'not applicable'
-          : 'whole model not applicable'
-        : d.kind === 'revoke'
-          ? `takes back #${d.revokes}`
-          : d.inPlace
-            ? 'in place'
-            : 'not in place';
+  const what = decisionWords(d);
   const when = [
     d.since ? `since ${d.since.slice(0, 10)}` : '',
     d.expiresAt ? `until ${d.expiresAt.slice(0, 10)}` : '',

@@ -35,7 +35,7 @@ export const MAX_DECISION_DAYS = 730;
 const DAY = 86_400_000;
 
 const Reason = z
-  .string({ error: 'is required: say why' })
+  .string({ error: (i) => (i.input === undefined ? 'is required: say why' : 'must be text') })
   .trim()
   .min(1, 'is required: say why')
   .max(2000, 'must be at most 2000 characters')
@@ -120,7 +120,7 @@ export const OverrideInput = z.strictObject({
   model: Name.optional(),
   layer: Name,
   level: z
-    .number({ error: 'must be a whole number' })
+    .number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a whole number') })
     .int('must be a whole number')
     .min(0, 'must be at least 0'),
   reason: Reason,
@@ -131,7 +131,7 @@ export type OverrideInput = z.input<typeof OverrideInput>;
 /** Take back a decision. */
 export const RevokeInput = z.strictObject({
   decision: z
-    .number({ error: 'must be a decision id' })
+    .number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a decision id') })
     .int('must be a decision id')
     .positive('must be a decision id'),
   reason: Reason,
@@ -476,17 +476,20 @@ export const AUDIT_COLUMNS = [
   'fingerprint',
 ] as const;
 
+/**
+ * What a decision says, in a few words: "in place", "not in place", "not applicable", "whole
+ * model not applicable", "level 3 (suggested 2)", "takes back #4".
+ */
+export function decisionWords(d: Decision): string {
+  if (d.kind === 'override')
+    return `level ${d.level}${d.suggestedLevel !== undefined ? ` (suggested ${d.suggestedLevel})` : ''}`;
+  if (d.kind === 'exempt') return d.criterionId ? 'not applicable' : 'whole model not applicable';
+  if (d.kind === 'revoke') return `takes back #${d.revokes}`;
+  return d.inPlace ? 'in place' : 'not in place';
+}
+
 function auditRow(d: ListedDecision): Record<(typeof AUDIT_COLUMNS)[number], string> {
-  const decided =
-    d.kind === 'override'
-      ? `level ${d.level}${d.suggestedLevel !== undefined ? ` (suggested ${d.suggestedLevel})` : ''}`
-      : d.inPlace === true
-        ? 'in place'
-        : d.inPlace === false
-          ? 'not in place'
-          : d.kind === 'exempt'
-            ? 'not applicable'
-            : '';
+  const decided = d.kind === 'revoke' ? '' : decisionWords(d).replace('whole model ', '');
   return {
     id: String(d.id),
     account: cell(d.account),

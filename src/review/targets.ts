@@ -77,7 +77,10 @@ export function findLayer(
     throw inputError(
       `${label('layer')} "${id}" is in ${orList(found.map((t) => t.model.id))}: write it as model/layer (${orList(found.map((t) => `${t.model.id}/${id}`))})`,
     );
-  const near = closest(id, names.concat(all.map((t) => t.layer.layer)));
+  const near = closest(
+    id,
+    all.map((t) => t.layer.layer),
+  );
   throw inputError(
     `${label('layer')} must be one of ${names.join(', ')}${near ? `; did you mean "${near}"?` : ''} (got "${name}")`,
   );
