@@ -17,6 +17,7 @@ import { PROBLEM_TYPE, internalProblem, problemOf, type Problem } from './proble
 import { accountRoutes } from './routes/accounts.js';
 import { healthRoutes } from './routes/health.js';
 import { queueRoutes } from './routes/queue.js';
+import { reviewRoutes } from './routes/review.js';
 import { snapshotRoutes } from './routes/snapshots.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { SnapshotJobs } from './snapshot-jobs.js';
@@ -89,12 +90,17 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const ctx: ServerContext = { ...o, jobs };
   app.addHook('onClose', async () => jobs.close());
 
+  app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.config?.rawBody) request.rawBody = structuredClone(request.body);
+  });
+
   const zapp = app.withTypeProvider<ZodTypeProvider>();
   await healthRoutes(zapp, ctx);
   await accountRoutes(zapp, ctx);
   await snapshotRoutes(zapp, ctx);
   await tokenRoutes(zapp, ctx);
   await queueRoutes(zapp, ctx);
+  await reviewRoutes(zapp, ctx);
 
   app.get(`${API}/openapi.json`, { config: { access: 'public' } }, async () => app.swagger());
   return app;

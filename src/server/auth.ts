@@ -17,10 +17,14 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route; a route that says nothing is for admins. */
     access?: Access;
+    /** Keep the body as sent in `request.rawBody` (a module that parses it again needs it). */
+    rawBody?: boolean;
   }
   interface FastifyRequest {
     /** Who made the request (set by the auth hook; undefined on public routes). */
     actor?: Actor;
+    /** The body as sent, before validation turned it into its parsed value (`config.rawBody`). */
+    rawBody?: unknown;
   }
 }
 

@@ -35,6 +35,8 @@ export interface ServerOptions {
   clientOptions?: Partial<HttpClientOptions>;
   /** Request and error logs (pino, with secrets redacted); none when absent. */
   logger?: Logger;
+  /** The clock decisions are judged by (tests); default the real one. */
+  now?: () => Date;
 }
 
 /** What route modules get. */

@@ -9,6 +9,14 @@ import { asOfProblem, windowSpecProblem } from '../metrics/window.js';
  * modules extend (a snapshot's layers and criteria) are loose: fields added there pass through.
  */
 
+/**
+ * A value typed by a TypeScript interface, handed over as what a route's schema says. The
+ * serializer checks every answer against its schema when it is sent (a mismatch is a 500 and a
+ * log line), so the run-time check stands where the interface has no index signature.
+ */
+export const answer = <S extends z.ZodType>(_schema: S, value: unknown): z.output<S> =>
+  value as z.output<S>;
+
 /** A phrase check as a zod refinement (the messages follow the field's name). */
 const checked = (problem: (v: string) => string | undefined) =>
   z.string().superRefine((v, ctx) => {
@@ -35,6 +43,16 @@ export const WindowSpec = checked(windowSpecProblem).describe('90d, 6m or all');
 
 const isoInstant = z.iso.datetime({ offset: true });
 
+/** Who decided, when and why: a decision of the audit trail (its id, to revoke it). */
+const DecisionNote = z.object({
+  decision: z.number().int(),
+  by: z.string(),
+  at: isoInstant,
+  reason: z.string(),
+  token: z.string().optional(),
+  expiresAt: isoInstant.optional(),
+});
+
 export const Criterion = z.looseObject({
   id: z.string(),
   statement: z.string(),
@@ -46,6 +64,19 @@ export const Criterion = z.looseObject({
   reason: z.string().optional(),
   wouldDecide: z.string().optional(),
   confirmOnly: z.boolean().optional(),
+  attestation: DecisionNote.extend({
+    inPlace: z.boolean(),
+    since: isoInstant.optional(),
+    evidenceUrl: z.string().optional(),
+  })
+    .optional()
+    .describe('The attestation that decided it (the data could not)'),
+  disputed: DecisionNote.extend({ inPlace: z.boolean(), evidenceUrl: z.string().optional() })
+    .optional()
+    .describe('A reviewer says the opposite of what the data shows; the status stays the data’s'),
+  exempt: DecisionNote.extend({ scope: z.enum(['criterion', 'model']) })
+    .optional()
+    .describe('Not applicable here'),
 });
 
 export const Layer = z.looseObject({
@@ -63,6 +94,19 @@ export const Layer = z.looseObject({
   blockers: z.array(Criterion),
   unknowns: z.array(Criterion),
   heldFromPrevious: z.boolean().optional(),
+  fingerprint: z
+    .string()
+    .optional()
+    .describe('What the evidence says about the layer; an override made against another is stale'),
+  override: DecisionNote.extend({
+    level: z.number().int(),
+    levelName: z.string(),
+    suggestedThen: z.number().int().optional(),
+    stale: z.boolean().describe('The evidence changed since the override was made'),
+  })
+    .optional()
+    .describe('The level a reviewer decided, beside the suggested `level`'),
+  exempt: DecisionNote.optional().describe('The whole model does not apply here'),
 });
 
 export const Snapshot = z
@@ -105,6 +149,35 @@ export const Snapshot = z
         }),
       )
       .optional(),
+    absent: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Why each absent metric is absent'),
+    exempt: z
+      .array(
+        DecisionNote.extend({
+          scope: z.enum(['criterion', 'model']),
+          model: z.string(),
+          modelName: z.string(),
+          layer: z.string().optional(),
+          layerName: z.string().optional(),
+          criterionId: z.string().optional(),
+          statement: z.string().optional(),
+          level: z.number().int().optional(),
+          status: z.enum(['met', 'unmet', 'unknown']).optional(),
+        }),
+      )
+      .optional()
+      .describe('Criteria and models exempted as not applicable'),
+    reviewed: z
+      .object({
+        snapshotId: z.number().int(),
+        at: isoInstant,
+        decisions: z.number().int(),
+        storedRules: z.object({ version: z.string(), hash: z.string() }).optional(),
+      })
+      .optional()
+      .describe('Judged again with the decisions as they stand, and when'),
   })
   .meta({ id: 'Snapshot' });
 

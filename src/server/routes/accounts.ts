@@ -62,13 +62,6 @@ function connectBody(loaded: AnyConnector[], policy: AddressPolicy) {
   );
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The connect body as sent (the connector's schemas parse it again when storing). */
-    rawConnect?: unknown;
-  }
-}
-
 /** Accounts: list, show, connect (with a connection test), remove. */
 export async function accountRoutes(app: ZodApp, ctx: ServerContext): Promise<void> {
   const { store } = ctx;
@@ -125,10 +118,8 @@ export async function accountRoutes(app: ZodApp, ctx: ServerContext): Promise<vo
   app.post(
     `${API}/accounts`,
     {
-      config: { access: 'admin' },
-      preValidation: async (request) => {
-        request.rawConnect = structuredClone(request.body);
-      },
+      // The connector's schemas parse the settings again when storing: from what was sent.
+      config: { access: 'admin', rawBody: true },
       schema: {
         tags: ['accounts'],
         summary:
@@ -154,7 +145,7 @@ export async function accountRoutes(app: ZodApp, ctx: ServerContext): Promise<vo
     },
     async (request, reply) => {
       const body = request.body;
-      const raw = request.rawConnect as { settings: unknown; credentials: unknown };
+      const raw = request.rawBody as { settings: unknown; credentials: unknown };
       const connector = loaded.find((c) => c.id === body.connector)!;
       const existing = await store.findAccount(body.name);
       if (existing && !body.update)
