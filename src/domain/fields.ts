@@ -30,6 +30,13 @@ export const ticketFieldFamilies = {
 } as const;
 
 export type TicketFieldFamily = keyof typeof ticketFieldFamilies;
+
+/**
+ * Satisfaction ratings have one family: `offered`, the surveys sent and not answered. A source that
+ * lists only answers (Freshdesk) leaves the response rate unknown: every rating it lists is one.
+ */
+export const ratingFieldFamilies = ['offered'] as const;
+export type RatingFieldFamily = (typeof ratingFieldFamilies)[number];
 export const ticketFamilyNames = Object.keys(ticketFieldFamilies) as TicketFieldFamily[];
 
 /** Every family of a kind (`*` stands for "all", as for sources that predate field coverage). */

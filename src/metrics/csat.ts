@@ -1,4 +1,4 @@
-import { inWindow, num, proportion, value, windowParams } from './helpers.js';
+import { deliversOf, inWindow, num, proportion, value, windowParams } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 export const csat: MetricDefinition = {
@@ -11,6 +11,7 @@ export const csat: MetricDefinition = {
       sample: 'of {n} surveys sent',
       unit: 'ratio',
       description: 'Share of satisfaction surveys sent in the window that customers answered.',
+      needs: { kinds: ['satisfactionRatings'], ratingFamilies: ['offered'] },
     },
     {
       id: 'csat.score',
@@ -25,7 +26,7 @@ export const csat: MetricDefinition = {
       sample: 'of {n} surveys sent',
       unit: 'count',
       description:
-        'Satisfaction surveys answered in the window (0 when ratings were delivered and none was answered).',
+        'Satisfaction surveys answered in the window (0 when ratings were delivered and none was answered); its sample is the surveys sent, or the answers where the source lists only answers.',
     },
   ],
   async compute(ctx) {
@@ -37,10 +38,14 @@ export const csat: MetricDefinition = {
        FROM satisfaction_ratings WHERE account_id = $1 AND ${inWindow('created_at')}`,
       windowParams(ctx),
     );
+    // A source that lists only answers (no unanswered surveys) cannot give a response rate.
+    const sent = deliversOf(ctx, 'satisfactionRatings', 'offered');
     return [
-      ...proportion(ctx, 'csat.response_rate', num(row?.answered), num(row?.offered), [
-        'satisfaction_ratings',
-      ]),
+      ...(sent
+        ? proportion(ctx, 'csat.response_rate', num(row?.answered), num(row?.offered), [
+            'satisfaction_ratings',
+          ])
+        : []),
       ...proportion(ctx, 'csat.score', num(row?.good), num(row?.answered), [
         'satisfaction_ratings',
       ]),

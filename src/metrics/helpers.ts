@@ -89,8 +89,13 @@ export const numOrNull = (x: unknown): number | null =>
 
 /** A ticket field family (src/domain/fields.ts) was delivered by the account's sources. */
 export function delivers(ctx: MetricContext, family: TicketFieldFamily): boolean {
-  if (!ctx.covered.has('tickets')) return false;
-  const f = ctx.fields?.get('tickets');
+  return deliversOf(ctx, 'tickets', family);
+}
+
+/** A field family of any kind was delivered (a kind with no families declared delivers all). */
+export function deliversOf(ctx: MetricContext, kind: RecordKind, family: string): boolean {
+  if (!ctx.covered.has(kind)) return false;
+  const f = ctx.fields?.get(kind);
   return !f || f.has(ALL_FIELDS) || f.has(family);
 }
 

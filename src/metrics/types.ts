@@ -1,5 +1,5 @@
 import type { Metric } from '../domain/evidence.js';
-import type { TicketFieldFamily } from '../domain/fields.js';
+import type { RatingFieldFamily, TicketFieldFamily } from '../domain/fields.js';
 import type { RecordKind } from '../domain/records.js';
 import type { QueryDb } from '../store/db.js';
 import type { ClassifiedGroup } from './group-roles.js';
@@ -40,6 +40,8 @@ export type MetricUnit = Metric['unit'];
 export interface Needs {
   kinds?: RecordKind[];
   families?: TicketFieldFamily[];
+  /** Satisfaction-rating families (src/domain/fields.ts), all of them needed. */
+  ratingFamilies?: RatingFieldFamily[];
 }
 
 /** What a metric is, for the registry, the rules check and the docs. */

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefaultRules } from '../../src/engine/index.js';
 import { historyNeeded } from '../../src/jobs/history-needed.js';
 import { takeSnapshot } from '../../src/jobs/take-snapshot.js';
+import { computeEvidence } from '../../src/metrics/index.js';
 import { parseWindow } from '../../src/metrics/window.js';
 import { Store } from '../../src/store/store.js';
 import { generateAccount } from './account.js';
@@ -149,6 +150,17 @@ describe('a Freshdesk account of 3000 tickets, synced and snapshotted', () => {
     // Not delivered by Freshdesk's list: unknown, never zero.
     for (const id of ['tickets.reassignment_rate', 'tickets.fcr_rate', 'kb.linked_ticket_share'])
       expect(got[id], id).toBeUndefined();
+    // Freshdesk lists only answered surveys: a response rate would always read 100%.
+    expect(got['csat.response_rate']).toBeUndefined();
+    const coverage = await store.coverage(a.id);
+    const { absent } = await computeEvidence({
+      db: store.queryDb(),
+      accountId: a.id,
+      window: parseWindow(WINDOW, NOW),
+      covered: coverage.kinds,
+      fields: coverage.fields,
+    });
+    expect(absent['csat.response_rate']).toMatch(/lists only answered surveys/);
   });
 
   it('stores exactly the source records despite 429s, 5xx, resets, truncated and slow answers', async () => {

@@ -49,6 +49,8 @@ const earliest = (a: string | null, b: string | null) =>
 export const satisfactionRatings = defineStream<FreshdeskConfig, RatingsCursor>({
   name: 'satisfaction-ratings',
   kinds: ['satisfactionRatings'],
+  // Only answered surveys are listed: no `offered` family, so the response rate stays unknown.
+  fields: () => ({ satisfactionRatings: [] }),
   cursor: RatingsCursor,
   fullRefresh: true,
   async sync(ctx) {
