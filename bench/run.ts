@@ -12,7 +12,7 @@ import { benchZendeskSync } from './zendesk-sync.js';
  * `npm run bench`: (1) the snapshot on 1,000,000 tickets on PGlite and PostgreSQL; (2) snapshots
  * of 200 simulated accounts through the queue with 1 and 2 worker processes. Figures go into
  * BENCHMARKS.md between each section's markers; other sections are left alone.
- * (3) a first Zendesk sync of 10,000 and 100,000 tickets, for throughput and flat memory.
+ * (3) a first Zendesk sync of 100,000 and 1,000,000 tickets, for throughput and flat memory.
  * (4) the ServiceNow sync overhead against a bare download of the same pages; (5) a first 90-day
  * snapshot against the simulator enforcing Zendesk's per-minute limits.
  * BENCH_ONLY=snapshot|queue|sync|overhead|limits runs one part; BENCH_TICKETS and BENCH_ACCOUNTS change the sizes.
@@ -125,7 +125,7 @@ if ((!only || only === 'queue') && havePg) {
 }
 
 if ((!only || only === 'sync') && havePg) {
-  const sizes = (process.env.BENCH_SYNC_TICKETS ?? '10000,100000').split(',').map(Number);
+  const sizes = (process.env.BENCH_SYNC_TICKETS ?? '100000,1000000').split(',').map(Number);
   const rows = [];
   for (const t of sizes) {
     console.error(`bench: Zendesk sync of ${t.toLocaleString('en-US')} tickets…`);
