@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { inputError } from '../errors.js';
 import { asOfProblem } from '../metrics/window.js';
+import { loadReview } from '../review/load.js';
 import { reviewedSnapshot } from '../review/reviewed.js';
-import { renderHtml } from '../report/render-html.js';
-import { renderMarkdown } from '../report/render-markdown.js';
+import { renderReportHtml } from '../report/render-html.js';
+import { renderReportMarkdown } from '../report/render-markdown.js';
 import type { CliContext } from './context.js';
 import { checkedString, oneOf, parseFlags, wholeNumber } from './flags.js';
 
@@ -27,17 +28,17 @@ export async function reportCommand(
   if (asOf !== undefined && id !== undefined)
     throw inputError('give --as-of or --id, not both: each picks one snapshot');
   const store = await ctx.openStore();
-  // The stored snapshot judged again with the review decisions as they stand (reviewed.ts).
-  const body = await reviewedSnapshot(store, accountName, {
+  const pick = {
     rules: ctx.rules(rules),
     ...(asOf !== undefined ? { asOf } : {}),
     ...(id !== undefined ? { id } : {}),
-  });
-  ctx.io.out(
-    format === 'json'
-      ? JSON.stringify(body, null, 2)
-      : format === 'html'
-        ? renderHtml(body)
-        : renderMarkdown(body),
-  );
+  };
+  // The stored snapshot judged again with the review decisions as they stand (reviewed.ts).
+  if (format === 'json') {
+    ctx.io.out(JSON.stringify(await reviewedSnapshot(store, accountName, pick), null, 2));
+    return;
+  }
+  // The reports also read the snapshots before it: the change, the history, the charts (load.ts).
+  const { view } = await loadReview(store, accountName, pick);
+  ctx.io.out(format === 'html' ? renderReportHtml(view) : renderReportMarkdown(view));
 }

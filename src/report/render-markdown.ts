@@ -1,187 +1,179 @@
-import type {
-  CriterionResult,
-  GroupReading,
-  LayerSuggestion,
-  Metric,
-  SnapshotBody,
-} from '../domain/evidence.js';
+import type { SnapshotBody } from '../domain/evidence.js';
+import { loadDefaultRules, type RuleSet } from '../engine/index.js';
+import { targetsWords, type Action } from '../review/actions.js';
+import type { CriterionView } from '../review/criteria.js';
+import { FIRST_SCREEN_ACTIONS } from '../review/html/first-screen.js';
+import type { Ladder } from '../review/summary.js';
+import { reviewView, type ReviewInput, type ReviewView } from '../review/view.js';
 
-/** The report a support leader reads: levels first, then per layer the evidence and next steps. */
-export function renderMarkdown(s: SnapshotBody): string {
+const STEP = { proven: '■', possible: '◧', open: '□' } as const;
+
+/**
+ * The report a support leader reads, in Markdown: the same summary, ranking and wording as the
+ * HTML report and the review page (src/review), then the detail.
+ */
+export function renderReportMarkdown(v: ReviewView): string {
+  const s = v.summary;
   const out: string[] = [];
-  out.push(`# Support maturity: ${s.account}`, '');
+  out.push(`# Support maturity: ${text(s.account)}`, '');
   out.push(
-    `As of ${s.asOf.slice(0, 10)} · window ${s.window === 'all' ? 'all data' : s.window}${periodNote(s)} · rules ${s.rulesVersion} (${s.rulesHash.slice(0, 8)})` +
-      (s.partial
-        ? s.dataAge
-          ? ` · **partial: ${s.failedSources?.length ? s.failedSources.join(', ') : 'some sources'} failed to sync; their figures use the records earlier syncs stored**`
-          : ` · **partial: ${s.failedSources?.length ? s.failedSources.join(', ') : 'some sources'} failed; their evidence is unknown and levels they would decide are held**`
-        : ''),
-    ...(s.dataAge?.length ? ['', dataAgeLine(s)] : []),
-    '',
-    'Each layer shows the level the evidence **proves** and, where criteria are still undecided, the level it **could be** if they turned out met.',
+    [
+      `As of ${s.asOfWords}`,
+      `${s.windowWords}${s.periodWords ? ` (${s.periodWords})` : ''}`,
+      `${s.rules.words}${s.rules.storedWith ? ` (${s.rules.storedWith})` : ''}`,
+      ...(s.rules.readWith ? [s.rules.readWith.words] : []),
+      ...(s.partial ? [`**partial: ${text(s.partial)}**`] : []),
+    ].join(' · '),
+  );
+  if (v.dataAge) out.push('', `**Data age:** ${text(v.dataAge)}`);
+  out.push('');
+  for (const a of s.advice)
+    out.push(`> **${a.severity === 'urgent' ? 'Urgent' : 'Advice'}:** ${text(a.text)}`, '');
+  out.push(
+    'Each layer: ■ proven level, ◧ possible if the undecided criteria turn out met, □ not reached.',
     '',
   );
-  for (const a of s.advice ?? [])
-    out.push(`> **${a.severity === 'urgent' ? 'Urgent' : 'Advice'}:** ${a.text}`, '');
-  const models = groupBy(s.layers, (l) => l.model);
-  for (const layers of models.values()) {
-    const first = layers[0]!;
-    out.push(`## ${first.modelName}`, '');
-    out.push(
-      '| Layer | Proven level | Could be | Met | Blocking the next level | Undecided |',
-      '|---|---|---|---|---|---|',
-    );
-    for (const l of layers) {
-      const met = l.criteria.filter((c) => c.status === 'met' && c.level <= l.level).length;
-      const top = l.criteria.length ? Math.max(...l.criteria.map((c) => c.level)) : 0;
-      const next = l.level >= top ? 'top level reached' : String(l.blockers.length);
-      out.push(
-        `| ${l.layerName} | ${l.level} · ${l.levelName}${l.heldFromPrevious ? ' (held from the last full snapshot)' : ''} | ${couldBe(l)} | ${met} | ${next} | ${l.unknowns.length} |`,
-      );
-    }
+  for (const m of s.models) {
+    out.push(`## ${text(m.name)}`, '', text(m.sentence), '');
+    for (const l of m.ladders) out.push(`- ${ladderLine(l)}`);
     out.push('');
-    const next = layers.filter((l) => l.blockers.length || l.unknowns.length);
-    if (next.length) {
-      out.push('What to improve next:', '');
-      for (const l of next) {
-        const to = l.nextLevelName ?? `level ${l.level + 1}`;
-        const gaps = l.blockers.map((c) => (c.gap ? `${c.gap}` : c.id));
-        const confirm = l.unknowns.length ? `${l.unknowns.length} to confirm` : '';
-        out.push(`- **${l.layerName} → ${to}:** ${[...gaps, confirm].filter(Boolean).join('; ')}`);
-      }
-      out.push('');
+  }
+  if (s.change) {
+    out.push(`## ${s.change.sinceWords}`, '');
+    for (const line of s.change.lines) out.push(`- ${text(line)}`);
+  } else out.push('## Change', '', 'First snapshot of this account: nothing to compare yet.');
+  out.push('');
+  out.push('## Top actions', '');
+  const pick = (kind: Action['kind']) =>
+    s.actions.filter((a) => a.kind === kind && a.targets.length);
+  const improve = pick('improve').slice(0, FIRST_SCREEN_ACTIONS.improve);
+  if (improve.length) out.push(...numbered(improve));
+  else out.push('No unmet criterion stands before a next level.');
+  out.push('');
+  const data = pick('data').slice(0, FIRST_SCREEN_ACTIONS.data);
+  if (data.length) out.push('### Awaiting data', '', ...numbered(data), '');
+  const review = pick('review').slice(0, FIRST_SCREEN_ACTIONS.review);
+  if (review.length) out.push('### Awaiting a reviewer', '', ...numbered(review), '');
+
+  // The detail.
+  if (s.actions.length) {
+    out.push('## All actions, ranked', '');
+    for (const [kind, title] of [
+      ['improve', 'To improve'],
+      ['data', 'Awaiting data'],
+      ['review', 'Awaiting a reviewer'],
+    ] as const) {
+      const xs = s.actions.filter((a) => a.kind === kind);
+      if (xs.length) out.push(`### ${title}`, '', ...numbered(xs), '');
     }
-    for (const l of layers) out.push(...renderLayer(l));
+  }
+  out.push('## Layers and criteria', '');
+  for (const l of v.layers) {
+    out.push(`### ${text(l.ladder.layerName)} · ${text(l.modelName)}`, '');
+    out.push(text(l.ladder.exempt ? 'Not applicable' : l.ladder.words), '');
+    if (l.ladder.override) out.push(text(l.ladder.override.words), '');
+    for (const c of l.criteria) out.push(...criterionLines(c));
+    out.push('');
+  }
+  if (v.exempt.length) {
+    out.push('## Not applicable (exempt)', '');
+    for (const e of v.exempt) out.push(`- ⊘ **${text(e.what)}**: ${text(e.words)}`);
+    out.push('');
   }
   out.push('## Evidence', '');
-  if (!s.metrics.length) out.push('_No evidence: the account has no records yet._');
+  if (!v.evidence.length) out.push('_No evidence: the account has no records yet._');
   else {
-    out.push('| Metric | Value | Sample | 95% interval | Source |', '|---|---|---|---|---|');
-    for (const m of s.metrics)
+    out.push(
+      '| Metric | Value | Sample | When | 95% interval | Source |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const r of v.evidence)
       out.push(
-        `| ${m.id} | ${fmtMetric(m)} | ${m.sampleSize} | ${m.interval ? `${pct(m.interval[0])} – ${pct(m.interval[1])}` : ''} | ${m.sources.join(', ')} |`,
+        `| ${cell(r.label)} | ${cell(r.value ?? r.absent ?? 'no data')} | ${cell(r.sample ?? '')} | ${cell(r.when)} | ${cell(r.interval?.replace('95% interval ', '') ?? '')} | ${cell(r.sources ?? '')} |`,
       );
   }
   out.push('');
-  if (s.groups?.length) out.push(...renderGroups(s.groups));
+  if (v.history.length) {
+    out.push('## History', '');
+    for (const h of v.history) {
+      out.push(
+        `- **${h.asOfWords}** · ${h.windowWords} · ${h.rules}${h.rulesChanged ? ' · ⟳ rules changed' : ''}${h.partial ? ' · partial' : ''}: ${h.levels.map((l) => `${text(l.layerName)} ${l.stored}`).join(', ')}`,
+      );
+      if (h.rejudgedWords) out.push(`  - _${text(h.rejudgedWords)}_`);
+      for (const d of h.diff) out.push(`  - ${text(d)}`);
+    }
+    out.push('');
+  }
+  if (v.groups.length) {
+    out.push(
+      '## How the groups were read',
+      '',
+      "Roles come from the account's group-roles mapping first, then a partner flag from the source, then the group's name. Groups with unreadable names leave the criteria they could decide unknown; map them with `maturity accounts group-roles ACCOUNT FILE`.",
+      '',
+      '| Group | Roles | Read from |',
+      '|---|---|---|',
+    );
+    for (const g of v.groups) out.push(`| ${cell(g.name)} | ${cell(g.roles)} | ${g.readFrom} |`);
+    if (v.moreGroups) out.push('', `_…and ${v.moreGroups} more groups._`);
+    out.push('');
+  }
   return out.join('\n');
 }
 
-/** "5 · Visionary: 3 criteria await data or review (1 data, 2 a reviewer)". */
-export function couldBe(l: LayerSuggestion): string {
-  const possible = l.possibleLevel ?? l.level;
-  if (possible <= l.level) return '—';
-  const { data, review } = l.awaiting ?? { data: 0, review: 0 };
-  const n = data + review;
-  const what = data && review ? 'data or review' : data ? 'data' : 'review';
-  const parts = data && review ? ` (${data} data, ${review} a reviewer)` : '';
-  return `${possible} · ${l.possibleLevelName}: ${n} criteri${n === 1 ? 'on awaits' : 'a await'} ${what}${parts}`;
+/** The report of one snapshot, read with the given rules (default: the shipped ones). */
+export function renderMarkdown(
+  body: SnapshotBody,
+  o: Omit<ReviewInput, 'body' | 'rules'> & { rules?: RuleSet } = {},
+): string {
+  return renderReportMarkdown(reviewView({ ...o, body, rules: o.rules ?? loadDefaultRules() }));
 }
 
-/** The period the evidence covers, always stated; and why, when it is shorter than asked. */
-function periodNote(s: SnapshotBody): string {
-  if (!s.period) return '';
-  const to = s.period.to.slice(0, 10);
-  const span = s.period.from ? `${s.period.from.slice(0, 10)} to ${to}` : `all history to ${to}`;
-  return s.period.narrowed
-    ? ` (evidence ${span} only: earlier history was not synced)`
-    : ` (evidence ${span})`;
+function ladderLine(l: Ladder): string {
+  const steps = l.top > 1 ? ` ${l.steps.map((s) => STEP[s.state]).join('')}` : '';
+  const change = l.change
+    ? ` (${l.change.to > l.change.from ? '▲' : '▼'} ${l.change.from}→${l.change.to} since the last snapshot)`
+    : '';
+  const held = l.held ? ' (held from the last full snapshot)' : '';
+  const words = l.exempt ? 'Not applicable' : l.words;
+  const override = l.override ? `; ${l.override.stale ? '⚠ stale: ' : ''}${l.override.words}` : '';
+  return `**${text(l.layerName)}**${steps} ${text(words)}${held}${change}${text(override)}`;
 }
 
-/** "Data age: tickets, groups last synced 2026-05-01 02:00 UTC (3 days old); kb never (unknown)." */
-export function dataAgeLine(s: Pick<SnapshotBody, 'asOf' | 'dataAge'>): string {
-  const bySync = groupBy(s.dataAge ?? [], (d) => d.lastSynced ?? '');
-  const parts = [...bySync].map(([at, ds]) => {
-    const names = ds.map((d) => d.source).join(', ');
-    if (!at) return `${names} never synced in full (unknown)`;
-    const hours = (Date.parse(s.asOf) - Date.parse(at)) / 3_600_000;
-    const age =
-      hours < 0
-        ? ''
-        : hours < 1
-          ? ' (under an hour old)'
-          : hours < 48
-            ? ` (${Math.floor(hours)} h old)`
-            : ` (${Math.floor(hours / 24)} days old)`;
-    return `${names} last synced ${at.slice(0, 16).replace('T', ' ')} UTC${age}`;
+function numbered(actions: Action[]): string[] {
+  return actions.map((a, i) => {
+    const unlocks = a.unlocks ? ` (${a.unlocks} level${a.unlocks === 1 ? '' : 's'})` : '';
+    const targets = a.targets.length ? ` → ${targetsWords(a)}${unlocks}` : '';
+    return `${i + 1}. ${text(a.text)}${a.detail ? `: ${text(a.detail)}` : ''}${text(targets)}`;
   });
-  return `**Data age:** ${parts.join('; ')}.`;
 }
 
-function renderLayer(l: LayerSuggestion): string[] {
-  const possible = l.possibleLevel ?? l.level;
-  const out = [
-    `### ${l.layerName}: ${l.levelName}${l.level ? ` (level ${l.level})` : ''}${possible > l.level ? `, could be ${l.possibleLevelName} (level ${possible})` : ''}`,
-    '',
-  ];
-  const held = l.criteria.filter((c) => c.level <= l.level);
-  if (held.length) {
-    out.push('What shows it:');
-    for (const c of held) out.push(`- ✓ ${line(c)}`);
-    out.push('');
-  }
-  if (l.blockers.length) {
-    out.push('Blocking the next level:');
-    for (const c of l.blockers) out.push(`- ✗ ${line(c)}`);
-    out.push('');
-  }
-  if (l.unknowns.length) {
-    out.push('Not decided by the data:');
-    for (const c of l.unknowns)
-      out.push(`- ? ${c.statement} (\`${c.id}\`): ${c.reason}. Would decide: ${c.wouldDecide}.`);
-    out.push('');
-  }
-  if (!l.blockers.length && !l.unknowns.length) out.push('_Top level of this layer reached._', '');
-  return out;
-}
-
-function renderGroups(groups: GroupReading[]): string[] {
-  const MAX = 100;
-  const by = {
-    name: 'its name',
-    mapping: 'group-roles mapping',
-    flag: 'partner flag from the source',
-    opaque: 'unreadable (anonymised or coded name)',
-    none: 'readable name, no support role',
-  } as const;
-  const out = [
-    '## How the groups were read',
-    '',
-    "Roles come from the account's group-roles mapping first, then a partner flag from the source, then the group's name. Groups with unreadable names leave the criteria they could decide unknown; map them with `maturity accounts group-roles ACCOUNT FILE`.",
-    '',
-    '| Group | Roles | Read from |',
-    '|---|---|---|',
-  ];
-  for (const g of groups.slice(0, MAX))
-    out.push(`| ${g.name} | ${g.roles.join(', ') || '—'} | ${by[g.by]} |`);
-  if (groups.length > MAX) out.push('', `_…and ${groups.length - MAX} more groups._`);
-  out.push('');
-  return out;
-}
-
-function line(c: CriterionResult): string {
-  const values =
-    c.values && !c.gap ? Object.entries(c.values).map(([k, v]) => `${k} = ${fmt(v)}`) : [];
-  const extra = [c.attested ? 'attested' : '', ...values, c.gap ? `now ${c.gap}` : '']
+function criterionLines(c: CriterionView): string[] {
+  const marks = [c.borderline ? '⚠ borderline' : '', c.disputed ? '⚑ disputed' : '']
     .filter(Boolean)
-    .join('; ');
-  return `${c.statement} (\`${c.id}\`)${extra ? `: ${extra}` : ''}`;
+    .join(' ');
+  const out = [
+    `- ${c.symbol} ${c.statusWords} · level ${c.level} (${text(c.levelName)})${marks ? ` · ${marks}` : ''}: **${text(c.statement)}**`,
+  ];
+  if (c.why) out.push(`  - Why: ${text(c.why)}`);
+  for (const x of c.conditions) {
+    const mark = x.status === 'met' ? '✓' : x.status === 'unmet' ? '✗' : '?';
+    const any = c.mode === 'any' && c.conditions.length > 1 ? ' (any one will do)' : '';
+    out.push(
+      `  - ${mark} ${text(x.words)}${any}: ${text(x.evidence ?? 'no value')}${x.interval ? `; ${x.interval}` : ''}${x.borderline ? ' (borderline: the interval holds the threshold)' : ''}${x.reason ? ` (${text(x.reason)})` : ''}`,
+    );
+  }
+  if (!c.conditions.length) out.push('  - Helpdesk data cannot show this: a reviewer decides it.');
+  if (c.attested) out.push(`  - ${text(c.attested.words)}`);
+  if (c.disputed) out.push(`  - ⚑ ${text(c.disputed.words)}`);
+  if (c.wouldDecide) out.push(`  - Would decide it: ${text(c.wouldDecide)}`);
+  return out;
 }
 
-function fmtMetric(m: Metric): string {
-  const extra = m.undetermined ? ` (+${m.undetermined} unreadable)` : '';
-  if (m.unit === 'ratio') return pct(m.value);
-  if (m.unit === 'minutes') return `${fmt(m.value)} min`;
-  if (m.unit === 'hours') return `${fmt(m.value)} h`;
-  return fmt(m.value) + extra;
-}
-
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const fmt = (x: number) => (Number.isInteger(x) ? x.toLocaleString('en-US') : x.toFixed(2));
-
-function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const x of xs) m.set(key(x), [...(m.get(key(x)) ?? []), x]);
-  return m;
-}
+/** Data text inside Markdown: no raw HTML, no line breaks that end a list item. */
+const text = (s: string) =>
+  s
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\s*\n\s*/g, ' ');
+/** A table cell: pipes escaped as well. */
+const cell = (s: string) => text(s).replace(/\|/g, '\\|');

@@ -227,10 +227,16 @@ function unmetKeys(
 }
 
 function dataDraft(r: ConditionReading): Omit<Draft, 'criteria'> {
+  const label = inSentence(metricLabel(r.condition.metric));
+  // The reason without the metric it is about, which the text names already.
+  const detail = r.reason
+    ?.replace(`no data on ${label}: `, '')
+    .replace(`no data on ${label}`, 'no data')
+    .replace(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `), '');
   return {
     kind: 'data',
-    text: `Get enough data on ${inSentence(metricLabel(r.condition.metric))}`,
-    ...(r.reason ? { detail: r.reason } : {}),
+    text: `Get enough data on ${label}`,
+    ...(detail ? { detail } : {}),
   };
 }
 

@@ -86,7 +86,9 @@ export function criterionView(
       metricId: r.condition.metric,
       metricAnchor: metricAnchor(r.condition.metric),
       ...(r.valueWords ? { valueWords: r.valueWords } : {}),
-      ...(m ? { evidence: metricWords(m, o.asOf) } : {}),
+      // A breakdown entry (a flag like "runs around the clock") is its own value, not the metric's.
+      ...(m && !r.condition.breakdown ? { evidence: metricWords(m, o.asOf) } : {}),
+      ...(m && r.condition.breakdown && r.valueWords ? { evidence: r.valueWords } : {}),
       ...(interval ? { interval } : {}),
       ...(r.reason ? { reason: r.reason } : {}),
     };

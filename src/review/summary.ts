@@ -64,8 +64,10 @@ export interface Summary {
     words: string;
     /** The rules used to read the snapshot differ from the ones it was judged with. */
     readWith?: { version: string; hash: string; words: string };
+    /** Judged again under other rules than it was stored with: "stored with rules 1.9.0 (…)". */
+    storedWith?: string;
   };
-  /** The snapshot is partial: which sources failed, in words. */
+  /** The snapshot is partial: which sources failed and what that means ("tickets failed to sync; …"). */
   partial?: string;
   models: ModelSummary[];
   /** The change since the previous snapshot; absent for the first one. */
@@ -124,6 +126,11 @@ export function summarise({ body, rules, previous }: SummaryInput): Summary {
       hash: body.rulesHash.slice(0, 8),
       words: `rules ${body.rulesVersion} (${body.rulesHash.slice(0, 8)})`,
       ...(readWith ? { readWith } : {}),
+      ...(body.reviewed?.storedRules
+        ? {
+            storedWith: `stored with rules ${body.reviewed.storedRules.version} (${body.reviewed.storedRules.hash.slice(0, 8)})`,
+          }
+        : {}),
     },
     ...(body.partial ? { partial: partialWords(body) } : {}),
     models,
@@ -208,7 +215,7 @@ export function modelSentence(ladders: Ladder[], levels: number): string {
   if (live.length === 1 && levels > 1) {
     const l = live[0]!;
     const held = heldBack(l);
-    return `${l.levelName} (level ${l.level} of ${l.top})${held ? `; ${held}` : ''}.`;
+    return `${l.levelName} (level ${l.level} of ${l.top})${held ? `; ${l.layerName} ${held}` : ''}.`;
   }
   const groups = new Map<number, Ladder[]>();
   for (const l of live) groups.set(l.level, [...(groups.get(l.level) ?? []), l]);
@@ -224,9 +231,16 @@ export function modelSentence(ladders: Ladder[], levels: number): string {
     .filter(([lvl]) => lvl !== modeLevel)
     .sort((a, b) => b[0] - a[0])
     .map(([, ls]) => `${ls[0]!.levelName} in ${andList(ls.map((l) => l.layerName))}`);
-  const held = live
-    .map((l) => heldBack(l))
-    .filter((x): x is string => !!x)
+  // Layers held back the same way share one clause ("A and B each held back only by …").
+  const byReason = new Map<string, string[]>();
+  for (const l of live) {
+    const why = heldBack(l);
+    if (why) byReason.set(why, [...(byReason.get(why) ?? []), l.layerName]);
+  }
+  const held = [...byReason]
+    .map(([why, names]) =>
+      names.length === 1 ? `${names[0]} ${why}` : `${andList(names)} each ${why}`,
+    )
     .slice(0, 3);
   const decided = live
     .filter((l) => l.override)
@@ -236,16 +250,15 @@ export function modelSentence(ladders: Ladder[], levels: number): string {
   return `${[head, ...others].join(', ')}${[...held, ...decided].map((h) => `; ${h}`).join('')}.`;
 }
 
-/** "Strategy held back only by 4 unreviewed criteria"; nothing when no undecided criterion does. */
+/** "held back only by 4 unreviewed criteria"; nothing when no undecided criterion holds it back. */
 function heldBack(l: Ladder): string | undefined {
   if (l.possibleLevel <= l.level) return undefined;
   const { data, review } = l.awaiting;
-  const n = (x: number, what: string) => `${x} ${what} ${x === 1 ? 'criterion' : 'criteria'}`;
-  if (review && !data) return `${l.layerName} held back only by ${n(review, 'unreviewed')}`;
-  if (data && !review)
-    return `${l.layerName} held back only by ${n(data, '')} awaiting data`.replace('  ', ' ');
+  const n = (x: number) => `${x} ${x === 1 ? 'criterion' : 'criteria'}`;
+  if (review && !data) return `held back only by ${n(review).replace(' ', ' unreviewed ')}`;
+  if (data && !review) return `held back only by ${n(data)} awaiting data`;
   if (data || review)
-    return `${l.layerName} could reach ${l.possibleLevelName} once ${n(data + review, 'undecided')} are decided`;
+    return `could reach ${l.possibleLevelName} once ${n(data + review).replace(' ', ' undecided ')} are decided`;
   return undefined;
 }
 
@@ -262,6 +275,6 @@ function periodWords(p: NonNullable<SnapshotBody['period']>): string {
 function partialWords(body: SnapshotBody): string {
   const failed = body.failedSources?.length ? body.failedSources.join(', ') : 'some sources';
   return body.dataAge
-    ? `Partial: ${failed} failed to sync; their figures use the records earlier syncs stored`
-    : `Partial: ${failed} failed; their evidence is unknown and the levels they would decide are held`;
+    ? `${failed} failed to sync; their figures use the records earlier syncs stored`
+    : `${failed} failed; their evidence is unknown and the levels they would decide are held`;
 }

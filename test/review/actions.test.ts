@@ -77,7 +77,13 @@ describe('ranked actions', () => {
   it('asks for data where a metric is missing, saying why in words', () => {
     const data = rankActions(snapshot(rules, evidence()), index).filter((a) => a.kind === 'data');
     expect(data.map((a) => [a.text, a.detail])).toEqual([
-      ['Get enough data on SLA attainment', 'no data on SLA attainment'],
+      ['Get enough data on SLA attainment', 'no data'],
+    ]);
+    const thin = [...evidence(), metric('sla.attainment', 0.95, 12)];
+    const [few] = rankActions(snapshot(rules, thin), index).filter((a) => a.kind === 'data');
+    expect([few!.text, few!.detail]).toEqual([
+      'Get enough data on SLA attainment',
+      'rests on 12 observations; 30 needed',
     ]);
   });
 
