@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { recordKinds, recordSchemas, type RecordKind } from '../src/domain/records.js';
+import { DECISION_COLUMNS } from '../src/store/decisions.js';
 import { Store } from '../src/store/store.js';
 import { snake, tables } from '../src/store/tables.js';
 
@@ -128,4 +129,21 @@ describe('record descriptions', () => {
       }
     },
   );
+});
+
+describe('the decisions table', () => {
+  it('has the columns src/store/decisions.ts reads and writes, and nothing else', async () => {
+    const store = await Store.open({});
+    try {
+      const columns = await store.dbForTests.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns
+          WHERE table_schema = current_schema() AND table_name = 'decisions'`,
+      );
+      expect(columns.map((c) => c.column_name).sort()).toEqual(
+        ['account_id', ...DECISION_COLUMNS].sort(),
+      );
+    } finally {
+      await store.close();
+    }
+  });
 });

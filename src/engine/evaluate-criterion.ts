@@ -18,13 +18,6 @@ export interface EvaluationInput {
   statement?: Decision;
   /** Every statement about it has lapsed: the unknown's reason says so. */
   lapsed?: boolean;
-  /**
-   * @deprecated Ignored: reviewer statements come in `statement` (attestations became review
-   * decisions); kept for callers written before, to be removed.
-   */
-  attestations?: unknown;
-  /** @deprecated Ignored (validity is judged in active-decisions.ts); to be removed. */
-  asOf?: Date;
 }
 
 /**

@@ -27,9 +27,29 @@ interface DecisionRow {
   attestation_id: number | null;
 }
 
-const COLUMNS = `d.id, a.name AS account, d.kind, d.actor, d.token_name, d.made_at, d.model, d.layer,
-  d.criterion_id, d.value, d.level, d.reason, d.evidence_url, d.since, d.expires_at, d.revokes,
-  d.fingerprint, d.suggested_level, d.attestation_id`;
+/** The columns of the decisions table (beside account_id) this module reads and writes. */
+export const DECISION_COLUMNS = [
+  'id',
+  'kind',
+  'actor',
+  'token_name',
+  'made_at',
+  'model',
+  'layer',
+  'criterion_id',
+  'value',
+  'level',
+  'reason',
+  'evidence_url',
+  'since',
+  'expires_at',
+  'revokes',
+  'fingerprint',
+  'suggested_level',
+  'attestation_id',
+] as const satisfies readonly Exclude<keyof DecisionRow, 'account'>[];
+
+const COLUMNS = ['a.name AS account', ...DECISION_COLUMNS.map((c) => `d.${c}`)].join(', ');
 
 const iso = (t: Date | string) => new Date(t).toISOString();
 
