@@ -227,6 +227,25 @@ describe.each(backends)('review decisions on $name', (backend) => {
     expect(offerings.override).toMatchObject({ level: 3, stale: true, suggestedThen: 2 });
   });
 
+  it('keeps the absent-metric reasons when judging a snapshot again; older snapshots without them still work', async () => {
+    store = await backend.open();
+    const account = await org(store);
+    const stored = (await store.findSnapshot(account.id))!.body;
+    expect(stored.absent?.['tickets.problem_linked_share']).toMatch(/never delivers/);
+    const reason = (b: { layers: LayerSuggestion[] }) =>
+      layer(b.layers, 'processes').criteria.find((c) => c.id === 'tickets-linked-to-problems')
+        ?.reason;
+    const again = await reviewedSnapshot(store, 'org', { rules, now: NOW });
+    expect(reason(again)).toBe(reason(stored));
+    expect(reason(again)).toMatch(/never delivers the tickets' problem field/);
+    // A snapshot stored before bodies kept them: judged again all the same, with less to say.
+    const { absent: _absent, ...older } = stored;
+    await store.saveSnapshot(account.id, { ...older, asOf: '2026-07-01T00:00:00.000Z' });
+    const old = await reviewedSnapshot(store, 'org', { rules, now: NOW });
+    expect(old.asOf).toBe('2026-07-01T00:00:00.000Z');
+    expect(reason(old)).toBe('no data for tickets.problem_linked_share');
+  });
+
   it('revokes a decision once, with an audit row, and the decision no longer counts', async () => {
     store = await backend.open();
     await org(store);
