@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
+import { benchCsvImport } from './csv-import.js';
 import { benchQueue } from './queue.js';
 import { benchSnapshot, type SnapshotBench } from './snapshot.js';
 import { benchServiceNowOverhead, type OverheadResult } from './servicenow-overhead.js';
@@ -15,7 +16,8 @@ import { benchZendeskSync } from './zendesk-sync.js';
  * (3) a first Zendesk sync of 100,000 and 1,000,000 tickets, for throughput and flat memory.
  * (4) the ServiceNow sync overhead against a bare download of the same pages; (5) a first 90-day
  * snapshot against the simulator enforcing Zendesk's per-minute limits.
- * BENCH_ONLY=snapshot|queue|sync|overhead|limits runs one part; BENCH_TICKETS and BENCH_ACCOUNTS change the sizes.
+ * (6) the ServiceNow CSV import of 100,000 and 1,000,000 rows, for flat memory.
+ * BENCH_ONLY=snapshot|queue|sync|overhead|limits|csv runs one part; BENCH_TICKETS and BENCH_ACCOUNTS change the sizes.
  */
 const n = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const accounts = Number(process.env.BENCH_ACCOUNTS ?? 200);
@@ -200,6 +202,31 @@ if (!only || only === 'limits') {
         .filter(([p]) => !p.includes('/incremental/'))
         .map(([p, n]) => `${p} ${n}`)
         .join(', ')}.`,
+    ].join('\n'),
+  );
+}
+
+if (!only || only === 'csv') {
+  const sizes = (process.env.BENCH_CSV_ROWS ?? '100000,1000000').split(',').map(Number);
+  console.error(`bench: ServiceNow CSV import of ${sizes.join(' and ')} rows…`);
+  const rows = await benchCsvImport(sizes, havePg ? pgUrl : undefined);
+  const [small, large] = [rows[0], rows.at(-1)];
+  writeSection(
+    'csv',
+    'ServiceNow CSV import: memory as the file grows',
+    [
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. \`maturity import servicenow-incidents\` on the UCI incident event log (real rows) repeated with each copy's incident numbers prefixed, cut at each size; each import runs in a process of its own into ${havePg ? 'PostgreSQL' : 'the embedded PGlite store'}, in one transaction (all or nothing).`,
+      '',
+      '| rows | incidents | import | rows/s | peak RSS of the process |',
+      '|---|---|---|---|---|',
+      ...rows.map(
+        (r) =>
+          `| ${r.rows.toLocaleString('en-US')} | ${r.incidents.toLocaleString('en-US')} | ${r.seconds.toFixed(1)} s | ${Math.round(r.rows / r.seconds).toLocaleString('en-US')} | ${Math.round(r.peakRssMb)} MB |`,
+      ),
+      '',
+      small && large && small !== large
+        ? `Peak RSS at ${large.rows.toLocaleString('en-US')} rows is ${Math.abs((large.peakRssMb / small.peakRssMb - 1) * 100).toFixed(0)}% ${large.peakRssMb >= small.peakRssMb ? 'above' : 'below'} the ${small.rows.toLocaleString('en-US')}-row import's (target: within ±20%): rows are parsed as a stream and at most one batch of incidents is held before it is written.`
+        : '',
     ].join('\n'),
   );
 }
