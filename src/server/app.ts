@@ -18,6 +18,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { healthRoutes } from './routes/health.js';
 import { queueRoutes } from './routes/queue.js';
 import { reviewRoutes } from './routes/review.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { snapshotRoutes } from './routes/snapshots.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { SnapshotJobs } from './snapshot-jobs.js';
@@ -101,6 +102,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   await tokenRoutes(zapp, ctx);
   await queueRoutes(zapp, ctx);
   await reviewRoutes(zapp, ctx);
+  await scheduleRoutes(zapp, ctx);
 
   app.get(`${API}/openapi.json`, { config: { access: 'public' } }, async () => app.swagger());
   return app;

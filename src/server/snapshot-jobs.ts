@@ -153,15 +153,13 @@ export class SnapshotJobs {
     const data = job.data as { account?: string; accountId?: number };
     const view = queuedView(id, data.account ?? '', stateOf(state), job.timestamp);
     if (state === 'completed') {
-      const value = job.returnvalue as {
-        body?: { asOf: string; partial: boolean };
-        stored?: boolean;
-      };
-      if (value?.body && data.accountId !== undefined)
+      // What the evaluate worker returns (src/jobs/worker.ts).
+      const value = job.returnvalue as { asOf?: string; partial?: boolean; stored?: boolean };
+      if (value?.asOf && data.accountId !== undefined)
         view.result = await resultOf(
           this.deps.store,
           data.accountId,
-          value.body,
+          { asOf: value.asOf, partial: value.partial === true },
           value.stored !== false,
         );
       if (job.finishedOn) view.finishedAt = new Date(job.finishedOn).toISOString();

@@ -44,6 +44,8 @@ const ROUTES: [string, string, Access][] = [
   ['GET', '/api/v1/accounts/{account}/audit.csv', 'viewer'],
   ['GET', '/api/v1/audit.csv', 'viewer'],
   ['GET', '/api/v1/accounts/{account}/report.html', 'viewer'],
+  ['GET', '/api/v1/schedules', 'viewer'],
+  ['PUT', '/api/v1/accounts/{account}/schedule', 'admin'],
   // The report at the page's address (not part of the JSON API's document).
   ['GET', '/accounts/{account}/report.html', 'viewer'],
 ];
@@ -366,6 +368,25 @@ describe.each(backends)('the HTTP API on $name', (backend) => {
       status: 'ready',
       store: 'ok',
     });
+  });
+
+  it('says schedules need the queue when the server runs without Redis', async () => {
+    const res = await h.call('PUT', `/api/v1/accounts/${ACCOUNT}/schedule`, {
+      body: { cron: '0 4 * * *' },
+    });
+    expect(res.statusCode).toBe(503);
+    expect(problemOf(res)).toMatchObject({
+      code: 'E_CONFIG',
+      detail: expect.stringMatching(/REDIS_URL/) as unknown,
+    });
+    const bad = await h.call('PUT', `/api/v1/accounts/${ACCOUNT}/schedule`, {
+      body: { cron: '0 4 * * *', tz: 'Mars/Olympus' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(problemOf(bad).errors?.[0]).toMatchObject({ field: 'tz' });
+    expect(JSON.parse((await h.call('GET', '/api/v1/schedules', { as: 'viewer' })).body)).toEqual(
+      [],
+    );
   });
 
   it('shows the queue to admins: jobs run in the server without Redis', async () => {

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Role, TokenName, createApiToken, findActor, revokeApiToken } from '../api-tokens.js';
 import { TOKEN_COOKIE } from '../auth.js';
@@ -119,8 +120,9 @@ export async function tokenRoutes(app: ZodApp, ctx: ServerContext): Promise<void
     },
   );
 
-  const cookie = (value: string, maxAge: number) =>
-    `${TOKEN_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}`;
+  // HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it), Secure behind HTTPS.
+  const cookie = (request: FastifyRequest, value: string, maxAge: number) =>
+    `${TOKEN_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${request.protocol === 'https' ? '; Secure' : ''}`;
 
   app.post(
     `${API}/session`,
@@ -139,7 +141,7 @@ export async function tokenRoutes(app: ZodApp, ctx: ServerContext): Promise<void
       const actor = await findActor(ctx.store, request.body.token, ctx.envToken);
       if (!actor)
         throw new MaturityError('E_UNAUTHORIZED', 'the API token is unknown or has been revoked');
-      reply.header('set-cookie', cookie(request.body.token, 8 * 3600));
+      reply.header('set-cookie', cookie(request, request.body.token, 8 * 3600));
       return actor;
     },
   );
@@ -155,8 +157,8 @@ export async function tokenRoutes(app: ZodApp, ctx: ServerContext): Promise<void
         response: { 204: z.undefined(), ...problems() },
       },
     },
-    async (_request, reply) => {
-      reply.header('set-cookie', cookie('', 0));
+    async (request, reply) => {
+      reply.header('set-cookie', cookie(request, '', 0));
       return reply.code(204).send();
     },
   );
