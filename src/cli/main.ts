@@ -140,7 +140,7 @@ export async function main(
     );
 
   // Review decisions (src/review/decisions.ts): the same checks as the API's.
-  const by = ['--by <name>', `who decides (default: $USER${env.USER ? `, "${env.USER}"` : ''})`];
+  const by = ['--by <name>', 'who decides, else $USER'];
   const attest = program
     .command('attest')
     .argument('<account>')
