@@ -1,0 +1,43 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { structuredTeam } from './fixtures/organisations.js';
+import { cliHome } from './helpers/cli.js';
+
+// Every CLI run opens the embedded store in-process: a few seconds each on a busy machine.
+describe('report reads the snapshots before the one shown', { timeout: 300_000 }, () => {
+  it('gives the change since the previous snapshot, the history and charts with decision markers', async () => {
+    const cli = cliHome();
+    const ok = async (...args: string[]) => {
+      const r = await cli.run(...args);
+      expect(r.err, args.join(' ')).toBe('');
+      expect(r.code).toBe(0);
+      return r.out;
+    };
+    const file = path.join(cli.home, 'org.json');
+    writeFileSync(file, JSON.stringify(structuredTeam()));
+    await ok('import', 'records', file, '--name', 'org');
+    await ok('snapshot', 'org', '--as-of', '2026-05-31');
+    await ok('snapshot', 'org', '--as-of', '2026-06-30');
+    await ok('dispute', 'org', 'sla-policy-defined', '--by', 'Eve', '--reason', 'placeholder');
+
+    const html = await ok('report', 'org', '--format', 'html');
+    expect(html).toContain('Since 31 May 2026');
+    const history = html.slice(html.indexOf('id="history-title"'));
+    expect(history.match(/<li>\s*<strong>\d+ \w+ 2026<\/strong>/g)).toHaveLength(2);
+    // The customer SLA policies over both snapshots, with Eve's dispute marked on the chart.
+    const row = html.slice(html.indexOf('id="m-sla-policies-count"'));
+    const svg = row.slice(row.indexOf('<svg'), row.indexOf('</svg>'));
+    expect(svg).toMatch(/Customer SLA policies over 2 snapshots/);
+    expect(svg).toMatch(
+      /<line class="marker decision"[^>]*><title>\d+ \w+ 2026: dispute by Eve<\/title>/,
+    );
+    expect(html).toContain('⚑ disputed');
+
+    // The first snapshot by id: nothing before it.
+    const md = await ok('report', 'org', '--id', '1');
+    expect(md).toContain('As of 31 May 2026');
+    expect(md).toContain('First snapshot of this account: nothing to compare yet.');
+    expect(md).not.toMatch(/\b[a-z]+\.[a-z_]+\.(count|median)\b/);
+  });
+});
