@@ -197,6 +197,6 @@ describe.skipIf(!existsSync(FILE))('ServiceNow CSV import on the UCI incident ev
     const report = await cli.run('report', 'uci');
     expect(report.code).toBe(0);
     expect(report.out).toMatch(/# Support maturity: uci/);
-    expect(report.out).toMatch(/sla\.attainment \| 63\.4/);
+    expect(report.out).toMatch(/\| SLA attainment \| 63\.4% \| of [\d,]+ /);
   }, 180_000);
 });
