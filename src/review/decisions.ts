@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { Decision, ListedDecision } from '../domain/decisions.js';
+import type { SnapshotBody } from '../domain/evidence.js';
 import { textProblem } from '../domain/text.js';
 import {
   attestationValidDays,
@@ -549,6 +550,11 @@ export async function pendingCriteria(
     rules,
     ...(o.now ? { now: o.now } : {}),
   });
+  return pendingIn(body, rules);
+}
+
+/** As pendingCriteria, from a reviewed snapshot already at hand (judged with `rules`). */
+export function pendingIn(body: Pick<SnapshotBody, 'layers'>, rules: RuleSet): PendingCriterion[] {
   const criteria = criterionIndex(rules);
   const out: PendingCriterion[] = [];
   for (const l of body.layers) {
