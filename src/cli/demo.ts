@@ -95,7 +95,7 @@ export async function demoCommand(ctx: CliContext, rawFlags: unknown): Promise<v
         `${faultsText(sim.stats.faults)}); computing the snapshot…`,
     );
     const body = await takeSnapshot(store, account, { rules, now });
-    ctx.io.out(json ? JSON.stringify(body, null, 2) : renderMarkdown(body));
+    ctx.io.out(json ? JSON.stringify(body, null, 2) : renderMarkdown(body, { rules }));
   } finally {
     progress.stop();
     await sim.close();

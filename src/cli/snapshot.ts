@@ -76,7 +76,7 @@ export async function snapshotCommand(
     );
   }
   if (!stored) ctx.io.err(notStored(body.asOf));
-  ctx.io.out(flags.json ? JSON.stringify(body, null, 2) : renderMarkdown(body));
+  ctx.io.out(flags.json ? JSON.stringify(body, null, 2) : renderMarkdown(body, { rules }));
 }
 
 const notStored = (asOf: string) =>
@@ -148,5 +148,9 @@ async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags
   const account = await store.getAccount(accountName);
   const body = (await store.latestSnapshot(account.id)) as SnapshotBody;
   if (result.stored === false) ctx.io.err(notStored(result.asOf ?? body.asOf));
-  ctx.io.out(flags.json ? JSON.stringify(body, null, 2) : renderMarkdown(body));
+  ctx.io.out(
+    flags.json
+      ? JSON.stringify(body, null, 2)
+      : renderMarkdown(body, { rules: ctx.rules(flags.rules) }),
+  );
 }
