@@ -21,6 +21,7 @@ import { reviewRoutes } from './routes/review.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { snapshotRoutes } from './routes/snapshots.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { registerPages } from './pages/index.js';
 import { SnapshotJobs } from './snapshot-jobs.js';
 
 /**
@@ -103,6 +104,9 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   await queueRoutes(zapp, ctx);
   await reviewRoutes(zapp, ctx);
   await scheduleRoutes(zapp, ctx);
+
+  // The review page (server-rendered, same tokens and roles): src/server/pages.
+  await registerPages(app, o);
 
   app.get(`${API}/openapi.json`, { config: { access: 'public' } }, async () => app.swagger());
   return app;

@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type { RuleSet } from '../../src/engine/index.js';
 import { createApiToken, type TokenRole } from '../../src/server/api-tokens.js';
 import { buildServer } from '../../src/server/app.js';
-import { registerPages } from '../../src/server/pages/index.js';
 import { SecretBox } from '../../src/store/secrets.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -22,8 +21,6 @@ export async function startServer(store: Store, rules: RuleSet) {
     rules,
     box: new SecretBox('e2e-test-secret-'.padEnd(40, 'x')),
   });
-  // Until the app registers the pages itself.
-  if (!app.hasRoute({ method: 'GET', url: '/login' })) await registerPages(app, { store, rules });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, tokens };
