@@ -12,7 +12,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { MaturityError } from '../errors.js';
 import { installAuth } from './auth.js';
-import { API, type ServerContext, type ServerOptions } from './context.js';
+import { API, addressPolicy, type ServerContext, type ServerOptions } from './context.js';
 import { PROBLEM_TYPE, internalProblem, problemOf, type Problem } from './problem.js';
 import { accountRoutes } from './routes/accounts.js';
 import { healthRoutes } from './routes/health.js';
@@ -85,7 +85,9 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     rules: o.rules,
     box: o.box,
     ...(o.queue ? { queue: o.queue } : {}),
-    ...(o.clientOptions ? { clientOptions: o.clientOptions } : {}),
+    // The syncs the server runs call only the hosts its address policy allows, whoever connected
+    // the account (a host name resolving to a private address is refused unless allowed).
+    clientOptions: { ...o.clientOptions, addresses: addressPolicy(o) },
     jobsPath: `${API}/jobs`,
     ...(o.logger ? { log: (obj: object, msg: string) => o.logger!.warn(obj, msg) } : {}),
   });

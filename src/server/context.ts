@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import type { AddressPolicy } from '../../connectors/shared/check-address.js';
 import type { HttpClientOptions } from '../../connectors/shared/http-client.js';
 import type { RuleSet } from '../engine/index.js';
 import type { QueueSetup } from '../jobs/queues.js';
@@ -38,6 +39,11 @@ export interface ServerOptions {
   /** The clock decisions are judged by (tests); default the real one. */
   now?: () => Date;
 }
+
+/** Which hosts the server may call for an account: private ones only when the operator says so. */
+export const addressPolicy = (o: Pick<ServerOptions, 'allowPrivateAddresses'>): AddressPolicy => ({
+  allowPrivate: o.allowPrivateAddresses === true,
+});
 
 /** What route modules get. */
 export interface ServerContext extends ServerOptions {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Job as BullJob, type Queue } from 'bullmq';
 import type { HttpClientOptions } from '../../connectors/shared/http-client.js';
 import type { RuleSet } from '../engine/index.js';
-import { MaturityError, errorCatalogue } from '../errors.js';
+import { loadConnector } from '../../connectors/index.js';
+import { MaturityError, errorCatalogue, zodSentence } from '../errors.js';
 import { snapshotJobData } from '../jobs/handlers.js';
 import {
   QUEUES,
@@ -14,7 +15,8 @@ import {
 } from '../jobs/queues.js';
 import { syncAndSnapshot } from '../jobs/sync-and-snapshot.js';
 import type { SecretBox } from '../store/secrets.js';
-import type { Store } from '../store/store.js';
+import type { Account, Store } from '../store/store.js';
+import { conflict } from './problem.js';
 import type { Job } from './schemas.js';
 
 export interface TriggerOptions {
@@ -78,6 +80,7 @@ export class SnapshotJobs {
   async trigger(accountName: string, o: TriggerOptions = {}): Promise<Job> {
     const { store } = this.deps;
     const account = await store.getAccount(accountName);
+    if (o.sync !== false) await this.checkAddresses(account);
     if (this.deps.queue && o.sync !== false) {
       const setup = this.deps.queue;
       await checkRedis(setup);
@@ -101,6 +104,22 @@ export class SnapshotJobs {
     this.remember(job);
     this.chain = this.chain.then(() => this.run(job, o));
     return this.located(job);
+  }
+
+  /**
+   * The server syncs only hosts its address policy allows, whoever connected the account (the
+   * command line allows the operator's private hosts): the account's settings are checked again
+   * under the policy before a sync starts. (What a host name resolves to is checked on connect.)
+   */
+  private async checkAddresses(account: Account): Promise<void> {
+    const policy = this.deps.clientOptions?.addresses;
+    const connector = policy && (await loadConnector(account.connector));
+    if (!policy || !connector) return;
+    const r = connector.configSchemaFor(policy).safeParse(account.config);
+    if (!r.success)
+      throw conflict(
+        `account "${account.name}" cannot be synced by this server: its settings.${zodSentence(r.error, { top: 'settings' })} (start the server with --allow-private-addresses to sync it)`,
+      );
   }
 
   private async run(job: Stored, o: TriggerOptions): Promise<void> {

@@ -1,11 +1,12 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type TokenRole } from '../../src/server/api-tokens.js';
 import { Problem } from '../../src/server/problem.js';
 import { startZendeskSimulator, type ZendeskSimulator } from '../../src/simulator/index.js';
 import { backends } from '../helpers/backends.js';
 import { takeSnapshot } from '../../src/jobs/take-snapshot.js';
-import { apiHarness, importedAccount, rules, type Harness } from './harness.js';
+import { apiHarness, box, importedAccount, rules, type Harness } from './harness.js';
 
 type Access = TokenRole | 'public';
 
@@ -469,6 +470,63 @@ describe('connecting an account through the API', () => {
       expect((await open.call('GET', '/api/v1/accounts/local')).statusCode).toBe(404);
     } finally {
       await open.close();
+    }
+  });
+
+  it('syncs only the hosts its policy allows, whoever connected the account', async () => {
+    for (const allowPrivateAddresses of [false, true]) {
+      const h = await apiHarness(backend, { allowPrivateAddresses });
+      try {
+        // Connected from the command line, where the operator's own hosts are fine.
+        const a = await h.store.createAccount('onprem', 'zendesk', {
+          subdomain: 'demo',
+          baseUrl: sim.url,
+          incrementalPerMinute: 100_000,
+        });
+        await h.store.setAccountSecret(a.id, box.seal(sim.credentials));
+        const res = await h.call('POST', '/api/v1/accounts/onprem/snapshots', { body: {} });
+        if (!allowPrivateAddresses) {
+          expect(res.statusCode).toBe(409);
+          expect(problemOf(res).detail).toMatch(
+            /account "onprem" cannot be synced by this server: its settings\.baseUrl: must not point at a private or loopback address.*--allow-private-addresses/,
+          );
+          continue;
+        }
+        let job = JSON.parse(res.body) as {
+          state: string;
+          location: string;
+          error?: { message: string };
+        };
+        while (job.state === 'queued' || job.state === 'running') {
+          await new Promise((r) => setTimeout(r, 50));
+          job = JSON.parse((await h.call('GET', job.location)).body) as typeof job;
+        }
+        expect(job.state, JSON.stringify(job)).toBe('done');
+      } finally {
+        await h.close();
+      }
+    }
+  });
+
+  it('logs requests without the tokens they carry', async () => {
+    let logged = '';
+    const logger = pino({ level: 'trace' }, { write: (line: string) => (logged += line) });
+    const h = await apiHarness(backend, { logger });
+    try {
+      const token = h.tokens.admin;
+      await h.call('GET', '/api/v1/accounts');
+      await h.call('GET', '/api/v1/accounts', {
+        as: 'none',
+        headers: { cookie: `maturity_token=${token}` },
+      });
+      await h.call('POST', '/api/v1/session', { as: 'none', body: { token } });
+      await h.call('POST', '/api/v1/session', { as: 'none', body: { token: `${token}-wrong` } });
+      await h.call('GET', '/api/v1/accounts', { as: { token: `${token}-bad` } });
+      expect(logged).toMatch(/incoming request/);
+      expect(logged).toMatch(/"statusCode":401/);
+      expect(logged).not.toContain(token);
+    } finally {
+      await h.close();
     }
   });
 

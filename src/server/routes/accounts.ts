@@ -5,7 +5,7 @@ import { connectAccount } from '../../jobs/connect-account.js';
 import { QUEUES, checkRedis, closeQuietly, queue } from '../../jobs/queues.js';
 import { ensureDefaultSchedule, schedulerId } from '../../jobs/schedules.js';
 import type { Account, Store } from '../../store/store.js';
-import { API, type ServerContext, type ZodApp } from '../context.js';
+import { API, addressPolicy, type ServerContext, type ZodApp } from '../context.js';
 import { conflict, problems } from '../problem.js';
 import {
   AccountDetail,
@@ -65,7 +65,7 @@ function connectBody(loaded: AnyConnector[], policy: AddressPolicy) {
 /** Accounts: list, show, connect (with a connection test), remove. */
 export async function accountRoutes(app: ZodApp, ctx: ServerContext): Promise<void> {
   const { store } = ctx;
-  const policy: AddressPolicy = { allowPrivate: ctx.allowPrivateAddresses === true };
+  const policy = addressPolicy(ctx);
   const loaded = await loadConnectors(connectors);
 
   app.get(

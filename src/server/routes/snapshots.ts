@@ -25,7 +25,7 @@ export async function snapshotRoutes(app: ZodApp, ctx: ServerContext): Promise<v
               .describe('False: judge the stored records without syncing first'),
           })
           .default({ window: '90d', sync: true }),
-        response: { 202: Job, ...problems(404, 503) },
+        response: { 202: Job, ...problems(404, 409, 503) },
       },
     },
     async (request, reply) => {
