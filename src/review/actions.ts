@@ -1,7 +1,6 @@
 import type { CriterionResult, LayerSuggestion, SnapshotBody } from '../domain/evidence.js';
 import { criterionAnchor, shortLayerName } from './anchors.js';
 import {
-  absentOf,
   conditionsOf,
   readConditions,
   type ConditionReading,
@@ -82,7 +81,7 @@ interface Draft {
 
 export function rankActions(body: SnapshotBody, index: RuleIndex): Action[] {
   const metrics = new Map(body.metrics.map((m) => [m.id, m]));
-  const absent = absentOf(body);
+  const absent = body.absent;
   const exemptions = exemptionsOf(body);
   const drafts = new Map<string, Draft>();
   const blocking = new Map<LayerSuggestion, Need[]>();

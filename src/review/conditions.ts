@@ -1,4 +1,4 @@
-import type { CriterionStatus, Metric, SnapshotBody } from '../domain/evidence.js';
+import type { CriterionStatus, Metric } from '../domain/evidence.js';
 import { DEFAULT_MIN_SAMPLE, evaluateCriterion } from '../engine/evaluate-criterion.js';
 import type { Condition, Criterion, Layer, Model, RuleSet } from '../engine/rules-schema.js';
 import {
@@ -111,12 +111,9 @@ export function readCondition(
   absent?: Readonly<Record<string, string>>,
 ): ConditionReading {
   // No reviewer statement: the data's own verdict on this one condition.
-  const input = { metrics, attestations: new Map(), asOf: new Date(0) };
-  const r = evaluateCriterion(
-    { id: 'condition', statement: 'condition', when: condition },
-    0,
-    input,
-  );
+  const r = evaluateCriterion({ id: 'condition', statement: 'condition', when: condition }, 0, {
+    metrics,
+  });
   const m = metrics.get(condition.metric);
   const value = r.values ? Object.values(r.values)[0] : undefined;
   const reading: ConditionReading = {
@@ -161,7 +158,3 @@ function unknownWords(
     return `${label} is ${count(m.value)}, but ${count(m.undetermined)} more could not be read and may count`;
   return `${label} could not be judged`;
 }
-
-/** Why the snapshot's absent metrics are absent, where it kept the reasons. */
-export const absentOf = (b: SnapshotBody): Record<string, string> | undefined =>
-  (b as { absent?: Record<string, string> }).absent;

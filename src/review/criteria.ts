@@ -96,18 +96,7 @@ export function criterionView(
   const status = STATUS_WORDS[c.status];
   const dispute = disputeOf(c);
   const exempt = exemptionOf(c);
-  const attestation = (
-    c as {
-      attestation?: {
-        by?: string;
-        at?: string;
-        reason?: string;
-        inPlace?: boolean;
-        since?: string;
-        evidenceUrl?: string;
-      };
-    }
-  ).attestation;
+  const attestation = c.attestation;
   return {
     model: layer.model,
     layer: layer.layer,

@@ -1,8 +1,8 @@
 import type { CriterionResult, LayerSuggestion, SnapshotBody } from '../domain/evidence.js';
 
 /**
- * The review decisions a snapshot body may carry (disputes, exemptions, overrides), read the same
- * way wherever they are shown. Kept in one file so the outputs follow the body's shape in one place.
+ * The review decisions a snapshot body carries (disputes, exemptions, overrides), read the same
+ * way wherever they are shown.
  */
 
 export interface Dispute {
@@ -34,85 +34,61 @@ export interface Override {
   stale: boolean;
 }
 
-type Loose = Record<string, unknown>;
-const str = (o: Loose, k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
-const obj = (v: unknown): Loose | undefined =>
-  v && typeof v === 'object' ? (v as Loose) : undefined;
-
-function who(o: Loose): Pick<Dispute, 'by' | 'reason' | 'at'> {
-  const by = str(o, 'by') ?? str(o, 'actor');
-  const reason = str(o, 'reason');
-  const at = str(o, 'at');
-  return { ...(by ? { by } : {}), ...(reason ? { reason } : {}), ...(at ? { at } : {}) };
-}
+type Note = { by: string; reason: string; at: string; expiresAt?: string };
+const who = (n: Note) => ({
+  by: n.by,
+  reason: n.reason,
+  at: n.at,
+  ...(n.expiresAt ? { expiresAt: n.expiresAt } : {}),
+});
 
 /** The dispute on a criterion, if a reviewer disputes what the data shows. */
 export function disputeOf(c: CriterionResult): Dispute | undefined {
-  const d = (c as unknown as Loose).disputed;
-  if (!d) return undefined;
-  const o = obj(d);
-  if (!o) return {};
-  const said = typeof o.inPlace === 'boolean' ? o.inPlace : o.value;
-  return { ...who(o), ...(typeof said === 'boolean' ? { value: said } : {}) };
+  const d = c.disputed;
+  return d ? { by: d.by, reason: d.reason, at: d.at, value: d.inPlace } : undefined;
 }
 
 /** The exemption of a criterion (not applicable), if any. */
 export function exemptionOf(c: CriterionResult): Omit<Exemption, 'model'> | undefined {
-  const e = (c as unknown as Loose).exempt;
-  if (!e) return undefined;
-  const o = obj(e);
-  return o
-    ? { ...who(o), ...(str(o, 'expiresAt') ? { expiresAt: str(o, 'expiresAt')! } : {}) }
-    : {};
-}
-
-/** The level a reviewer decided for a layer, next to the suggested one. */
-export function overrideOf(l: LayerSuggestion): Override | undefined {
-  const o = obj((l as unknown as Loose).override);
-  if (!o || typeof o.level !== 'number') return undefined;
-  return {
-    level: o.level,
-    ...(str(o, 'levelName') ? { levelName: str(o, 'levelName')! } : {}),
-    ...who(o),
-    stale: o.stale === true,
-  };
-}
-
-/** Everything exempt in a snapshot: the body's list, and criteria marked exempt on the layers. */
-export function exemptionsOf(body: SnapshotBody): Exemption[] {
-  const out: Exemption[] = [];
-  const list = (body as unknown as Loose).exempt;
-  if (Array.isArray(list))
-    for (const e of list) {
-      const o = obj(e);
-      if (!o || typeof o.model !== 'string') continue;
-      const criterionId = str(o, 'criterionId') ?? str(o, 'criterion');
-      const layer = str(o, 'layer');
-      const expiresAt = str(o, 'expiresAt');
-      out.push({
-        model: o.model,
-        ...(layer ? { layer } : {}),
-        ...(criterionId ? { criterionId } : {}),
-        ...who(o),
-        ...(expiresAt ? { expiresAt } : {}),
-      });
-    }
-  for (const l of body.layers)
-    for (const c of l.criteria) {
-      const e = exemptionOf(c);
-      if (!e) continue;
-      if (out.some((x) => x.model === l.model && x.criterionId === c.id)) continue;
-      out.push({ model: l.model, layer: l.layer, criterionId: c.id, ...e });
-    }
-  return out;
+  return c.exempt ? who(c.exempt) : undefined;
 }
 
 /** The whole model of this layer is exempt (not applicable here). */
 export function layerExempt(l: LayerSuggestion): Omit<Exemption, 'model'> | undefined {
-  const e = (l as unknown as Loose).exempt;
-  if (!e) return undefined;
-  const o = obj(e);
-  return o ? who(o) : {};
+  return l.exempt ? who(l.exempt) : undefined;
+}
+
+/** The level a reviewer decided for a layer, next to the suggested one. */
+export function overrideOf(l: LayerSuggestion): Override | undefined {
+  const o = l.override;
+  return o
+    ? {
+        level: o.level,
+        levelName: o.levelName,
+        by: o.by,
+        reason: o.reason,
+        at: o.at,
+        stale: o.stale,
+      }
+    : undefined;
+}
+
+/** Everything exempt in a snapshot: the body's list, and criteria marked exempt on the layers. */
+export function exemptionsOf(body: SnapshotBody): Exemption[] {
+  const out: Exemption[] = (body.exempt ?? []).map((e) => ({
+    model: e.model,
+    ...(e.layer ? { layer: e.layer } : {}),
+    ...(e.scope === 'criterion' && e.criterionId ? { criterionId: e.criterionId } : {}),
+    ...who(e),
+  }));
+  for (const l of body.layers)
+    for (const c of l.criteria) {
+      const e = exemptionOf(c);
+      if (!e || c.exempt?.scope === 'model') continue;
+      if (out.some((x) => x.model === l.model && x.criterionId === c.id)) continue;
+      out.push({ model: l.model, layer: l.layer, criterionId: c.id, ...e });
+    }
+  return out;
 }
 
 /** Whether a criterion is out of the review: exempt itself, or its whole model is. */

@@ -1,6 +1,6 @@
-import type { CriterionResult, LayerSuggestion, SnapshotBody } from '../domain/evidence.js';
+import type { LayerSuggestion, SnapshotBody } from '../domain/evidence.js';
 import { shortLayerName } from './anchors.js';
-import { absentOf, readConditions, type ConditionReading, type RuleIndex } from './conditions.js';
+import { readConditions, type ConditionReading, type RuleIndex } from './conditions.js';
 import { exemptionOf, overrideOf } from './decision-fields.js';
 import { conditionSubject, conditionValueWords, dateWords, inSentence } from './format.js';
 
@@ -109,20 +109,20 @@ function reasons(
       continue;
     const rule = index.criterion(l.model, l.layer, c.id)?.rule;
     const why: string[] = [];
-    const attestation = attestationOf(c);
+    const attestation = c.attestation;
     if (exemptionOf(c) && !(b && exemptionOf(b)))
       why.push(`${c.statement} exempt${exemptionOf(c)?.by ? ` by ${exemptionOf(c)!.by}` : ''}`);
-    else if (c.attested && !(b?.attested && attestationOf(b)?.by === attestation?.by))
+    else if (c.attested && !(b?.attested && b.attestation?.by === attestation?.by))
       why.push(
         `${c.status === 'met' ? 'attested' : 'attested as not in place'}${attestation?.by ? ` by ${attestation.by}` : ''}`,
       );
     else if (b?.attested && !c.attested)
       why.push(
-        `attestation${attestationOf(b)?.by ? ` by ${attestationOf(b)!.by}` : ''} no longer counts`,
+        `attestation${b.attestation?.by ? ` by ${b.attestation!.by}` : ''} no longer counts`,
       );
     else if (rule?.when) {
-      const now = readConditions(rule, metricsAfter, absentOf(after));
-      const then = readConditions(rule, metricsBefore, absentOf(before));
+      const now = readConditions(rule, metricsAfter, after.absent);
+      const then = readConditions(rule, metricsBefore, before.absent);
       now.forEach((r, i) => {
         const t = then[i];
         if (t && t.status !== r.status) why.push(crossing(t, r));
@@ -169,10 +169,6 @@ function overrideChange(
   if (b && !a) return [`${name}: the override of ${b.level} no longer applies`];
   return [];
 }
-
-type AttestationNote = { by?: string; at?: string };
-const attestationOf = (c: CriterionResult): AttestationNote | undefined =>
-  (c as { attestation?: AttestationNote }).attestation;
 
 /** "since 30 Jun 2026" for a diff heading. */
 export const sinceWords = (d: Pick<SnapshotDiff, 'from'>): string => `since ${dateWords(d.from)}`;

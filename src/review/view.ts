@@ -1,7 +1,7 @@
 import type { GroupReading, Metric, SnapshotBody } from '../domain/evidence.js';
 import type { RuleSet } from '../engine/rules-schema.js';
 import { criterionAnchor, layerAnchor, metricAnchor, shortLayerName } from './anchors.js';
-import { absentOf, RuleIndex } from './conditions.js';
+import { RuleIndex } from './conditions.js';
 import { criterionView, exemptWords, type CriterionView } from './criteria.js';
 import { exemptionsOf } from './decision-fields.js';
 import { count, intervalWords, metricLabel, sampleWords, valueWords, whenWords } from './format.js';
@@ -106,7 +106,7 @@ export function reviewView(input: ReviewInput): ReviewView {
     ...(input.previous ? { previous: input.previous } : {}),
   });
   const metrics = new Map(body.metrics.map((m) => [m.id, m]));
-  const absent = absentOf(body);
+  const absent = body.absent;
   const ladders = new Map(
     summary.models.flatMap((m) => m.ladders).map((l) => [`${l.model}/${l.layer}`, l]),
   );
@@ -162,7 +162,7 @@ function evidenceRows(
       }
   const charted = new Set(judgedMetrics(index));
   const ids = [...new Set([...body.metrics.map((m) => m.id), ...used.keys()])];
-  const absent = absentOf(body) ?? {};
+  const absent = body.absent ?? {};
   const rows = ids.map((id): EvidenceRow => {
     const m = body.metrics.find((x) => x.id === id);
     const series =
