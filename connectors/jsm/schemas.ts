@@ -147,7 +147,7 @@ export function issueSchema(ids: FieldIds) {
   if (ids.organisations) custom[ids.organisations] = z.array(Named).nullish();
   if (ids.requestType)
     custom[ids.requestType] = z.looseObject({ requestType: Named.optional() }).nullish();
-  if (ids.satisfaction) custom[ids.satisfaction] = z.unknown();
+  if (ids.satisfaction) custom[ids.satisfaction] = z.unknown().optional();
   if (ids.satisfactionDate) custom[ids.satisfactionDate] = JiraTime.nullish();
   return z.looseObject({
     id: Id,

@@ -1,6 +1,6 @@
 import { Group } from '../../../src/domain/records.js';
 import { SourceUnavailable, defineStream } from '../../shared/define-connector.js';
-import { mapPage, recordOrSkip } from '../../shared/map-page.js';
+import { mapPage, recordOrSkip, type Invalid } from '../../shared/map-page.js';
 import { JsmApi } from '../client.js';
 import type { JsmConfig } from '../config.js';
 import type { TeamValue } from '../schemas.js';
@@ -41,8 +41,12 @@ export const groups = defineStream<JsmConfig, ByUpdatedCursor>({
       full: true,
       page: async (issues) => {
         const seen = new Map<string, Group>();
+        const unread: Invalid[] = [];
         for (const i of issues) {
-          if (!('issue' in i)) continue;
+          if (!('issue' in i)) {
+            unread.push(i.invalid);
+            continue;
+          }
           const team = teamOf((i.issue.fields as Record<string, unknown>)[field] as TeamValue);
           if (team) seen.set(team.id, { sourceId: team.id, name: team.name });
         }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SlaPolicy, type Priority, type SlaMetric } from '../../../src/domain/records.js';
 import { defineStream, noCursor } from '../../shared/define-connector.js';
-import { mapPage, recordOrSkip } from '../../shared/map-page.js';
+import { mapPage, recordOrSkip, type Invalid } from '../../shared/map-page.js';
 import { JsmApi } from '../client.js';
 import type { JsmConfig } from '../config.js';
 import type { FieldIds, JiraIssue, ServiceDesk, SlaValue } from '../schemas.js';
@@ -92,10 +92,12 @@ export const slaPolicies = defineStream<JsmConfig, never>({
     const site = await readSite(api, ctx.config);
     const { ids } = site;
     const fields = [
+      'updated',
       'priority',
       ...[ids.firstResponse, ids.resolution].filter((x): x is string => !!x),
     ];
     const policies: SlaPolicy[] = [];
+    const unread: Invalid[] = [];
     if (ids.firstResponse || ids.resolution)
       for (const desk of site.desks) {
         const counts: GoalCounts = {};
@@ -108,7 +110,9 @@ export const slaPolicies = defineStream<JsmConfig, never>({
             maxResults: ctx.config.pageSize,
             ...(token ? { token } : {}),
           });
-          for (const i of res.issues) if ('issue' in i) countGoals(counts, i.issue, ids);
+          for (const i of res.issues)
+            if ('issue' in i) countGoals(counts, i.issue, ids);
+            else unread.push(i.invalid);
           token = res.next;
           if (!token) break;
         }
@@ -123,6 +127,10 @@ export const slaPolicies = defineStream<JsmConfig, never>({
         id: (p) => p.sourceId,
       },
     );
-    await ctx.commit({ records: { slaPolicies: records }, quarantined, cursor: null });
+    await ctx.commit({
+      records: { slaPolicies: records },
+      quarantined: [...unread, ...quarantined],
+      cursor: null,
+    });
   },
 });
