@@ -135,7 +135,7 @@ function ladderLine(l: Ladder): string {
     : '';
   const held = l.held ? ' (held from the last full snapshot)' : '';
   const words = l.exempt ? 'Not applicable' : l.words;
-  const override = l.override ? `; ${l.override.stale ? '⚠ stale: ' : ''}${l.override.words}` : '';
+  const override = l.override ? `; ${l.override.words}` : '';
   return `**${text(l.layerName)}**${steps} ${text(words)}${held}${change}${text(override)}`;
 }
 

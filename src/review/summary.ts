@@ -177,7 +177,7 @@ function ladder(
       ? {
           override: {
             ...o,
-            words: `Decided: ${o.levelName ?? `level ${o.level}`} (${o.level})${o.by ? ` by ${o.by}` : ''}; the evidence suggests ${l.levelName} (${l.level})${o.stale ? '. Stale: the evidence changed since the decision' : ''}`,
+            words: `Decided: ${o.levelName ?? `level ${o.level}`} (${o.level})${o.by ? ` by ${o.by}` : ''}${o.reason ? ` (${o.reason})` : ''}; suggested by the evidence: ${l.levelName} (${l.level})${o.stale ? ' — ⚠ stale: the evidence changed since the decision' : ''}`,
           },
         }
       : {}),

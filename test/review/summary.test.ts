@@ -93,6 +93,40 @@ describe('summary', () => {
   });
 });
 
+describe('decisions in the summary', () => {
+  it('shows a decided level beside the suggested one, flagged when stale', () => {
+    const body = snapshot(rules, evidence());
+    const offerings = body.layers.find((l) => l.layer === 'offerings')!;
+    offerings.override = {
+      decision: 9,
+      by: 'Dana',
+      at: '2026-06-01T00:00:00Z',
+      reason: 'premium plan sold off-tool',
+      level: 3,
+      levelName: 'Managed',
+      suggestedThen: 1,
+      stale: true,
+    };
+    const s = summarise({ body, rules });
+    const ladder = s.models[0]!.ladders.find((l) => l.layer === 'offerings')!;
+    expect(ladder.override?.words).toBe(
+      'Decided: Managed (3) by Dana (premium plan sold off-tool); suggested by the evidence: Basic (1) — ⚠ stale: the evidence changed since the decision',
+    );
+    expect(s.models[0]!.sentence).toContain('Offerings decided at 3 (stale)');
+  });
+
+  it('says a whole model does not apply, with who decided and why', () => {
+    const body = snapshot(rules, evidence());
+    const note = { decision: 5, by: 'Dana', at: '2026-06-01T00:00:00Z', reason: 'no partner' };
+    for (const l of body.layers.filter((x) => x.model === 'beta')) l.exempt = note;
+    body.exempt = [{ ...note, scope: 'model', model: 'beta', modelName: 'Beta elements' }];
+    const s = summarise({ body, rules });
+    expect(s.models[1]!.sentence).toBe('Not applicable (decided by Dana): no partner.');
+    expect(s.models[1]!.ladders.every((l) => l.exempt)).toBe(true);
+    expect(s.actions.flatMap((a) => a.criteria).some((c) => c.model === 'beta')).toBe(false);
+  });
+});
+
 describe('diff in words', () => {
   it('says a level fell when a value dropped below its threshold', () => {
     const before = snapshot(rules, evidence({ freshness: 0.76 }));

@@ -53,7 +53,7 @@ export function layerSection(l: LayerDetail): string {
     <p>
       ${d.exempt ? 'Not applicable' : d.words}${d.held ? ' (held from the last full snapshot)' : ''}
     </p>
-    ${d.override ? html`<p>${d.override.stale ? html`<span class="tag stale">⚠ stale</span> ` : ''}${d.override.words}</p>` : ''}
+    ${d.override ? html`<p class="override${d.override.stale ? ' stale' : ''}">${d.override.words}</p>` : ''}
     ${l.criteria.map((c) => raw(criterionArticle(c)))}
   </section>`.html;
 }

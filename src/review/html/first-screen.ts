@@ -72,7 +72,7 @@ export function ladderItem(l: Ladder, links: Links = {}): string {
     <span class="words"
       >${l.exempt ? 'Not applicable' : l.words}${l.held ? ' (held from the last full snapshot)' : ''}${change}</span
     >
-    ${l.override ? html`<span class="override">${l.override.stale ? html`<span class="tag stale">⚠ stale</span> ` : ''}${l.override.words}</span>` : ''}
+    ${l.override ? html`<span class="override${l.override.stale ? ' stale' : ''}">${l.override.words}</span>` : ''}
   </li>`.html;
 }
 
