@@ -3,7 +3,7 @@ import type { ListedDecision } from '../../domain/decisions.js';
 import type { LayerSuggestion } from '../../domain/evidence.js';
 import { attestationValidDays } from '../../engine/index.js';
 import { layerAnchor, shortLayerName } from '../../review/anchors.js';
-import { absentOf, RuleIndex } from '../../review/conditions.js';
+import { RuleIndex } from '../../review/conditions.js';
 import { criterionView, type CriterionView } from '../../review/criteria.js';
 import { listDecisions, pendingCriteria } from '../../review/decisions.js';
 import { dateWords, valueWords } from '../../review/format.js';
@@ -89,7 +89,7 @@ export async function criterionPage(deps: PageDeps, p: CriterionParams): Promise
     throw notFound(`"${p.model}/${p.id}" is no criterion of the rules ${rules.version}`);
   const index = new RuleIndex(rules);
   const metrics = new Map(body.metrics.map((m) => [m.id, m]));
-  const absent = absentOf(body);
+  const absent = body.absent;
   const view = criterionView(layer, result, index, metrics, {
     asOf: body.asOf,
     ...(absent ? { absent } : {}),
@@ -212,7 +212,7 @@ function evidence(data: CriterionPage): Raw {
                   </li>`,
               )}
             </ul>
-            ${data.series.map((s) => chart(s, data.snapshots))}`
+            <div class="charts">${data.series.map((s) => chart(s, data.snapshots))}</div>`
         : html`<p>
             Helpdesk data cannot show this: a reviewer decides it, with a reason and an expiry.
           </p>`

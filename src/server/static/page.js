@@ -30,6 +30,15 @@
     };
   }
 
+  var MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
+
+  /** "2 Oct", and "2 Oct 2026" for the first tick: dates as the rest of the page writes them. */
+  function dayMonth(seconds, withYear) {
+    var d = new Date(seconds * 1000);
+    var s = d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()];
+    return withYear ? s + ' ' + d.getUTCFullYear() : s;
+  }
+
   function trim(s) {
     return s.indexOf('.') >= 0 ? s.replace(/\.?0+$/, '') : s;
   }
@@ -85,7 +94,14 @@
       lo -= 86400;
       hi += 86400;
     }
-    var series = [{ label: 'Snapshot', value: '{YYYY}-{MM}-{DD}' }];
+    var series = [
+      {
+        label: 'Snapshot',
+        value: function (u, t) {
+          return t == null ? '–' : dayMonth(t, true);
+        },
+      },
+    ];
     var values = [xs];
     series.push({
       label: s.label,
@@ -131,14 +147,21 @@
     var u = new uPlot(
       {
         width: width,
-        height: 220,
+        height: 200,
         series: series,
         scales: {
           x: { time: true, range: [lo, hi] },
           y: { range: [0, ymax] },
         },
         axes: [
-          {},
+          {
+            values: function (u, splits) {
+              return splits.map(function (t, i) {
+                return dayMonth(t, i === 0);
+              });
+            },
+            space: 70,
+          },
           {
             values: function (u, splits) {
               return splits.map(fmt);
@@ -156,7 +179,7 @@
     if (typeof ResizeObserver !== 'undefined') {
       new ResizeObserver(function () {
         var w = Math.max(240, el.clientWidth);
-        if (Math.abs(w - u.width) > 4) u.setSize({ width: w, height: 220 });
+        if (Math.abs(w - u.width) > 4) u.setSize({ width: w, height: 200 });
       }).observe(el);
     }
   }
