@@ -261,5 +261,22 @@ describe.each(backends)('review through the API on $name', (backend) => {
       expect((await h.call('GET', url, { as: 'none' })).statusCode).toBe(401);
     }
     expect((await h.call('GET', '/accounts/nobody/report.html')).statusCode).toBe(404);
+    // The report `maturity report --format html` prints, for the snapshot asked for.
+    const { loadReview } = await import('../../src/review/load.js');
+    const { renderReportHtml } = await import('../../src/report/render-html.js');
+    const first = json<{ id: number }[]>(
+      await h.call('GET', '/api/v1/accounts/acme/snapshots'),
+    )[0]!;
+    const res = await h.call('GET', '/api/v1/accounts/acme/report.html', {
+      query: { id: String(first.id) },
+    });
+    const expected = renderReportHtml(
+      (await loadReview(h.store, 'acme', { rules, now: new Date(clock), id: first.id })).view,
+    );
+    expect(res.body).toBe(expected);
+    const both = await h.call('GET', '/api/v1/accounts/acme/report.html', {
+      query: { id: String(first.id), asOf: '2026-01-01' },
+    });
+    expect(both.statusCode).toBe(400);
   });
 });

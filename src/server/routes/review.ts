@@ -14,10 +14,11 @@ import { RuleIndex } from '../../review/conditions.js';
 import { diffSnapshots } from '../../review/diff.js';
 import { rankActions } from '../../review/actions.js';
 import { reviewedSnapshot, type ReviewedSnapshot } from '../../review/reviewed.js';
-import { renderHtml } from '../../report/render-html.js';
+import { renderReportHtml } from '../../report/render-html.js';
+import { loadReview } from '../../review/load.js';
 import { MaturityError } from '../../errors.js';
 import { API, type ServerContext, type ZodApp } from '../context.js';
-import { problemResponse, problems } from '../problem.js';
+import { problems } from '../problem.js';
 import { Action, Decision, Diff, ListedDecision, PendingCriterion } from '../review-schemas.js';
 import { AccountParams, AsOf, Snapshot, SnapshotId, answer } from '../schemas.js';
 
@@ -292,7 +293,27 @@ export async function reviewRoutes(app: ZodApp, ctx: ServerContext): Promise<voi
         .send(await auditCsv(store, undefined, at())),
   );
 
-  const report = async (account: string) => renderHtml(await reviewed(account));
+  // The report `maturity report --format html` prints: the snapshot with the ones before it (the
+  // change, the history, the charts), as one self-contained page.
+  const ReportQuery = z
+    .object({
+      asOf: AsOf.optional().describe('The latest snapshot as of this date'),
+      id: SnapshotId.optional().describe('The snapshot with this id'),
+    })
+    .refine((q) => q.asOf === undefined || q.id === undefined, {
+      message: 'give asOf or id, not both: each picks one snapshot',
+      path: ['id'],
+    });
+  const report = async (account: string, q: z.output<typeof ReportQuery>) =>
+    renderReportHtml(
+      (
+        await loadReview(store, account, {
+          ...at(),
+          ...(q.asOf !== undefined ? { asOf: q.asOf } : {}),
+          ...(q.id !== undefined ? { id: q.id } : {}),
+        })
+      ).view,
+    );
   app.get(
     `${API}/accounts/:account/report.html`,
     {
@@ -301,17 +322,22 @@ export async function reviewRoutes(app: ZodApp, ctx: ServerContext): Promise<voi
         tags: ['review'],
         summary: 'The report to forward: one self-contained HTML page',
         params: AccountParams,
-        response: { ...html, 404: problemResponse, ...problems(404) },
+        querystring: ReportQuery,
+        response: { ...html, ...problems(404) },
       },
     },
     async (request, reply) =>
-      reply.type('text/html; charset=utf-8').send(await report(request.params.account)),
+      reply
+        .type('text/html; charset=utf-8')
+        .send(await report(request.params.account, request.query)),
   );
   // The same report at the page's address (the issue's /accounts/{a}/report.html).
   app.get(
     '/accounts/:account/report.html',
-    { config: viewer, schema: { params: AccountParams } },
+    { config: viewer, schema: { params: AccountParams, querystring: ReportQuery } },
     async (request, reply) =>
-      reply.type('text/html; charset=utf-8').send(await report(request.params.account)),
+      reply
+        .type('text/html; charset=utf-8')
+        .send(await report(request.params.account, request.query)),
   );
 }
