@@ -23,7 +23,8 @@ export function lineChart(s: MetricSeries): string {
   ];
   const ratio = s.unit === 'ratio';
   const lo = ratio ? 0 : Math.min(0, ...values);
-  const hi = ratio ? 1 : Math.max(1, ...values) * 1.1;
+  const top = Math.max(1, ...values) * 1.1;
+  const hi = ratio ? 1 : s.unit === 'count' ? Math.ceil(top) : top;
   const x = (t: number) =>
     PAD.left +
     (t1 === t0
