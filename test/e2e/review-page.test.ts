@@ -189,6 +189,28 @@ describe.skipIf(!chromiumHere)('the review page in Chromium', () => {
     expect(faults).toEqual([]);
   });
 
+  it("attests on a criterion's page: its status, the header count and its decisions follow", async () => {
+    const page = await signedIn('reviewer');
+    await page.goto(`${server.url}/accounts/acme`);
+    await page.locator('#queue ol.queue > li').nth(1).locator('a').first().click();
+    await page.waitForURL(/\/criteria\//);
+    const head = page.locator('#criterion-head');
+    expect(await head.textContent()).toMatch(/\? undecided/);
+    const before = Number(await head.locator('.queue-count').textContent());
+    const form = page.locator('form[data-kind="attest"]');
+    await form.locator('textarea[name=reason]').fill('The three-year plan was approved in March.');
+    await form.locator('input[name=evidence]').fill('https://wiki.example/support-plan');
+    await form.locator('button[type=submit]').click();
+    await expect.poll(() => head.textContent()).toMatch(/✓ met/);
+    expect(await head.textContent()).toMatch(/Attested in place by dana/);
+    expect(Number(await head.locator('.queue-count').textContent())).toBe(before - 1);
+    const row = page.locator('#criterion-decisions tbody tr').first();
+    expect(await row.textContent()).toContain('The three-year plan was approved in March.');
+    expect(await row.locator('a[href="https://wiki.example/support-plan"]').count()).toBe(1);
+    expect(await form.locator('textarea[name=reason]').inputValue()).toBe('');
+    expect(faults).toEqual([]);
+  });
+
   it('draws a metric over the snapshots with uPlot: the threshold as its own series', async () => {
     const page = await signedIn('viewer');
     await page.goto(`${server.url}/accounts/acme/criteria/ftworks/kb-articles-refreshed-12m`);
