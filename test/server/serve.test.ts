@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cliHome } from '../helpers/cli.js';
 
 /** `maturity serve` and other commands as real processes on one MATURITY_HOME (embedded store). */
 
@@ -117,5 +118,30 @@ describe('maturity serve', () => {
       server.child.kill('SIGTERM');
       expect((await server.done).code).toBe(0);
     }
+  });
+});
+
+describe('maturity serve refuses bad settings in one line, before opening anything', () => {
+  it.each([
+    [['serve', '--port', '0'], {}, /--port must be a whole number from 1 to 65535/],
+    [['serve', '--port', 'http'], {}, /--port must be a whole number/],
+    [['serve', '--host', 'a b'], {}, /--host must be a host name or IP address/],
+    [
+      ['serve'],
+      { MATURITY_ALLOW_PRIVATE_ADDRESSES: 'maybe' },
+      /environment variable MATURITY_ALLOW_PRIVATE_ADDRESSES must be true or false/,
+    ],
+    [
+      ['serve'],
+      { REDIS_URL: 'redis://127.0.0.1:6379' },
+      /REDIS_URL is set but DATABASE_URL is not/,
+    ],
+  ])('%j %j', async (args, env, message) => {
+    const cli = cliHome(env as Record<string, string>);
+    const r = await cli.run(...args);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(message);
+    expect(existsSync(path.join(cli.home, 'db'))).toBe(false);
   });
 });
