@@ -1,17 +1,11 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefaultRules } from '../src/engine/index.js';
 import { renderHtml } from '../src/report/render-html.js';
+import { chromiumHere, launchChromium } from './e2e/browser.js';
 import { metric, snapshot } from './review/helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const here = existsSync(CHROMIUM);
-if (!here) {
-  if (process.env.CI) throw new Error(`Chromium is required under CI=true: ${CHROMIUM} is missing`);
-  console.warn(`\n!!! ${CHROMIUM} is missing: the printed-report tests are SKIPPED !!!\n`);
-}
-
+// Without Chromium: fails under CI=true, skips loudly elsewhere (test/e2e/browser.ts).
 const rules = loadDefaultRules();
 
 /** A busy account: every model judged, many layers moving, many actions, advice and groups. */
@@ -57,22 +51,10 @@ function busyReport(): string {
 const pages = (pdf: Buffer) =>
   pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-z])/g)?.length ?? 0;
 
-describe.skipIf(!here)('the printed report (Chromium, A4)', () => {
+describe.skipIf(!chromiumHere)('the printed report (Chromium, A4)', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => browser?.close());
 
