@@ -5,8 +5,16 @@ import { TOKEN_COOKIE } from '../auth.js';
 import { API, type ServerContext, type ZodApp } from '../context.js';
 import { conflict, problems } from '../problem.js';
 import { MaturityError } from '../../errors.js';
+import type { ApiTokenRow } from '../../store/store.js';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+const tokenOf = (t: ApiTokenRow) => ({
+  name: t.name,
+  role: t.role,
+  createdAt: iso(t.createdAt)!,
+  lastUsedAt: iso(t.lastUsedAt),
+  revokedAt: iso(t.revokedAt),
+});
 
 const Token = z
   .object({
@@ -57,13 +65,7 @@ export async function tokenRoutes(app: ZodApp, ctx: ServerContext): Promise<void
     },
     async (request) =>
       (await ctx.store.listApiTokens({ includeRevoked: request.query.includeRevoked })).map(
-        (t) => ({
-          name: t.name,
-          role: t.role,
-          createdAt: iso(t.createdAt)!,
-          lastUsedAt: iso(t.lastUsedAt),
-          revokedAt: iso(t.revokedAt),
-        }),
+        tokenOf,
       ),
   );
 
@@ -86,14 +88,7 @@ export async function tokenRoutes(app: ZodApp, ctx: ServerContext): Promise<void
       if ((await ctx.store.listApiTokens()).some((t) => t.name === name))
         throw conflict(`a token named "${name}" exists already; revoke it first`);
       const { token, row } = await createApiToken(ctx.store, name, role, request.actor!.name);
-      return reply.code(201).send({
-        name: row.name,
-        role: row.role,
-        createdAt: iso(row.createdAt)!,
-        lastUsedAt: null,
-        revokedAt: null,
-        token,
-      });
+      return reply.code(201).send({ ...tokenOf(row), token });
     },
   );
 
@@ -108,16 +103,7 @@ export async function tokenRoutes(app: ZodApp, ctx: ServerContext): Promise<void
         response: { 200: Token, ...problems(404) },
       },
     },
-    async (request) => {
-      const t = await revokeApiToken(ctx.store, request.params.name);
-      return {
-        name: t.name,
-        role: t.role,
-        createdAt: iso(t.createdAt)!,
-        lastUsedAt: iso(t.lastUsedAt),
-        revokedAt: iso(t.revokedAt),
-      };
-    },
+    async (request) => tokenOf(await revokeApiToken(ctx.store, request.params.name)),
   );
 
   // HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it), Secure behind HTTPS.
