@@ -18,7 +18,7 @@ import type { LayerDetail } from '../../review/view.js';
 import { roleAllows, type Actor } from '../api-tokens.js';
 import type { PageDeps } from './deps.js';
 import { attestForm, overrideForm, revokeForm, type FormPlace } from './forms.js';
-import { layout, mark } from './layout.js';
+import { mark, sendPage } from './layout.js';
 import { accountPage, type AccountPage } from './load.js';
 import { freshnessMarks, levelChoices, paths } from './parts.js';
 
@@ -37,16 +37,14 @@ export function accountRoutes(app: FastifyInstance, deps: PageDeps): void {
     async (request, reply) => {
       const data = await accountPage(deps, request.params.account);
       const regions = accountRegions(data, request.actor!, deps);
-      return reply.type('text/html; charset=utf-8').send(
-        layout({
-          title: data.account.name,
-          actor: request.actor!,
-          ...(deps.queueUrl ? { queueUrl: deps.queueUrl } : {}),
-          crumbs: [{ text: 'Portfolio', href: '/' }, { text: data.account.name }],
-          main: html`<p id="notice" class="notice" role="status"></p>
-            ${Object.values(regions)}`,
-        }),
-      );
+      return sendPage(reply, {
+        title: data.account.name,
+        actor: request.actor!,
+        queueUrl: deps.queueUrl,
+        crumbs: [{ text: 'Portfolio', href: '/' }, { text: data.account.name }],
+        main: html`<p id="notice" class="notice" role="status"></p>
+          ${Object.values(regions)}`,
+      });
     },
   );
 }
@@ -80,11 +78,11 @@ export function accountRegions(
   };
   return {
     'first-screen': firstScreen(data, links),
-    queue: queueRegion(data.pending, name, place, decides, now, index),
+    queue: queueRegion(data.pending, { account: name, place, decides, now, index }),
     actions: allActions(data.view.summary, links),
     layers: html`<section id="layers" aria-labelledby="layers-title">
       <h2 id="layers-title" class="section-title">Layers and their criteria</h2>
-      ${data.view.layers.map((l) => layerCard(l, name, place, decides, now, index))}
+      ${data.view.layers.map((l) => layerCard(l, { account: name, place, decides, now, index }))}
     </section>`,
     exempt: data.view.exempt.length
       ? html`<section id="exempt" class="card" aria-labelledby="exempt-title">
@@ -96,6 +94,16 @@ export function accountRegions(
       : html`<section id="exempt" hidden></section>`,
     audit: auditRegion(data.decisions, place, decides),
   };
+}
+
+/** What the regions below the first screen need besides their data. */
+interface RegionContext {
+  account: string;
+  place: FormPlace;
+  /** The actor may decide (a reviewer or an admin). */
+  decides: boolean;
+  now: Date;
+  index: RuleIndex;
 }
 
 /** Where each criterion's page is, by the anchor the shared partials link to. */
@@ -223,11 +231,7 @@ function allActions(s: Summary, links: Links): Raw {
 /** The criteria awaiting a decision, most useful first; a reviewer attests each in place. */
 function queueRegion(
   pending: PendingCriterion[],
-  account: string,
-  place: FormPlace,
-  decides: boolean,
-  now: Date,
-  index: RuleIndex,
+  { account, place, decides, now, index }: RegionContext,
 ): Raw {
   return html`<section id="queue" class="card" aria-labelledby="queue-title">
     <h2 id="queue-title">
@@ -276,14 +280,7 @@ function queueRegion(
 }
 
 /** A layer: its ladder in words, the decided level beside the suggested one, its criteria. */
-function layerCard(
-  l: LayerDetail,
-  account: string,
-  place: FormPlace,
-  decides: boolean,
-  now: Date,
-  index: RuleIndex,
-): Raw {
+function layerCard(l: LayerDetail, { account, place, decides, now, index }: RegionContext): Raw {
   const d = l.ladder;
   const levels = levelChoices(index, d.model);
   const byLevel = new Map<number, typeof l.criteria>();

@@ -18,7 +18,7 @@ import { roleAllows, type Actor } from '../api-tokens.js';
 import { decisionRows } from './account.js';
 import type { PageDeps } from './deps.js';
 import { attestForm, disputeForm, exemptForm, overrideForm, type FormPlace } from './forms.js';
-import { layout, mark } from './layout.js';
+import { mark, sendPage } from './layout.js';
 import { storedHistory } from './load.js';
 import { levelChoices, paths } from './parts.js';
 
@@ -53,25 +53,23 @@ export function criterionRoutes(app: FastifyInstance, deps: PageDeps): void {
     async (request, reply) => {
       const data = await criterionPage(deps, request.params);
       const regions = criterionRegions(data, request.actor!, deps);
-      return reply.type('text/html; charset=utf-8').send(
-        layout({
-          title: `${data.view.statement} · ${data.account}`,
-          actor: request.actor!,
-          ...(deps.queueUrl ? { queueUrl: deps.queueUrl } : {}),
-          charts: true,
-          crumbs: [
-            { text: 'Portfolio', href: '/' },
-            { text: data.account, href: paths.account(data.account) },
-            {
-              text: shortLayerName(data.layer.layerName),
-              href: `${paths.account(data.account)}#${layerAnchor(data.layer.model, data.layer.layer)}`,
-            },
-            { text: data.view.id },
-          ],
-          main: html`<p id="notice" class="notice" role="status"></p>
-            ${Object.values(regions)}`,
-        }),
-      );
+      return sendPage(reply, {
+        title: `${data.view.statement} · ${data.account}`,
+        actor: request.actor!,
+        queueUrl: deps.queueUrl,
+        charts: true,
+        crumbs: [
+          { text: 'Portfolio', href: '/' },
+          { text: data.account, href: paths.account(data.account) },
+          {
+            text: shortLayerName(data.layer.layerName),
+            href: `${paths.account(data.account)}#${layerAnchor(data.layer.model, data.layer.layer)}`,
+          },
+          { text: data.view.id },
+        ],
+        main: html`<p id="notice" class="notice" role="status"></p>
+          ${Object.values(regions)}`,
+      });
     },
   );
 }

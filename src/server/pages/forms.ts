@@ -22,6 +22,8 @@ export interface FormPlace {
 
 const DAY = 86_400_000;
 const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+/** The last day a decision made now may run to ("2027-11-30"). */
+const latestDay = (now: Date, days: number) => isoDay(now.getTime() + days * DAY);
 
 /** A form posting one decision. `key` makes the ids of its fields unique on the page. */
 function decisionForm(
@@ -94,7 +96,7 @@ export function attestForm(
   c: CriterionRefForForm,
   o: { key: string; short?: boolean; now: Date },
 ): Raw {
-  const max = isoDay(o.now.getTime() + c.validDays * DAY);
+  const max = latestDay(o.now, c.validDays);
   return decisionForm(place, 'attest', {
     key: o.key,
     hidden: { criterion: `${c.model}/${c.id}` },
@@ -130,7 +132,7 @@ export function disputeForm(
   c: CriterionRefForForm,
   o: { key: string; dataSaysMet: boolean; now: Date },
 ): Raw {
-  const max = isoDay(o.now.getTime() + c.validDays * DAY);
+  const max = latestDay(o.now, c.validDays);
   return decisionForm(place, 'dispute', {
     key: o.key,
     hidden: { criterion: `${c.model}/${c.id}` },
@@ -159,7 +161,7 @@ export function exemptForm(
   c: { model: string; id: string; modelName: string },
   o: { key: string; now: Date },
 ): Raw {
-  const max = isoDay(o.now.getTime() + MAX_DECISION_DAYS * DAY);
+  const max = latestDay(o.now, MAX_DECISION_DAYS);
   return decisionForm(place, 'exempt', {
     key: o.key,
     hidden: { criterion: `${c.model}/${c.id}` },
@@ -182,7 +184,7 @@ export function overrideForm(
   l: { model: string; layer: string; levels: { level: number; name: string }[]; suggested: number },
   o: { key: string; now: Date },
 ): Raw {
-  const max = isoDay(o.now.getTime() + MAX_DECISION_DAYS * DAY);
+  const max = latestDay(o.now, MAX_DECISION_DAYS);
   return decisionForm(place, 'override', {
     key: o.key,
     hidden: { layer: `${l.model}/${l.layer}` },

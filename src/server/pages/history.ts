@@ -3,7 +3,7 @@ import { html, type Raw } from '../../review/html/escape.js';
 import type { HistoryRow } from '../../review/history.js';
 import { loadReview } from '../../review/load.js';
 import type { PageDeps } from './deps.js';
-import { layout, mark } from './layout.js';
+import { mark, sendPage } from './layout.js';
 import { paths } from './parts.js';
 
 /** How many snapshots the history page judges again under the current rules (the newest). */
@@ -28,28 +28,26 @@ export function historyRoutes(app: FastifyInstance, deps: PageDeps): void {
         historyLimit: HISTORY_PAGE_LIMIT,
       });
       const rows = view.history;
-      return reply.type('text/html; charset=utf-8').send(
-        layout({
-          title: `History · ${account.name}`,
-          actor: request.actor!,
-          ...(deps.queueUrl ? { queueUrl: deps.queueUrl } : {}),
-          crumbs: [
-            { text: 'Portfolio', href: '/' },
-            { text: account.name, href: paths.account(account.name) },
-            { text: 'History' },
-          ],
-          main: html`<h1>History of ${account.name}</h1>
-            <p class="lead">
-              ${total}
-              ${total === 1 ? 'snapshot' : 'snapshots'}${total > rows.length ? `, the newest ${rows.length} shown` : ''};
-              each judged again under the current rules ${deps.rules.version} from its stored
-              metrics, beside the levels it was stored with.
-            </p>
-            <ol class="history-list" id="history">
-              ${rows.map(row)}
-            </ol>`,
-        }),
-      );
+      return sendPage(reply, {
+        title: `History · ${account.name}`,
+        actor: request.actor!,
+        queueUrl: deps.queueUrl,
+        crumbs: [
+          { text: 'Portfolio', href: '/' },
+          { text: account.name, href: paths.account(account.name) },
+          { text: 'History' },
+        ],
+        main: html`<h1>History of ${account.name}</h1>
+          <p class="lead">
+            ${total}
+            ${total === 1 ? 'snapshot' : 'snapshots'}${total > rows.length ? `, the newest ${rows.length} shown` : ''};
+            each judged again under the current rules ${deps.rules.version} from its stored metrics,
+            beside the levels it was stored with.
+          </p>
+          <ol class="history-list" id="history">
+            ${rows.map(row)}
+          </ol>`,
+      });
     },
   );
 }

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { html, raw, type Raw } from '../../review/html/escape.js';
 import type { Actor } from '../api-tokens.js';
 import { assetUrl } from './static.js';
@@ -103,3 +104,7 @@ export function problemPage(o: {
 /** One sentence for an htmx swap: the error shown where the form is. */
 export const errorFragment = (detail: string): string =>
   html`<p class="error" role="alert">${detail}</p>`.html;
+
+/** Answers a page. */
+export const sendPage = (reply: FastifyReply, o: PageOptions) =>
+  reply.type('text/html; charset=utf-8').send(layout(o));

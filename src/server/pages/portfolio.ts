@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { html, type Raw } from '../../review/html/escape.js';
 import type { PageDeps } from './deps.js';
-import { layout, mark } from './layout.js';
+import { mark, sendPage } from './layout.js';
 import { portfolio, type PortfolioEntry } from './load.js';
 import { freshnessMarks, levelCell, paths, singleLevel, singleLevelWords } from './parts.js';
 
@@ -9,27 +9,25 @@ import { freshnessMarks, levelCell, paths, singleLevel, singleLevelWords } from 
 export function portfolioRoutes(app: FastifyInstance, deps: PageDeps): void {
   app.get('/', { config: { access: 'viewer' } }, async (request, reply) => {
     const entries = await portfolio(deps);
-    return reply.type('text/html; charset=utf-8').send(
-      layout({
-        title: 'Portfolio',
-        actor: request.actor!,
-        ...(deps.queueUrl ? { queueUrl: deps.queueUrl } : {}),
-        crumbs: [{ text: 'Portfolio' }],
-        main: html`<h1>Portfolio</h1>
-          <p class="lead">
-            ${entries.length} ${entries.length === 1 ? 'account' : 'accounts'}: each with its latest
-            snapshot, read with the review decisions as they stand.
-          </p>
-          ${
-            entries.length
-              ? html`<div class="accounts">${entries.map(card)}</div>`
-              : html`<p class="card">
-                  No account yet: connect one with <code>maturity connect</code> or import records
-                  with <code>maturity import records</code>.
-                </p>`
-          }`,
-      }),
-    );
+    return sendPage(reply, {
+      title: 'Portfolio',
+      actor: request.actor!,
+      queueUrl: deps.queueUrl,
+      crumbs: [{ text: 'Portfolio' }],
+      main: html`<h1>Portfolio</h1>
+        <p class="lead">
+          ${entries.length} ${entries.length === 1 ? 'account' : 'accounts'}: each with its latest
+          snapshot, read with the review decisions as they stand.
+        </p>
+        ${
+          entries.length
+            ? html`<div class="accounts">${entries.map(card)}</div>`
+            : html`<p class="card">
+                No account yet: connect one with <code>maturity connect</code> or import records
+                with <code>maturity import records</code>.
+              </p>`
+        }`,
+    });
   });
 }
 
