@@ -11,6 +11,7 @@ export const connectors: ConnectorEntry[] = [
   { id: 'zendesk', cli: () => import('./zendesk/cli.js'), load: () => import('./zendesk/index.js') },
   { id: 'servicenow', cli: () => import('./servicenow/cli.js'), load: () => import('./servicenow/index.js') },
   { id: 'freshdesk', cli: () => import('./freshdesk/cli.js'), load: () => import('./freshdesk/index.js') },
+  { id: 'jsm', cli: () => import('./jsm/cli.js'), load: () => import('./jsm/index.js') },
 ];
 
 /** The connector an account was made with (undefined: imported from files, or an unknown id). */

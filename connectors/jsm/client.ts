@@ -115,7 +115,7 @@ export async function checkConnection(
   let res: HttpResult;
   try {
     res = await client.get('/rest/api/3/myself', {
-      allowStatus: [...REDIRECTS, 401, 403, 404],
+      allowStatus: [200, ...REDIRECTS, 401, 403, 404],
     });
   } catch (err) {
     if (err instanceof MaturityError && /ENOTFOUND/.test(err.message))

@@ -92,14 +92,22 @@ export const slaMs = (d: z.infer<typeof SlaDate> | undefined): number | undefine
 
 // Changelog entries, inline (expand=changelog on the search) and per issue:
 // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-changelog-get
-const ChangeItem = z.looseObject({
-  field: z.string().optional(),
-  fieldId: z.string().optional(),
-  from: z.string().nullish(),
-  fromString: z.string().nullish(),
-  to: z.string().nullish(),
-  toString: z.string().nullish(),
-});
+// `toString` is read as an own property: a schema key of that name would find
+// Object.prototype.toString on an item that lacks it.
+const ChangeItem = z
+  .looseObject({
+    field: z.string().optional(),
+    fieldId: z.string().optional(),
+    from: z.string().nullish(),
+    fromString: z.string().nullish(),
+    to: z.string().nullish(),
+  })
+  .transform((item) => {
+    const to = Object.hasOwn(item, 'toString')
+      ? (item as { toString?: unknown }).toString
+      : undefined;
+    return { ...item, toName: typeof to === 'string' ? to : undefined };
+  });
 export const JiraHistory = z.looseObject({
   id: Id.optional(),
   created: JiraTime,

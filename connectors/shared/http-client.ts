@@ -134,7 +134,7 @@ export class HttpClient {
         if (wait > cap || attempt >= maxAttempts * 2) {
           throw new MaturityError(
             'E_CONNECTOR_RATE_LIMIT',
-            `${this.o.tool} rate limit: asked to wait ${Math.ceil(wait / 1000)} s (more than the ${Math.ceil(cap / 1000)} s cap); retry later`,
+            `${this.o.tool} rate limit${reasonOf(headers)}: asked to wait ${Math.ceil(wait / 1000)} s (more than the ${Math.ceil(cap / 1000)} s cap); retry later`,
             { retryAfterMs: wait },
           );
         }
@@ -265,6 +265,14 @@ function guardedLookup(policy: AddressPolicy, lookup: typeof dnsLookup) {
     });
   };
 }
+
+/** Why the vendor refused, when it says (Jira's `RateLimit-Reason`, e.g. jira-burst-based). */
+const reasonOf = (h: Record<string, string>): string => {
+  const r = (h['ratelimit-reason'] ?? h['x-ratelimit-reason'])
+    ?.replace(/[^\w.,: -]/g, '')
+    .slice(0, 80);
+  return r ? ` (${r})` : '';
+};
 
 export function retryAfterMs(h: Record<string, string>): number | undefined {
   const v = h['retry-after'];

@@ -63,7 +63,7 @@ export function reopensIn(
     for (const item of h.items) {
       if ((item.fieldId ?? item.field) !== 'status') continue;
       const from = category(item.from, item.fromString);
-      const to = category(item.to, item.toString);
+      const to = category(item.to, item.toName);
       if (from === undefined || to === undefined) return undefined;
       if (from === 'done' && to !== 'done') n++;
     }

@@ -75,7 +75,12 @@ export async function serviceDesks(api: JsmApi, config: JsmConfig): Promise<Serv
     if (!one.length)
       throw new MaturityError(
         'E_INPUT',
-        `Jira Service Management has no service desk with the project key ${config.project} that this account sees (it sees ${all.map((d) => d.projectKey).join(', ') || 'none'}): check --project`,
+        `Jira Service Management has no service desk with the project key ${config.project} that this account sees (it sees ${
+          all
+            .map((d) => d.projectKey)
+            .sort()
+            .join(', ') || 'none'
+        }): check --project`,
       );
     return one;
   }
