@@ -21,7 +21,6 @@ export function ticketFields(ids: FieldIds): string[] {
     'priority',
     'assignee',
     'labels',
-    'project',
     ...[ids.firstResponse, ids.resolution, ids.team, ids.organisations, ids.requestType].filter(
       (id): id is string => !!id,
     ),
