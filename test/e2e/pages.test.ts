@@ -1,6 +1,10 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateOrganisation } from '../../src/demo/generate-org.js';
+import { profiles } from '../../src/demo/profiles.js';
 import { loadDefaultRules } from '../../src/engine/index.js';
+import { importRecords } from '../../src/jobs/import-records.js';
+import { takeSnapshot } from '../../src/jobs/take-snapshot.js';
 import { createApiToken, type TokenRole } from '../../src/server/api-tokens.js';
 import { buildServer } from '../../src/server/app.js';
 import { SecretBox } from '../../src/store/secrets.js';
@@ -216,5 +220,56 @@ describe('the review page routes', () => {
     const criterion = await get('/accounts/acme/criteria/ftworks/no-such-thing', 'viewer');
     expect(criterion.statusCode).toBe(404);
     expect(criterion.body).toContain('ftworks/no-such-thing');
+  });
+});
+
+describe('the review page with --insecure-local and no token', () => {
+  let store: Store;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    store = await Store.open({});
+    const batch = generateOrganisation(profiles.structured, { tickets: 120, now: new Date() });
+    const { account } = await importRecords(store, 'solo', batch);
+    await takeSnapshot(store, account, { rules, window: '90d' });
+    app = await buildServer({
+      store,
+      rules,
+      box: new SecretBox('pages-test-'.padEnd(40, 'x')),
+      insecureLocal: true,
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+  });
+
+  it('opens without signing in, as "local", and still refuses a post from another site', async () => {
+    const page = await app.inject({ method: 'GET', url: '/', headers: { host: HOST } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(
+      /local\s*<span class="role">\s*\(admin, no token: --insecure-local\)/,
+    );
+    const form = new URLSearchParams({
+      criterion: 'ftworks/yearly-support-goals',
+      reason: 'Posted by a page on another site.',
+    }).toString();
+    const headers = { host: HOST, 'content-type': 'application/x-www-form-urlencoded' };
+    const cross = await app.inject({
+      method: 'POST',
+      url: '/accounts/solo/decide/attest',
+      headers: { ...headers, origin: 'http://evil.example' },
+      payload: form,
+    });
+    expect(cross.statusCode).toBe(403);
+    expect(await store.decisions()).toHaveLength(0);
+    const own = await app.inject({
+      method: 'POST',
+      url: '/accounts/solo/decide/attest',
+      headers: { ...headers, origin: `http://${HOST}` },
+      payload: form,
+    });
+    expect(own.statusCode).toBe(303);
+    expect(await store.decisions()).toMatchObject([{ kind: 'attest', actor: 'local' }]);
+    expect((await store.decisions())[0]!.token).toBeUndefined();
   });
 });
