@@ -2,27 +2,33 @@ import { describe, expect, it } from 'vitest';
 import { cliHome } from '../helpers/cli.js';
 
 describe('maturity tokens', () => {
-  it('creates a token printed once, lists it without the token, revokes it', async () => {
-    const cli = cliHome();
-    const made = await cli.run('tokens', 'create', 'dana', '--role', 'reviewer');
-    expect(made.code).toBe(0);
-    const token = made.out.trim();
-    expect(token).toMatch(/^mat_/);
-    expect(made.err).toMatch(/shown once/);
-    expect(made.err).not.toContain(token);
+  it(
+    'creates a token printed once, lists it without the token, revokes it',
+    { timeout: 180_000 },
+    async () => {
+      const cli = cliHome();
+      const made = await cli.run('tokens', 'create', 'dana', '--role', 'reviewer');
+      expect(made.code).toBe(0);
+      const token = made.out.trim();
+      expect(token).toMatch(/^mat_/);
+      expect(made.err).toMatch(/shown once/);
+      expect(made.err).not.toContain(token);
 
-    const list = await cli.run('tokens', 'list', '--json');
-    expect(list.code).toBe(0);
-    expect(list.out).not.toContain(token);
-    expect(JSON.parse(list.out)).toEqual([
-      expect.objectContaining({ name: 'dana', role: 'reviewer', lastUsedAt: null }),
-    ]);
+      const list = await cli.run('tokens', 'list', '--json');
+      expect(list.code).toBe(0);
+      expect(list.out).not.toContain(token);
+      expect(JSON.parse(list.out)).toEqual([
+        expect.objectContaining({ name: 'dana', role: 'reviewer', lastUsedAt: null }),
+      ]);
 
-    expect((await cli.run('tokens', 'revoke', 'dana')).code).toBe(0);
-    expect(JSON.parse((await cli.run('tokens', 'list', '--json')).out)).toEqual([]);
-    const all = JSON.parse((await cli.run('tokens', 'list', '--json', '--all')).out) as unknown[];
-    expect(all).toEqual([expect.objectContaining({ name: 'dana', revokedAt: expect.any(String) })]);
-  });
+      expect((await cli.run('tokens', 'revoke', 'dana')).code).toBe(0);
+      expect(JSON.parse((await cli.run('tokens', 'list', '--json')).out)).toEqual([]);
+      const all = JSON.parse((await cli.run('tokens', 'list', '--json', '--all')).out) as unknown[];
+      expect(all).toEqual([
+        expect.objectContaining({ name: 'dana', revokedAt: expect.any(String) }),
+      ]);
+    },
+  );
 
   it.each([
     [['tokens', 'create', 'x', '--role', 'owner'], 2, /--role must be viewer, reviewer or admin/],
