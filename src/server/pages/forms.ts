@@ -46,7 +46,7 @@ function decisionForm(
     <input type="hidden" name="back" value="${place.back}" />
     ${Object.entries(o.hidden).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`)}
     ${o.fields}
-    <p class="form-error error" aria-live="assertive"></p>
+    <div class="form-error" aria-live="assertive"></div>
     <button type="submit">${o.submit}</button>
   </form>`;
 }
