@@ -32,11 +32,19 @@ export const ticketFieldFamilies = {
 export type TicketFieldFamily = keyof typeof ticketFieldFamilies;
 
 /**
- * Satisfaction ratings have one family: `offered`, the surveys sent and not answered. A source that
- * lists only answers (Freshdesk) leaves the response rate unknown: every rating it lists is one.
+ * Families of other kinds, with what a source that lacks one does not say:
+ * - satisfaction ratings `offered`: the surveys sent and not answered. A source that lists only
+ *   answers (Freshdesk, JSM) leaves the response rate unknown: every rating it lists is one;
+ * - agents `memberships`: the groups each agent belongs to (JSM's licence groups say nothing of
+ *   teams), without which the share of agents in several groups is unknown, not 0.
  */
-export const ratingFieldFamilies = ['offered'] as const;
-export type RatingFieldFamily = (typeof ratingFieldFamilies)[number];
+export const kindFieldFamilies = {
+  satisfactionRatings: { offered: 'the source lists only answered surveys, not the surveys sent' },
+  agents: { memberships: 'the source does not say which groups each agent belongs to' },
+} as const;
+export type KindFamilies = {
+  [K in keyof typeof kindFieldFamilies]?: (keyof (typeof kindFieldFamilies)[K])[];
+};
 export const ticketFamilyNames = Object.keys(ticketFieldFamilies) as TicketFieldFamily[];
 
 /** Every family of a kind (`*` stands for "all", as for sources that predate field coverage). */

@@ -1,4 +1,13 @@
-import { delivers, inWindow, num, proportion, sourcesOf, value, windowParams } from './helpers.js';
+import {
+  delivers,
+  deliversOf,
+  inWindow,
+  num,
+  proportion,
+  sourcesOf,
+  value,
+  windowParams,
+} from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 export const agents: MetricDefinition = {
@@ -20,6 +29,7 @@ export const agents: MetricDefinition = {
       at: 'asOf',
       unit: 'ratio',
       description: 'Share of active agents in two or more groups (T-shaped specialisation).',
+      needs: { kinds: ['agents'], kindFamilies: { agents: ['memberships'] } },
     },
     {
       id: 'agents.knowledge_roles.count',
@@ -64,7 +74,9 @@ export const agents: MetricDefinition = {
       const src = [sourcesOf(ctx, 'agents', 'agents')];
       out.push(
         ...value(ctx, 'agents.count', n, 'count', n, src),
-        ...proportion(ctx, 'agents.multi_group_share', num(row?.multi), n, src),
+        ...(deliversOf(ctx, 'agents', 'memberships')
+          ? proportion(ctx, 'agents.multi_group_share', num(row?.multi), n, src)
+          : []),
       );
       // People seen on tickets carry no roles: a zero there would be a guess.
       if (!ctx.derived?.has('agents'))

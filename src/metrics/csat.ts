@@ -11,7 +11,7 @@ export const csat: MetricDefinition = {
       sample: 'of {n} surveys sent',
       unit: 'ratio',
       description: 'Share of satisfaction surveys sent in the window that customers answered.',
-      needs: { kinds: ['satisfactionRatings'], ratingFamilies: ['offered'] },
+      needs: { kinds: ['satisfactionRatings'], kindFamilies: { satisfactionRatings: ['offered'] } },
     },
     {
       id: 'csat.score',

@@ -18,6 +18,7 @@ import { ticketsCount } from './tickets-count.js';
 import { classifyGroup, type ClassifiedGroup, type GroupRolesMapping } from './group-roles.js';
 import type { RecordKind } from '../domain/records.js';
 import { delivers, deliversOf } from './helpers.js';
+import { kindFieldFamilies } from '../domain/fields.js';
 import type { MetricContext, MetricDefinition, MetricInfo, Needs } from './types.js';
 
 /** The registry: adding a metric is one file plus one line here. */
@@ -109,8 +110,13 @@ export function whyAbsent(needs: Needs | Needs[], ctx: MetricContext): string {
       return `no ${kinds.map((k) => KIND_NAMES[k]).join(' or ')} were synced or imported`;
     if (n.families?.length && !n.families.some((f) => delivers(ctx, f)))
       return `the source never delivers the tickets' ${n.families.join(' or ')} field`;
-    if (n.ratingFamilies?.some((f) => !deliversOf(ctx, 'satisfactionRatings', f)))
-      return 'the source lists only answered surveys, not the surveys sent';
+    for (const [kind, families] of Object.entries(n.kindFamilies ?? {}) as [
+      keyof typeof kindFieldFamilies,
+      string[],
+    ][])
+      for (const f of families)
+        if (!deliversOf(ctx, kind, f))
+          return (kindFieldFamilies[kind] as Record<string, string>)[f]!;
     return undefined;
   });
   if (missing.some((m) => m === undefined))

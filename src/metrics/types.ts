@@ -1,5 +1,5 @@
 import type { Metric } from '../domain/evidence.js';
-import type { RatingFieldFamily, TicketFieldFamily } from '../domain/fields.js';
+import type { KindFamilies, TicketFieldFamily } from '../domain/fields.js';
 import type { RecordKind } from '../domain/records.js';
 import type { QueryDb } from '../store/db.js';
 import type { ClassifiedGroup } from './group-roles.js';
@@ -40,8 +40,8 @@ export type MetricUnit = Metric['unit'];
 export interface Needs {
   kinds?: RecordKind[];
   families?: TicketFieldFamily[];
-  /** Satisfaction-rating families (src/domain/fields.ts), all of them needed. */
-  ratingFamilies?: RatingFieldFamily[];
+  /** Field families of other kinds (src/domain/fields.ts), all of them needed. */
+  kindFamilies?: KindFamilies;
 }
 
 /** What a metric is, for the registry, the rules check and the docs. */

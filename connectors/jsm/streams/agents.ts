@@ -44,6 +44,8 @@ export function toAgent(m: GroupMember): Mapped<Agent> {
 export const agents = defineStream<JsmConfig, AgentCursor>({
   name: 'agents',
   kinds: ['agents'],
+  // Licence-group members carry no team memberships: the multi-group share stays unknown.
+  fields: () => ({ agents: [] }),
   cursor: AgentCursor,
   fullRefresh: true,
   async sync(ctx) {

@@ -75,6 +75,8 @@ async function readPage(
 export const satisfactionRatings = defineStream<JsmConfig, ByUpdatedCursor>({
   name: 'satisfaction-ratings',
   kinds: ['satisfactionRatings'],
+  // Only feedback given is listed: no `offered` family, so the response rate stays unknown.
+  fields: () => ({ satisfactionRatings: [] }),
   cursor: ByUpdatedCursor,
   async sync(ctx) {
     const api = new JsmApi(ctx.client);
