@@ -100,7 +100,7 @@ export async function serveCommand(
   }
   o.onListening?.(url);
   ctx.io.out(
-    `maturity serve: API at ${url} (OpenAPI: ${url}/openapi.json, docs: ${url}/docs)${flags.insecureLocal && !envToken ? '; no token needed while none exists (--insecure-local)' : ''}; stop with Ctrl-C`,
+    `maturity serve: review page at ${url.replace(/\/api\/v1$/, '/')}, API at ${url} (OpenAPI: ${url}/openapi.json, docs: ${url}/docs)${flags.insecureLocal && !envToken ? '; no token needed while none exists (--insecure-local)' : ''}; stop with Ctrl-C`,
   );
   await stopped;
   ctx.io.err('maturity serve: stopping (in-flight requests and jobs finish first)…');

@@ -95,6 +95,9 @@ describe('maturity serve', () => {
       await server.stdout(/API at http:\/\/127\.0\.0\.1:\d+\/api\/v1/);
       const api = `http://127.0.0.1:${port}/api/v1`;
       expect(((await (await fetch(`${api}/accounts`)).json()) as unknown[]).length).toBe(0);
+      // The first line names the review page, and it answers there.
+      await server.stdout(new RegExp(`review page at http://127\\.0\\.0\\.1:${port}/,`));
+      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
 
       // Even a command told to wait a minute does not wait for a server, which does not finish: its
       // one line is the refusal, with no "waiting up to 60 s" before it.
