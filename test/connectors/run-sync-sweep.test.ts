@@ -85,6 +85,7 @@ describe('full-refresh streams of the shipped connectors', () => {
         'satisfaction-ratings',
       ],
       servicenow: ['contract_sla', 'service_offering', 'agents'],
+      jsm: ['agents', 'organisations', 'service-desks', 'sla-policies', 'groups'],
       freshdesk: [
         'groups',
         'agents',
