@@ -8,6 +8,7 @@ import { Store, type Account } from '../src/store/store.js';
 import { storeSyncSink } from '../src/store/sync-sink.js';
 import { backends, PG_URL } from './helpers/backends.js';
 import { startGate } from './helpers/gate.js';
+import { memoryStore } from './helpers/store-template.js';
 
 const SECRET = 'sync-stream-lock-secret-'.padEnd(40, 'x');
 const box = new SecretBox(SECRET);
@@ -193,7 +194,7 @@ describe.skipIf(!postgres)('two syncs of one account on PostgreSQL', () => {
 
 describe('stream locks on the embedded store (one process)', () => {
   it('makes a second run of a stream wait for the first', async () => {
-    const store = await Store.open({});
+    const store = await memoryStore();
     try {
       const order: string[] = [];
       const release = await store.holdSyncStream(1, 'zendesk:tickets');

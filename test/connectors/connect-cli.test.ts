@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zendesk } from '../../connectors/zendesk/index.js';
 import { connectAccount } from '../../src/jobs/connect-account.js';
 import { secretBoxFor } from '../../src/store/secrets.js';
-import { Store } from '../../src/store/store.js';
 import { cliHome } from '../helpers/cli.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const SECRET = 'S3cret-0f-the-day';
@@ -100,7 +100,7 @@ describe('maturity connect: the addresses it will call', () => {
   });
 
   it('refuses a loopback --base-url for an account created with allowPrivate: false', async () => {
-    const store = await Store.open({});
+    const store = await memoryStore();
     try {
       const box = secretBoxFor('k'.repeat(40), mkdtempSync(path.join(tmpdir(), 'maturity-')));
       await expect(

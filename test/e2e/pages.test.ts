@@ -8,8 +8,9 @@ import { takeSnapshot } from '../../src/jobs/take-snapshot.js';
 import { createApiToken, type TokenRole } from '../../src/server/api-tokens.js';
 import { buildServer } from '../../src/server/app.js';
 import { SecretBox } from '../../src/store/secrets.js';
-import { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { seedDemo } from './demo-data.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 const rules = loadDefaultRules();
 const HOST = 'review.test';
@@ -25,7 +26,7 @@ describe('the review page routes', () => {
   const tokens = {} as Record<TokenRole, string>;
 
   beforeAll(async () => {
-    store = await Store.open({});
+    store = await memoryStore();
     await seedDemo(store, rules);
     for (const role of ['viewer', 'reviewer', 'admin'] as const)
       tokens[role] = (await createApiToken(store, `${role}-1`, role)).token;
@@ -227,7 +228,7 @@ describe('the review page with --insecure-local and no token', () => {
   let store: Store;
   let app: FastifyInstance;
   beforeAll(async () => {
-    store = await Store.open({});
+    store = await memoryStore();
     const batch = generateOrganisation(profiles.structured, { tickets: 120, now: new Date() });
     const { account } = await importRecords(store, 'solo', batch);
     await takeSnapshot(store, account, { rules, window: '90d' });

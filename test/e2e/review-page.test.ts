@@ -1,10 +1,11 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefaultRules } from '../../src/engine/index.js';
-import { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { chromiumHere, launchChromium } from './browser.js';
 import { seedDemo } from './demo-data.js';
 import { startServer, type Server } from './server.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 const rules = loadDefaultRules();
 
@@ -23,7 +24,7 @@ describe.skipIf(!chromiumHere)('the review page in Chromium', () => {
   const faults: string[] = [];
 
   beforeAll(async () => {
-    store = await Store.open({});
+    store = await memoryStore();
     await seedDemo(store, rules);
     server = await startServer(store, rules);
     browser = await launchChromium();

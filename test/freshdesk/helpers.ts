@@ -3,8 +3,10 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { runSync, type RunSyncOptions } from '../../connectors/shared/run-sync.js';
 import { freshdesk } from '../../connectors/freshdesk/index.js';
 import { FreshdeskConfig } from '../../connectors/freshdesk/config.js';
-import { Store, type Account } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import { type Account } from '../../src/store/store.js';
 import { storeSyncSink } from '../../src/store/sync-sink.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 export const BASE = 'https://acme.freshdesk.com';
 export const NOW = new Date('2026-03-01T12:00:00Z');
@@ -75,7 +77,7 @@ export function useStore(prefix: string): {
       (ctx.account = await ctx.store.createAccount(`${prefix}-${++n}`, 'freshdesk')),
   };
   beforeAll(async () => {
-    ctx.store = await Store.open({});
+    ctx.store = await memoryStore();
     nock.disableNetConnect();
   });
   afterAll(async () => {

@@ -5,10 +5,11 @@ import { historyNeeded } from '../../src/jobs/history-needed.js';
 import { takeSnapshot } from '../../src/jobs/take-snapshot.js';
 import { computeEvidence } from '../../src/metrics/index.js';
 import { parseWindow } from '../../src/metrics/window.js';
-import { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { generateAccount } from './account.js';
 import { fakeFreshdesk } from './fake.js';
 import { BASE, NOW, fakeSleep, ids, sorted, syncFreshdesk } from './helpers.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 /**
  * A sync of a few thousand tickets through a Freshdesk served as its reference documents it, then
@@ -117,7 +118,7 @@ async function stored(store: Store, accountId: number) {
 
 let store: Store;
 beforeAll(async () => {
-  store = await Store.open({});
+  store = await memoryStore();
   nock.disableNetConnect();
 });
 afterAll(async () => {

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { Store } from '../../src/store/store.js';
+import { memoryStore } from './store-template.js';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -34,7 +35,7 @@ export interface Backend {
 let n = 0;
 /** A fresh, empty store per call: in-memory PGlite, or a private schema on the test PostgreSQL. */
 export const backends: Backend[] = [
-  { name: 'pglite', open: () => Store.open({}) },
+  { name: 'pglite', open: memoryStore },
   ...(reachable
     ? [
         {

@@ -11,6 +11,7 @@ import { SecretBox } from '../../src/store/secrets.js';
 import { Store, type Account } from '../../src/store/store.js';
 import { cliHome } from '../helpers/cli.js';
 import { BASE, incidentRow, tableApi } from '../servicenow/helpers.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 const SECRET = 'failed-sync-test-secret-0123456789abcdef';
 const box = new SecretBox(SECRET);
@@ -72,7 +73,7 @@ describe('a failed sync never replaces a good snapshot', () => {
   let n = 0;
 
   beforeAll(async () => {
-    store = await Store.open({});
+    store = await memoryStore();
     sim = await startZendeskSimulator({ profile: 'managed', tickets: 300, seed: 21 });
     helpdesk = await sleepyZendesk(sim);
   });

@@ -6,6 +6,7 @@ import { createLogger } from '../../src/log.js';
 import { SecretBox } from '../../src/store/secrets.js';
 import { Store } from '../../src/store/store.js';
 import { cliHome } from '../helpers/cli.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 const PLAIN = 'zd-token-Sup3rSecret-value';
 
@@ -23,7 +24,7 @@ describe('secrets at rest', () => {
   });
 
   it('leaves no plaintext secret in a dump of the database', async () => {
-    const store = await Store.open({});
+    const store = await memoryStore();
     try {
       const box = new SecretBox('c'.repeat(40));
       const a = await store.createAccount('acme', 'zendesk', { subdomain: 'acme' });

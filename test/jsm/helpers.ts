@@ -3,8 +3,10 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { JsmConfig } from '../../connectors/jsm/config.js';
 import { jsm } from '../../connectors/jsm/index.js';
 import { runSync, type RunSyncOptions } from '../../connectors/shared/run-sync.js';
-import { Store, type Account } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import { type Account } from '../../src/store/store.js';
 import { storeSyncSink } from '../../src/store/sync-sink.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 export const BASE = 'https://acme.atlassian.net';
 export const NOW = new Date('2026-03-01T12:00:00Z');
@@ -67,7 +69,7 @@ export function useStore(prefix: string): { store: Store; account: Account } {
   let n = 0;
   const ctx = { store: undefined as unknown as Store, account: undefined as unknown as Account };
   beforeAll(async () => {
-    ctx.store = await Store.open({});
+    ctx.store = await memoryStore();
     nock.disableNetConnect();
   });
   afterAll(async () => {

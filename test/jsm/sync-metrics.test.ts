@@ -4,10 +4,11 @@ import { loadDefaultRules } from '../../src/engine/index.js';
 import { historyNeeded } from '../../src/jobs/history-needed.js';
 import { takeSnapshot } from '../../src/jobs/take-snapshot.js';
 import { parseWindow } from '../../src/metrics/window.js';
-import { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { generateSite } from './account.js';
 import { fakeJsm, type FakeIssue, type Raw } from './fake.js';
 import { BASE, NOW, fakeSleep, ids, sorted, syncJsm } from './helpers.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 /**
  * A sync of a few thousand issues through a Jira Service Management site served as its references
@@ -141,7 +142,7 @@ async function stored(store: Store, accountId: number) {
 
 let store: Store;
 beforeAll(async () => {
-  store = await Store.open({});
+  store = await memoryStore();
   nock.disableNetConnect();
 });
 afterAll(async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LayerSuggestion, SnapshotBody } from '../../src/domain/evidence.js';
-import { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { assessRealData, realDataAvailable, type RealAssessment } from './assess.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 /**
  * Levels on real data nobody here wrote (../shared/data): plausible, and honest about what each
@@ -17,7 +18,7 @@ describe.skipIf(!realDataAvailable())('levels on the four real data sets', () =>
   let store: Store;
   let results: RealAssessment[];
   beforeAll(async () => {
-    store = await Store.open({});
+    store = await memoryStore();
     results = await assessRealData(store);
   }, 300_000);
   afterAll(async () => store?.close());

@@ -150,7 +150,7 @@ describe('maturity serve refuses bad settings in one line, before opening anythi
       /REDIS_URL is set but DATABASE_URL is not/,
     ],
   ])('%j %j', async (args, env, message) => {
-    const cli = cliHome(env as Record<string, string>);
+    const cli = cliHome(env as Record<string, string>, { fresh: true });
     const r = await cli.run(...args);
     expect(r.code).toBe(2);
     expect(r.err.trim().split('\n')).toHaveLength(1);

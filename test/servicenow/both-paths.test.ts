@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefaultRules } from '../../src/engine/index.js';
 import { importServiceNowIncidents } from '../../src/jobs/import-servicenow-incidents.js';
 import { takeSnapshot } from '../../src/jobs/take-snapshot.js';
-import { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { config, incidentRow, sync, tableApi, type Row } from './helpers.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 /**
  * The same 40 incidents reach the store twice: through the Table API and through a list export
@@ -96,7 +97,7 @@ const comparable = (t: Record<string, unknown>) => {
 describe('ServiceNow: Table API and CSV export land in the same records and metrics', () => {
   let store: Store;
   beforeAll(async () => {
-    store = await Store.open({});
+    store = await memoryStore();
   });
   afterAll(async () => {
     nock.cleanAll();

@@ -6,8 +6,10 @@ import { servicenow } from '../../connectors/servicenow/index.js';
 import { createServiceNowClient } from '../../connectors/servicenow/client.js';
 import { ServiceNowConfig } from '../../connectors/servicenow/config.js';
 import { runSync } from '../../connectors/shared/run-sync.js';
-import { Store, type Account } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import { type Account } from '../../src/store/store.js';
 import { storeSyncSink } from '../../src/store/sync-sink.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/servicenow');
 
@@ -212,7 +214,7 @@ export function useNockedStore(set: (store: Store) => void): void {
   let store: Store | undefined;
   beforeAll(async () => {
     nock.disableNetConnect();
-    store = await Store.open({});
+    store = await memoryStore();
     set(store);
   });
   afterEach(() => {

@@ -10,7 +10,8 @@ import {
 } from '../../connectors/servicenow/map-incident.js';
 import { parseDate } from '../../connectors/servicenow/values.js';
 import { importServiceNowIncidents } from '../../src/jobs/import-servicenow-incidents.js';
-import { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sn-csv-'));
 const write = (name: string, text: string | Buffer) => {
@@ -161,7 +162,7 @@ describe('incident mapper', () => {
 
 describe('import servicenow-incidents', () => {
   beforeAll(async () => {
-    store = await Store.open({});
+    store = await memoryStore();
   });
   afterAll(async () => {
     await store.close();
@@ -263,7 +264,7 @@ describe('import servicenow-incidents', () => {
 
 describe('an import is all or nothing', () => {
   beforeAll(async () => {
-    store = await Store.open({});
+    store = await memoryStore();
   });
   afterAll(async () => {
     await store.close();
@@ -375,7 +376,7 @@ describe('an import is all or nothing', () => {
 
 describe('what an export vouches for and what it derives', () => {
   beforeAll(async () => {
-    store = await Store.open({});
+    store = await memoryStore();
   });
   afterAll(async () => {
     await store.close();

@@ -24,8 +24,9 @@ import {
   SlaPolicy,
   Ticket,
 } from '../../src/domain/records.js';
-import { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { FIXTURES, fixture, hasFixtures, ids, syncZendesk } from './helpers.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 type Page = Record<string, unknown[]>;
 
@@ -163,7 +164,7 @@ describe.skipIf(!hasFixtures)('the real Zendesk samples', () => {
 describe.skipIf(!hasFixtures)('the recorded organisation pages (nock)', () => {
   let store: Store;
   beforeAll(async () => {
-    store = await Store.open({});
+    store = await memoryStore();
     nock.disableNetConnect();
   });
   afterAll(async () => {

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeMetrics } from '../../src/metrics/index.js';
 import { parseWindow } from '../../src/metrics/window.js';
 import { startZendeskSimulator, type ZendeskSimulator } from '../../src/simulator/index.js';
-import { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { CREDENTIALS, NOW, expectedRecords, ids, sorted, stored, syncZendesk } from './helpers.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 /** The records the full-refresh streams must hold (everything but the incremental ones). */
 function expected(sim: ZendeskSimulator): Record<string, string[]> {
@@ -39,7 +40,7 @@ const passStart = async (store: Store, accountId: number, stream: string) =>
 describe('full-refresh streams of the simulated Zendesk', () => {
   let store: Store;
   beforeAll(async () => {
-    store = await Store.open({});
+    store = await memoryStore();
   });
   afterAll(async () => store.close());
 

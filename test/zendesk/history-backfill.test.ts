@@ -7,6 +7,7 @@ import { migrate } from '../../src/store/migrate.js';
 import { Store, type Account } from '../../src/store/store.js';
 import { cliHome } from '../helpers/cli.js';
 import { CREDENTIALS, NOW, expectedRecords, ids, syncZendesk } from './helpers.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 const SECRET = { MATURITY_SECRET: 'backfill-secret-backfill-secret-0123' };
 const EXPORT = '/api/v2/incremental/tickets/cursor';
@@ -296,7 +297,7 @@ describe('a first snapshot reads only what its window needs', () => {
 describe('a backfill killed mid-way', () => {
   let store: Store;
   beforeAll(async () => {
-    store = await Store.open({});
+    store = await memoryStore();
   });
   afterAll(async () => store.close());
 
@@ -387,7 +388,7 @@ describe('over nock', () => {
   let store: Store;
   let n = 0;
   beforeAll(async () => {
-    store = await Store.open({});
+    store = await memoryStore();
     nock.disableNetConnect();
   });
   afterAll(async () => {
@@ -564,7 +565,7 @@ describe('over nock', () => {
 
 describe('coverage stored before the history start was kept', () => {
   it('no longer claims all history for the incremental streams once migrated', async () => {
-    const store = await Store.open({});
+    const store = await memoryStore();
     try {
       const since = await store.createAccount('legacy-since', 'zendesk', {
         subdomain: 'a',

@@ -5,8 +5,10 @@ import { ZendeskConfig } from '../../connectors/zendesk/config.js';
 import { MaturityError } from '../../src/errors.js';
 import { connectAccount } from '../../src/jobs/connect-account.js';
 import { SecretBox } from '../../src/store/secrets.js';
-import { Store, type Account } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import { type Account } from '../../src/store/store.js';
 import { fakeSleep, fixture, ids, secret, syncZendesk, hasFixtures } from './helpers.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 const BASE = 'https://acme.zendesk.com';
 const EXPORT = '/api/v2/incremental/tickets/cursor.json';
@@ -41,7 +43,7 @@ let store: Store;
 let account: Account;
 let n = 0;
 beforeAll(async () => {
-  store = await Store.open({});
+  store = await memoryStore();
   nock.disableNetConnect();
 });
 afterAll(async () => {

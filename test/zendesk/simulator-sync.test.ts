@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startZendeskSimulator } from '../../src/simulator/index.js';
-import { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import {
   CREDENTIALS,
   NOW,
@@ -10,11 +10,12 @@ import {
   stored,
   syncZendesk,
 } from './helpers.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 describe('a sync of the simulated Zendesk', () => {
   let store: Store;
   beforeAll(async () => {
-    store = await Store.open({});
+    store = await memoryStore();
   });
   afterAll(async () => store.close());
 
