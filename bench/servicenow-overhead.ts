@@ -91,10 +91,11 @@ async function bareLoop(
   base: string,
   pageSize: number,
 ): Promise<{ rows: number; requests: number }> {
+  // The connector's own field list, in its order (readTable asks for the key fields first unless
+  // the stream lists them, as the incident stream does): the same requests, byte for byte.
   const fields = [
-    'sys_updated_on',
-    'sys_id',
-    ...incidentFields.filter((f) => f !== 'sys_id' && f !== 'sys_updated_on'),
+    ...['sys_updated_on', 'sys_id'].filter((f) => !incidentFields.includes(f as never)),
+    ...incidentFields,
   ];
   let since: string | undefined;
   let after: string | undefined;

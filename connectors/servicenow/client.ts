@@ -128,6 +128,12 @@ export async function fetchTablePage(http: HttpClient, q: TablePageQuery): Promi
   const rows: Fields[] = [];
   const bad: Invalid[] = [];
   for (const item of raw) {
+    // Stored values (sysparm_display_value=false) are all strings: such a row is a ServiceNowRow
+    // as it stands. Any other shape goes through the schema, which says what is wrong with it.
+    if (allStrings(item)) {
+      rows.push(flattenRow(item));
+      continue;
+    }
     const row = ServiceNowRow.safeParse(item);
     if (row.success) rows.push(flattenRow(row.data));
     else bad.push(invalid(item, row.error, sysIdOf(item)));
@@ -156,6 +162,13 @@ export async function fetchTablePage(http: HttpClient, q: TablePageQuery): Promi
     nextOffset,
     missingFields,
   };
+}
+
+/** A plain JSON object whose every value is a string (what ServiceNowRow's first branch takes). */
+function allStrings(item: unknown): item is Record<string, string> {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return false;
+  for (const k in item) if (typeof (item as Record<string, unknown>)[k] !== 'string') return false;
+  return true;
 }
 
 const sysIdOf = (item: unknown): string | undefined => {

@@ -136,19 +136,27 @@ export function incidentToTicket(f: Fields, o: IncidentMapOptions = {}): MapResu
   const order = o.dateOrder ?? 'ymd';
   const sourceId = f.sys_id ?? f.number;
   if (!sourceId) return { ok: false, error: 'no sys_id or number' };
-  const dates: Record<string, string | undefined> = {};
-  for (const k of ['opened_at', 'sys_created_on', 'sys_updated_on', 'resolved_at', 'closed_at']) {
-    const d = parseDate(f[k], order);
+  const opened = parseDate(f.opened_at, order);
+  const created = parseDate(f.sys_created_on, order);
+  const updated = parseDate(f.sys_updated_on, order);
+  const resolved = parseDate(f.resolved_at, order);
+  const closed = parseDate(f.closed_at, order);
+  for (const [k, d] of [
+    ['opened_at', opened],
+    ['sys_created_on', created],
+    ['sys_updated_on', updated],
+    ['resolved_at', resolved],
+    ['closed_at', closed],
+  ] as const) {
     if (d === null) return { ok: false, error: `${k}: "${f[k]}" is not a date (${order})` };
-    dates[k] = d;
   }
-  const createdAt = dates.opened_at ?? dates.sys_created_on;
+  const createdAt = opened ?? created;
   if (!createdAt) return { ok: false, error: 'no opened_at or sys_created_on' };
   const active = bool(f.active);
   const status =
     toStatus(f.incident_state) ??
     toStatus(f.state) ??
-    (active === false ? 'closed' : dates.resolved_at ? 'solved' : 'open');
+    (active === false ? 'closed' : resolved ? 'solved' : 'open');
   const flag = bool(f.knowledge);
   const knowledgeLinked = o.kbLinked ? true : flag;
   const problemLinked =
@@ -157,31 +165,32 @@ export function incidentToTicket(f: Fields, o: IncidentMapOptions = {}): MapResu
       : 'problem_id' in f || 'rfc' in f || 'caused_by' in f
         ? false
         : undefined;
-  const candidate = {
-    sourceId,
-    createdAt,
-    ...(dates.sys_updated_on ? { updatedAt: dates.sys_updated_on } : {}),
-    ...(dates.resolved_at ? { solvedAt: dates.resolved_at } : {}),
-    ...(dates.closed_at ? { closedAt: dates.closed_at } : {}),
-    ...opt('priority', toPriority(f.priority)),
-    status,
-    ...opt('channel', toChannel(f.contact_type)),
-    ...opt('groupId', f.assignment_group),
-    ...opt('assigneeId', f.assigned_to),
-    ...opt('organisationId', f.company),
-    // Kept as delivered: the stored choice value through the Table API, the value or the label
-    // (e.g. "Category 55") in an export.
-    ...opt('category', f.category?.slice(0, 200)),
-    // A reference to cmn_location: its sys_id through the Table API (stored values), the display
-    // value an export shows (e.g. "Location 143").
-    ...opt('region', f.location?.slice(0, 200)),
-    ...opt('reopenCount', nonNegative(int(f.reopen_count))),
-    ...opt('reassignmentCount', nonNegative(int(f.reassignment_count))),
-    ...opt('knowledgeLinked', knowledgeLinked),
-    ...opt('problemLinked', problemLinked),
-    ...opt('madeSla', bool(f.made_sla)),
-    tags: [],
+  // One object, its optional fields set only when known (a sync maps every incident: no spreads).
+  const candidate: Record<string, unknown> = { sourceId, createdAt };
+  const set = (key: string, v: unknown) => {
+    if (v !== undefined && v !== null) candidate[key] = v;
   };
+  set('updatedAt', updated);
+  set('solvedAt', resolved);
+  set('closedAt', closed);
+  set('priority', toPriority(f.priority));
+  candidate.status = status;
+  set('channel', toChannel(f.contact_type));
+  set('groupId', f.assignment_group);
+  set('assigneeId', f.assigned_to);
+  set('organisationId', f.company);
+  // Kept as delivered: the stored choice value through the Table API, the value or the label
+  // (e.g. "Category 55") in an export.
+  set('category', f.category?.slice(0, 200));
+  // A reference to cmn_location: its sys_id through the Table API (stored values), the display
+  // value an export shows (e.g. "Location 143").
+  set('region', f.location?.slice(0, 200));
+  set('reopenCount', nonNegative(int(f.reopen_count)));
+  set('reassignmentCount', nonNegative(int(f.reassignment_count)));
+  set('knowledgeLinked', knowledgeLinked);
+  set('problemLinked', problemLinked);
+  set('madeSla', bool(f.made_sla));
+  candidate.tags = [];
   const r = Ticket.safeParse(candidate);
   if (!r.success) {
     return { ok: false, error: zodSentence(r.error, { top: 'record' }) };
@@ -190,7 +199,3 @@ export function incidentToTicket(f: Fields, o: IncidentMapOptions = {}): MapResu
 }
 
 const nonNegative = (n: number | undefined) => (n !== undefined && n >= 0 ? n : undefined);
-
-function opt<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {
-  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };
-}

@@ -12,14 +12,18 @@ export type Fields = Record<string, string | undefined>;
 const MISSING = new Set(['', '?', 'null', '(empty)', 'undefined']);
 /** The longest spelling in MISSING: a longer value is never one of them. */
 const MISSING_MAX = 9;
-const SPACE = /^\s|\s$/;
+const SPACE = /\s/;
+/** What String.prototype.trim removes at either end (a quick test for the ASCII ones first). */
+const isSpace = (c: number) =>
+  c === 32 || (c >= 9 && c <= 13) || (c > 127 && SPACE.test(String.fromCharCode(c)));
 
 /** One field value of any shape → its stored value as a string, or undefined when missing. */
 export function flattenValue(v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
   if (typeof v === 'string') {
     // Most values (sys_ids, dates) are long and already trimmed: no copy, no lower-casing.
-    const t = SPACE.test(v) ? v.trim() : v;
+    const t =
+      v.length && (isSpace(v.charCodeAt(0)) || isSpace(v.charCodeAt(v.length - 1))) ? v.trim() : v;
     return t.length <= MISSING_MAX && MISSING.has(t.toLowerCase()) ? undefined : t;
   }
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
@@ -140,25 +144,30 @@ export function parseDate(
 const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
 const two = (s: string, i: number) => digit(s, i) * 10 + digit(s, i + 1);
 const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
- * The Table API's own shape, `yyyy-MM-dd HH:mm:ss` (UTC), read without a regular expression: a
- * sync reads five of them per incident. Undefined for any other shape or a year before 100 (the
- * general path decides), null for that shape with an impossible day or time.
+ * The Table API's own shape, `yyyy-MM-dd HH:mm:ss` (UTC), read without a regular expression or a
+ * Date: a sync reads five of them per incident. The ISO form is the same characters with `T` and
+ * `.000Z`. Undefined for any other shape or a year before 100 (the general path decides), null
+ * for that shape with an impossible day or time.
  */
 function tableApiDate(v: string): string | null | undefined {
   if (v.length !== 19 || v[4] !== '-' || v[7] !== '-' || v[10] !== ' ') return undefined;
   if (v[13] !== ':' || v[16] !== ':') return undefined;
-  for (const i of DIGITS) {
-    const c = v.charCodeAt(i);
+  for (let k = 0; k < DIGITS.length; k++) {
+    const c = v.charCodeAt(DIGITS[k]!);
     if (c < 48 || c > 57) return undefined;
   }
   const y = two(v, 0) * 100 + two(v, 2);
   if (y < 100) return undefined;
-  const [mo, d, h, mi, s] = [two(v, 5), two(v, 8), two(v, 11), two(v, 14), two(v, 17)];
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
-  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  return t.getUTCDate() === d ? t.toISOString() : null;
+  const mo = two(v, 5);
+  const d = two(v, 8);
+  if (mo < 1 || mo > 12 || d < 1 || two(v, 11) > 23 || two(v, 14) > 59 || two(v, 17) > 59)
+    return null;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (mo === 2 && leap ? 29 : MONTH_DAYS[mo - 1]!)) return null;
+  return `${v.slice(0, 10)}T${v.slice(11)}.000Z`;
 }
 
 /**

@@ -47,7 +47,11 @@ export interface StreamContext<Config, Cursor = unknown> {
    * not parse (see runSync).
    */
   cursor: Cursor | undefined;
-  /** Stores one page's records and its cursor in one transaction. */
+  /**
+   * Stores one page's records and its cursor in one transaction. The page is written while the
+   * stream goes on reading: this resolves once the page before it is stored (its failure is
+   * thrown here), and the runner waits for the last one when the stream returns.
+   */
   commit(page: PageResult<Cursor>): Promise<void>;
   now: () => Date;
   signal?: AbortSignal;

@@ -137,8 +137,29 @@ async function syncStream<C>(
     const fullRefresh = stream.fullRefresh === true;
     /** The start of the pass this run commits to (PostgreSQL text, round-trips exactly). */
     let passStart: string | undefined;
+    /** Stores one page (records, deletions, fields, quarantine, cursor) in one transaction. */
+    const store = async (page: PageResult) => {
+      const started = await o.sink.commitPage(key, page, fullRefresh);
+      passStart ??= started;
+      outcome.pages++;
+      outcome.records += Object.values(page.records ?? {}).reduce(
+        (n, l) => n + (l?.length ?? 0),
+        0,
+      );
+      outcome.quarantined += page.quarantined?.length ?? 0;
+      if (page.warnings?.length) (outcome.warnings ??= []).push(...page.warnings);
+      o.onProgress?.({
+        stream: stream.name,
+        pages: outcome.pages,
+        records: outcome.records,
+        quarantined: outcome.quarantined,
+        done: false,
+      });
+    };
+    /** The page being written while the stream reads and maps the next one. */
+    let writing: Promise<void> | undefined;
     try {
-      const summary = await stream.sync({
+      const pages = stream.sync({
         config: o.config,
         client: o.client,
         cursor: saved.cursor,
@@ -148,24 +169,24 @@ async function syncStream<C>(
         commit: async (page: PageResult) => {
           o.signal?.throwIfAborted();
           checkCommitted(stream, page.cursor);
-          const started = await o.sink.commitPage(key, page, fullRefresh);
-          passStart ??= started;
-          outcome.pages++;
-          outcome.records += Object.values(page.records ?? {}).reduce(
-            (n, l) => n + (l?.length ?? 0),
-            0,
-          );
-          outcome.quarantined += page.quarantined?.length ?? 0;
-          if (page.warnings?.length) (outcome.warnings ??= []).push(...page.warnings);
-          o.onProgress?.({
-            stream: stream.name,
-            pages: outcome.pages,
-            records: outcome.records,
-            quarantined: outcome.quarantined,
-            done: false,
-          });
+          // One page at a time is being written: wait for the one before (its failure ends the
+          // stream here), then hand this one over and let the stream go on reading.
+          await writing;
+          const write = store(page);
+          writing = write;
+          write.catch(() => undefined);
         },
       });
+      const summary = await pages.then(
+        async (s) => {
+          await writing;
+          return s;
+        },
+        async (err: unknown) => {
+          await writing?.catch(() => undefined);
+          throw err;
+        },
+      );
       const held = summary?.historyFrom;
       if (held !== undefined) outcome.historyFrom = held;
       const sweep = fullRefresh ? sweepable(o.connector, stream.name, stream.kinds) : undefined;

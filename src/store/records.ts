@@ -2,7 +2,7 @@ import { recordKinds, type RecordKind, type RecordOf, type Ticket } from '../dom
 import type { Db } from './db.js';
 import { tables, upsertSql } from './tables.js';
 
-const BATCH = 2000;
+const BATCH = 10_000;
 
 /** Inserts or updates records by (account, source id); a record read twice is stored once. */
 export async function upsertRecords<K extends RecordKind>(

@@ -27,6 +27,29 @@ describe('ServiceNow values', () => {
     );
     expect(parseDate('2026-02-29 10:00:00')).toBeNull();
     expect(parseDate('2024-02-29 23:59:59')).toBe('2024-02-29T23:59:59.000Z');
+    // Century years are leap years only when divisible by 400.
+    expect(parseDate('2000-02-29 00:00:00')).toBe('2000-02-29T00:00:00.000Z');
+    for (const y of ['1900', '2100']) expect(parseDate(`${y}-02-29 00:00:00`)).toBeNull();
+    for (const v of ['2026-04-31 00:00:00', '2026-12-31 24:00:00', '2026-00-10 10:00:00'])
+      expect(parseDate(v)).toBeNull();
+  });
+
+  it('trims a value exactly as String.prototype.trim does, by its quick path too', () => {
+    const MISSING = ['', '?', 'null', '(empty)', 'undefined'];
+    const space = fc.constantFrom(' ', '\t', '\n', '\u00a0', '\u2003', '\ufeff', '\u3000');
+    fc.assert(
+      fc.property(
+        fc.array(space, { maxLength: 2 }),
+        fc.string({ maxLength: 12 }),
+        fc.array(space, { maxLength: 2 }),
+        (before, core, after) => {
+          const v = `${before.join('')}${core}${after.join('')}`;
+          const t = v.trim();
+          expect(flattenValue(v)).toBe(MISSING.includes(t.toLowerCase()) ? undefined : t);
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 
   it('treats the missing spellings as missing and keeps every other value, trimmed', () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MaturityError } from '../../../src/errors.js';
 import { SourceUnavailable, type StreamContext } from '../../shared/define-connector.js';
 import type { Invalid } from '../../shared/map-page.js';
-import { fetchTablePage } from '../client.js';
+import { fetchTablePage, type TablePage } from '../client.js';
 import type { ServiceNowConfig } from '../config.js';
 import type { Fields } from '../values.js';
 
@@ -132,50 +132,67 @@ export async function* readTable(
   let seen = 0;
   let total: number | undefined;
   let warnedFields = false;
-  for (;;) {
-    ctx.signal?.throwIfAborted();
-    const conditions = [spec.filter, ...keyConditions(spec.mode, cursor)].filter(Boolean);
-    const page = await fetchTablePage(ctx.client, {
+  const conditionsAt = (c: TableCursor) =>
+    [spec.filter, ...keyConditions(spec.mode, c)].filter(Boolean);
+  const fetchAt = (c: TableCursor) =>
+    fetchTablePage(ctx.client, {
       table: spec.table,
       fields,
-      query: [...conditions, order].join('^'),
+      query: [...conditionsAt(c), order].join('^'),
       limit,
-      offset: cursor.skip,
+      offset: c.skip,
     });
-    if (page.kind === 'unavailable') throw new SourceUnavailable(page.reason);
-    const warnings: string[] = [];
-    if (page.missingFields.length) {
-      const missing = page.missingFields.filter((f) => required.includes(f));
-      if (missing.length) {
-        throw new MaturityError(
-          'E_CONNECTOR_RESPONSE',
-          `ServiceNow table ${spec.table} did not return field(s) ${missing.join(', ')} that were asked for (sysparm_fields): misspelt, not on this instance, or hidden by field ACLs`,
-        );
+  let next: Promise<TablePage> | undefined;
+  try {
+    for (;;) {
+      ctx.signal?.throwIfAborted();
+      const conditions = conditionsAt(cursor);
+      const page = await (next ?? fetchAt(cursor));
+      next = undefined;
+      if (page.kind === 'unavailable') throw new SourceUnavailable(page.reason);
+      const warnings: string[] = [];
+      if (page.missingFields.length) {
+        const missing = page.missingFields.filter((f) => required.includes(f));
+        if (missing.length) {
+          throw new MaturityError(
+            'E_CONNECTOR_RESPONSE',
+            `ServiceNow table ${spec.table} did not return field(s) ${missing.join(', ')} that were asked for (sysparm_fields): misspelt, not on this instance, or hidden by field ACLs`,
+          );
+        }
+        if (!warnedFields) {
+          warnedFields = true;
+          warnings.push(
+            `table ${spec.table} did not return field(s) ${page.missingFields.join(', ')}: misspelt, not on this instance, or hidden by field ACLs; what they feed is unknown`,
+          );
+        }
       }
-      if (!warnedFields) {
-        warnedFields = true;
-        warnings.push(
-          `table ${spec.table} did not return field(s) ${page.missingFields.join(', ')}: misspelt, not on this instance, or hidden by field ACLs; what they feed is unknown`,
-        );
+      const rows = page.rows;
+      if (!rows.length && page.total === 0 && cursor.after !== undefined)
+        await checkNothingPastKey(ctx, spec, cursor, conditions.join('^'));
+      seen += rows.length + page.invalid.length;
+      total ??= page.total;
+      cursor = advance(cursor, rows, spec, page.nextOffset);
+      const last = !page.hasMore;
+      if (last) {
+        cursor = { ...cursor, complete: true };
+        if (seen === 0 && total) {
+          throw new SourceUnavailable(
+            `the user may read none of the ${total} rows of table ${spec.table} (ACLs hide them)`,
+          );
+        }
       }
+      if (!last) {
+        // The next page is on its way while this one is mapped and committed (the answer waits
+        // in memory; only one page ahead). A failure surfaces when the loop comes to that page.
+        next = fetchAt(cursor);
+        next.catch(() => undefined);
+      }
+      yield { rows, invalid: page.invalid, cursor, warnings, last };
+      if (last) return;
     }
-    const rows = page.rows;
-    if (!rows.length && page.total === 0 && cursor.after !== undefined)
-      await checkNothingPastKey(ctx, spec, cursor, conditions.join('^'));
-    seen += rows.length + page.invalid.length;
-    total ??= page.total;
-    cursor = advance(cursor, rows, spec, page.nextOffset);
-    const last = !page.hasMore;
-    if (last) {
-      cursor = { ...cursor, complete: true };
-      if (seen === 0 && total) {
-        throw new SourceUnavailable(
-          `the user may read none of the ${total} rows of table ${spec.table} (ACLs hide them)`,
-        );
-      }
-    }
-    yield { rows, invalid: page.invalid, cursor, warnings, last };
-    if (last) return;
+  } finally {
+    // A stream that stops early (an abort, a failed commit) leaves no request in flight.
+    await next?.catch(() => undefined);
   }
 }
 

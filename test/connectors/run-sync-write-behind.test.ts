@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  defineConnector,
+  defineStream,
+  type StreamDefinition,
+} from '../../connectors/shared/define-connector.js';
+import type { HttpClient } from '../../connectors/shared/http-client.js';
+import { memorySink } from '../../connectors/shared/memory-sink.js';
+import { runSync } from '../../connectors/shared/run-sync.js';
+import type { SyncSink } from '../../connectors/shared/sync-sink.js';
+
+/**
+ * A page is written while the stream reads the next one (run-sync.ts): never more than one page
+ * ahead, the last one stored before the stream counts as complete, and a page that cannot be
+ * stored ends the stream there.
+ */
+
+const PAGES = 4;
+
+/** A stream of PAGES pages of one automation each; the cursor is the page number. */
+function paged(log: string[]): StreamDefinition<unknown> {
+  return defineStream<unknown, { page: number }>({
+    name: 'pages',
+    kinds: ['automations'],
+    cursor: z.object({ page: z.number() }),
+    async sync(ctx) {
+      for (let page = 1; page <= PAGES; page++) {
+        log.push(`read ${page}`);
+        await ctx.commit({
+          records: { automations: [{ sourceId: `a${page}`, kind: 'macro', active: true }] },
+          cursor: { page },
+          done: page === PAGES,
+        });
+      }
+      log.push('stream returned');
+    },
+  });
+}
+
+/** A memory sink whose page writes each take a few event-loop turns, logged; page `failOn` fails. */
+function slowSink(log: string[], failOn?: number) {
+  const inner = memorySink();
+  const sink: SyncSink = {
+    ...inner,
+    async commitPage(stream, page, fullRefresh) {
+      const n = (page.cursor as { page: number }).page;
+      log.push(`write ${n}`);
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      if (n === failOn) throw new Error(`disk full at page ${n}`);
+      const started = await inner.commitPage(stream, page, fullRefresh);
+      log.push(`stored ${n}`);
+      return started;
+    },
+    async completeStream(stream, o) {
+      log.push('complete');
+      return inner.completeStream(stream, o);
+    },
+  };
+  return { sink, state: inner.state };
+}
+
+const run = (sink: SyncSink, log: string[]) =>
+  runSync({
+    sink,
+    connector: defineConnector({
+      id: 'fake',
+      configSchema: z.unknown(),
+      configSchemaFor: () => z.unknown(),
+      secretSchema: z.unknown(),
+      createClient: () => ({}) as HttpClient,
+      testConnection: async () => ({ identity: 'fake' }),
+      streams: [paged(log)],
+    }),
+    config: {},
+    client: {} as HttpClient,
+  });
+
+describe('pages written behind the stream', () => {
+  it('reads the next page while one is written, never two ahead, and completes after the last is stored', async () => {
+    const log: string[] = [];
+    const { sink, state } = slowSink(log);
+    const [outcome] = await run(sink, log);
+    expect(outcome).toMatchObject({ ok: true, pages: PAGES, records: PAGES });
+    expect(log).toEqual([
+      'read 1',
+      'write 1',
+      'read 2', // while page 1 is written
+      'stored 1',
+      'write 2',
+      'read 3',
+      'stored 2',
+      'write 3',
+      'read 4',
+      'stored 3',
+      'write 4',
+      'stream returned',
+      'stored 4', // the runner waits for the last page…
+      'complete', // …before the stream's kinds count as covered
+    ]);
+    expect([...state.records.automations!.keys()]).toEqual(['a1', 'a2', 'a3', 'a4']);
+    expect(state.cursors.get('fake:pages')).toEqual({ page: 4 });
+  });
+
+  it('ends the stream at a page that cannot be stored: nothing after it is written, nothing covered', async () => {
+    const log: string[] = [];
+    const { sink, state } = slowSink(log, 2);
+    const [outcome] = await run(sink, log);
+    expect(outcome!.ok).toBe(false);
+    expect(outcome!.error?.message).toBe('disk full at page 2');
+    expect(outcome!.pages).toBe(1);
+    // Page 3 was read while page 2 was being written, and is never written.
+    expect(log).toEqual(['read 1', 'write 1', 'read 2', 'stored 1', 'write 2', 'read 3']);
+    expect([...state.records.automations!.keys()]).toEqual(['a1']);
+    expect(state.cursors.get('fake:pages')).toEqual({ page: 1 });
+    expect(state.covered.size).toBe(0);
+  });
+});
