@@ -17,7 +17,8 @@ import { benchZendeskSync } from './zendesk-sync.js';
  * (4) the ServiceNow sync overhead against a bare download of the same pages; (5) a first 90-day
  * snapshot against the simulator enforcing Zendesk's per-minute limits.
  * (6) the ServiceNow CSV import of 100,000 and 1,000,000 rows, for flat memory.
- * BENCH_ONLY=snapshot|queue|sync|overhead|limits|csv runs one part; BENCH_TICKETS and BENCH_ACCOUNTS change the sizes.
+ * (7) the Zendesk tickets stream at 100,000 and 1,000,000 tickets from a streaming source, for flat memory.
+ * BENCH_ONLY=snapshot|queue|sync|sync-memory|overhead|limits|csv runs one part; BENCH_TICKETS and BENCH_ACCOUNTS change the sizes.
  */
 const n = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const accounts = Number(process.env.BENCH_ACCOUNTS ?? 200);
@@ -127,7 +128,8 @@ if ((!only || only === 'queue') && havePg) {
 }
 
 if ((!only || only === 'sync') && havePg) {
-  const sizes = (process.env.BENCH_SYNC_TICKETS ?? '100000,1000000').split(',').map(Number);
+  // The whole account through the simulator, which holds every record: 100k is its practical size.
+  const sizes = (process.env.BENCH_SYNC_TICKETS ?? '100000').split(',').map(Number);
   const rows = [];
   for (const t of sizes) {
     console.error(`bench: Zendesk sync of ${t.toLocaleString('en-US')} tickets…`);
@@ -147,6 +149,41 @@ if ((!only || only === 'sync') && havePg) {
       ),
       '',
       'Pages are stored as they arrive (one transaction per page with its checkpoint), so memory does not follow the account size: ten times the tickets adds tens of MB (GC slack and the bounded set of SLA targets still open between metric-event pages, capped at 50,000), not ten times the memory.',
+    ].join('\n'),
+  );
+}
+
+if ((!only || only === 'sync-memory') && havePg) {
+  const sizes = (process.env.BENCH_MEMORY_TICKETS ?? '100000,1000000').split(',').map(Number);
+  const script = new URL('./zendesk-sync-memory-process.ts', import.meta.url).pathname;
+  const rows = sizes.map((t) => {
+    console.error(`bench: Zendesk tickets sync memory, ${t.toLocaleString('en-US')} tickets…`);
+    const out = execFileSync(process.execPath, [...process.execArgv, script, String(t), pgUrl], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 20,
+    });
+    return JSON.parse(out.trim().split('\n').at(-1)!) as {
+      tickets: number;
+      records: number;
+      seconds: number;
+      peakRssMb: number;
+      peakHeapMb: number;
+    };
+  });
+  const first = rows[0]!;
+  writeSection(
+    'sync-memory',
+    'Zendesk ticket sync: memory from 100,000 to 1,000,000 tickets',
+    [
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. The tickets stream (incremental cursor export with metric sets, pages of 1,000) into PostgreSQL, one process per size. The source is a streaming export server in another process (bench/zendesk-stream-server-process.ts) that makes each page's tickets when asked, from 1,000 simulated ones, so it holds nothing and keeps up at any size. Aim: peak RSS flat within ±20%.`,
+      '',
+      '| tickets | records | sync time | tickets/s | peak JS heap | peak RSS | RSS against the first |',
+      '|---|---|---|---|---|---|---|',
+      ...rows.map(
+        (r) =>
+          `| ${r.tickets.toLocaleString('en-US')} | ${r.records.toLocaleString('en-US')} | ${r.seconds.toFixed(1)} s | ${Math.round(r.records / r.seconds).toLocaleString('en-US')} | ${Math.round(r.peakHeapMb)} MB | ${Math.round(r.peakRssMb)} MB | ${r === first ? '' : `${r.peakRssMb >= first.peakRssMb ? '+' : ''}${Math.round((r.peakRssMb / first.peakRssMb - 1) * 100)}% ${Math.abs(r.peakRssMb / first.peakRssMb - 1) <= 0.2 ? '✔' : '✘'}`} |`,
+      ),
     ].join('\n'),
   );
 }
@@ -173,6 +210,8 @@ if (!only || only === 'overhead') {
         (r) =>
           `| ${r.backend} | ${r.requests} | ${r.bareSeconds.toFixed(2)} s | ${r.syncSeconds.toFixed(2)} s | ${(r.syncSeconds / r.bareSeconds).toFixed(1)}x |`,
       ),
+      '',
+      'Where the rest goes (profiled 2026-11-30, 100k rows): on PostgreSQL a page is written while the next one is fetched and mapped, so the sync takes the longer of the two. The Node side is about 2.5 s of CPU (JSON parse 0.25 s, each Ticket checked by its zod schema 0.5 s, mapping, the upsert JSON, GC); PostgreSQL alone needs about 2.1 s to upsert the 100k rows (a plain INSERT … ON CONFLICT of the same rows from a table, foreign key included, takes 1.0 s: the rest is reading the page parameter). ≤ 2x would need both halves under 1.2 s. PGlite runs in the same thread as the sync, so its writes cannot overlap the reads.',
     ].join('\n'),
   );
 }
