@@ -220,8 +220,6 @@ export const ServiceDesk = z.looseObject({
 export type ServiceDesk = z.infer<typeof ServiceDesk>;
 
 // https://developer.atlassian.com/cloud/jira/service-desk/rest/api-group-servicedesk/#api-rest-servicedeskapi-servicedesk-servicedeskid-queue-get
-export const Queue = z.looseObject({ id: Id, name: z.string(), jql: z.string().optional() });
-export type Queue = z.infer<typeof Queue>;
 
 // https://developer.atlassian.com/cloud/jira/service-desk/rest/api-group-servicedesk/#api-rest-servicedeskapi-servicedesk-servicedeskid-requesttype-get
 export const RequestType = z.looseObject({

@@ -7,7 +7,6 @@ import {
   GroupMember,
   JiraHistory,
   Organization,
-  Queue,
   RequestType,
   SearchBody,
   ServiceDesk,
@@ -25,7 +24,7 @@ import {
 } from '../../connectors/jsm/streams/map-issue.js';
 import { toOrganisation } from '../../connectors/jsm/streams/organisations.js';
 import { toSatisfactionRating } from '../../connectors/jsm/streams/satisfaction-ratings.js';
-import { fromQueue, fromRequestType } from '../../connectors/jsm/streams/service-desks.js';
+import { fromRequestType } from '../../connectors/jsm/streams/service-desks.js';
 import { findFields } from '../../connectors/jsm/streams/site.js';
 import {
   countGoals,
@@ -193,18 +192,15 @@ describe('the documented samples, mapped', () => {
       name: 'Charlie Cakes Franchises',
       tags: [],
     });
-    const desk = ServiceDesk.parse(fixture<{ values: unknown[] }>('servicedesk.json').values[0]);
+    expect(
+      ServiceDesk.parse(fixture<{ values: unknown[] }>('servicedesk.json').values[0]).projectKey,
+    ).toBeTruthy();
     const types = fixture<{ values: unknown[] }>('requesttype.json').values.map((r) =>
       RequestType.parse(r),
     );
-    const queues = fixture<{ values: unknown[] }>('queue.json').values.map((q) => Queue.parse(q));
     expect(types.map(fromRequestType).map((a) => [a.sourceId, a.kind])).toEqual([
       ['requesttype-11001', 'form'],
       ['requesttype-11002', 'form'],
-    ]);
-    expect(queues.map((q) => fromQueue(desk, q)).map((a) => [a.sourceId, a.kind, a.name])).toEqual([
-      ['queue-10001-10', 'workflow', 'Unassigned issues'],
-      ['queue-10001-20', 'workflow', 'Assigned to me'],
     ]);
     const [a] = sample();
     const rating = toSatisfactionRating(a!, Feedback.parse(fixture('feedback.json')), ids_);
@@ -589,16 +585,14 @@ describe('the other streams', () => {
     expect((await t.store.coveredKinds(t.account.id)).has('agents')).toBe(false);
   });
 
-  it('service-desks: request types as forms and queues as routing, per desk', async () => {
+  it('service-desks: request types as forms; queues (saved lists of issues) are not automations', async () => {
     const s = itSite([]);
     s.desks[0]!.requestTypes = fixture<{ values: Raw[] }>('requesttype.json').values;
     s.desks[0]!.queues = fixture<{ values: Raw[] }>('queue.json').values;
     fakeJsm(BASE, s);
     const [out] = await syncJsm(t.store, t.account, { streams: ['service-desks'] });
-    expect(out).toMatchObject({ ok: true, records: 4 });
+    expect(out).toMatchObject({ ok: true, records: 2 });
     expect(await ids(t.store, 'automations', t.account.id)).toEqual([
-      'queue-1-10',
-      'queue-1-20',
       'requesttype-11001',
       'requesttype-11002',
     ]);

@@ -4,7 +4,7 @@ import { defineStream } from '../../shared/define-connector.js';
 import { mapPage, recordOrSkip } from '../../shared/map-page.js';
 import { JsmApi } from '../client.js';
 import type { JsmConfig } from '../config.js';
-import { Queue, RequestType, type ServiceDesk } from '../schemas.js';
+import { RequestType } from '../schemas.js';
 import { serviceDesks } from './site.js';
 
 /** The next service desk (its index in project-key order) whose lists are not stored yet. */
@@ -19,18 +19,13 @@ export const fromRequestType = (r: RequestType): Automation => ({
   active: true,
 });
 
-/** A queue is a saved JQL routing of work to a team: ids are per desk (`queue-<desk>-<id>`). */
-export const fromQueue = (desk: ServiceDesk, q: Queue): Automation => ({
-  sourceId: `queue-${desk.id}-${q.id}`,
-  kind: 'workflow',
-  name: q.name,
-  active: true,
-});
-
 /**
- * Each service desk's request types and queues, as the forms and routing the team set up
+ * Each service desk's request types, as the intake forms the team set up
  * (https://developer.atlassian.com/cloud/jira/service-desk/rest/api-group-servicedesk/). One
- * commit per desk; a complete pass sweeps what is gone.
+ * commit per desk; a complete pass sweeps what is gone. Queues are not read: a queue is a saved
+ * list of issues (JQL) that agents work from, like a Zendesk view, not a rule that does any work,
+ * and every new project comes with several, so counting them would pass the five-automation bar
+ * for a project nobody configured. JSM's automation rules are not in its REST API.
  */
 export const serviceDeskSetup = defineStream<JsmConfig, DeskCursor>({
   name: 'service-desks',
@@ -44,16 +39,10 @@ export const serviceDeskSetup = defineStream<JsmConfig, DeskCursor>({
       const desk = desks[i]!;
       const base = `/rest/servicedeskapi/servicedesk/${encodeURIComponent(desk.id)}`;
       const types = await api.deskAll(`${base}/requesttype`, RequestType);
-      const queues = await api.deskAll(`${base}/queue`, Queue, { optional: true });
-      const a = mapPage(types, recordOrSkip(fromRequestType), { domain: Automation });
-      const b = mapPage(
-        queues,
-        recordOrSkip((q) => fromQueue(desk, q)),
-        { domain: Automation },
-      );
+      const forms = mapPage(types, recordOrSkip(fromRequestType), { domain: Automation });
       await ctx.commit({
-        records: { automations: [...a.records, ...b.records] },
-        quarantined: [...a.quarantined, ...b.quarantined],
+        records: { automations: forms.records },
+        quarantined: forms.quarantined,
         cursor: i + 1 < desks.length ? { desk: i + 1 } : null,
       });
     }
