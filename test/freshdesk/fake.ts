@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { faultInjector, type FaultKind } from '../helpers/helpdesk-fake.js';
 
 /**
  * A Freshdesk account served through nock, as the API v2 reference documents it: every list a
@@ -44,7 +45,7 @@ export interface FakeOptions {
 export interface FakeStats {
   requests: number;
   byPath: Record<string, number>;
-  faults: Record<'429' | '5xx' | 'reset' | 'truncate' | 'slow', number>;
+  faults: Record<FaultKind, number>;
   /** Every ticket list asked for: its query. */
   ticketQueries: Record<string, string>[];
 }
@@ -70,22 +71,18 @@ export function emptyAccount(): FakeAccount {
 }
 
 export function fakeFreshdesk(base: string, account: FakeAccount, o: FakeOptions = {}) {
+  const faults = faultInjector({
+    ...(o.faults !== undefined ? { rate: o.faults } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.slowMs !== undefined ? { slowMs: o.slowMs } : {}),
+  });
   const stats: FakeStats = {
     requests: 0,
     byPath: {},
-    faults: { '429': 0, '5xx': 0, reset: 0, truncate: 0, slow: 0 },
+    faults: faults.counts,
     ticketQueries: [],
   };
-  let seed = (o.seed ?? 1) >>> 0;
-  const rnd = () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
   let used = 0;
-  let faultCount = 0;
   const scope = nock(base)
     .persist()
     .get(/^\/api\/v2\//)
@@ -93,25 +90,8 @@ export function fakeFreshdesk(base: string, account: FakeAccount, o: FakeOptions
       stats.requests++;
       const url = new URL(uri, base);
       stats.byPath[url.pathname] = (stats.byPath[url.pathname] ?? 0) + 1;
-      if (o.faults && rnd() < o.faults) {
-        // Each kind in turn, so that a few faults already show every kind.
-        const kind = (['429', '5xx', 'reset', 'truncate', 'slow'] as const)[faultCount++ % 5]!;
-        stats.faults[kind]++;
-        if (kind === '429') return [429, '', { 'Retry-After': '2' }];
-        if (kind === '5xx')
-          return [503, '<html>Service Unavailable</html>', { 'Content-Type': 'text/html' }];
-        if (kind === 'reset')
-          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-        if (kind === 'slow') await new Promise((r) => setTimeout(r, o.slowMs ?? 300));
-        if (kind === 'truncate') {
-          const [status, body] = answer(url);
-          return [
-            status,
-            JSON.stringify(body).slice(0, 40),
-            { 'Content-Type': 'application/json' },
-          ];
-        }
-      }
+      const fault = await faults.next(() => answer(url));
+      if (fault) return fault;
       const [status, body, headers] = answer(url);
       used += url.searchParams.get('include') ? 3 : 1;
       return [

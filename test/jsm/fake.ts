@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
+import { faultInjector, type FaultKind } from '../helpers/helpdesk-fake.js';
 
 /**
  * A Jira Service Management Cloud site served through nock, as the references document it: the
@@ -86,7 +87,7 @@ export interface FakeOptions {
 export interface FakeStats {
   requests: number;
   byPath: Record<string, number>;
-  faults: Record<'429' | '5xx' | 'reset' | 'truncate' | 'slow', number>;
+  faults: Record<FaultKind, number>;
   searches: Record<string, string>[];
 }
 
@@ -153,21 +154,18 @@ const LIGHT_PAGE = 1000;
 const INLINE_HISTORIES = 5;
 
 export function fakeJsm(base: string, site: FakeSite, o: FakeOptions = {}) {
+  const faults = faultInjector({
+    ...(o.faults !== undefined ? { rate: o.faults } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.slowMs !== undefined ? { slowMs: o.slowMs } : {}),
+    headers429: { 'RateLimit-Reason': 'jira-burst-based' },
+  });
   const stats: FakeStats = {
     requests: 0,
     byPath: {},
-    faults: { '429': 0, '5xx': 0, reset: 0, truncate: 0, slow: 0 },
+    faults: faults.counts,
     searches: [],
   };
-  let seed = (o.seed ?? 1) >>> 0;
-  const rnd = () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  let faultCount = 0;
   const scope = nock(base)
     .persist()
     .get(/^\/rest\//)
@@ -176,25 +174,8 @@ export function fakeJsm(base: string, site: FakeSite, o: FakeOptions = {}) {
       const url = new URL(uri, base);
       const key = url.pathname.replace(/\/(issue|request|servicedesk)\/[^/]+/g, '/$1/{id}');
       stats.byPath[key] = (stats.byPath[key] ?? 0) + 1;
-      if (o.faults && rnd() < o.faults) {
-        const kind = (['429', '5xx', 'reset', 'truncate', 'slow'] as const)[faultCount++ % 5]!;
-        stats.faults[kind]++;
-        if (kind === '429')
-          return [429, '', { 'Retry-After': '2', 'RateLimit-Reason': 'jira-burst-based' }];
-        if (kind === '5xx')
-          return [503, '<html>Service Unavailable</html>', { 'Content-Type': 'text/html' }];
-        if (kind === 'reset')
-          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-        if (kind === 'slow') await new Promise((r) => setTimeout(r, o.slowMs ?? 300));
-        if (kind === 'truncate') {
-          const [status, body] = answer(url);
-          return [
-            status,
-            JSON.stringify(body).slice(0, 40),
-            { 'Content-Type': 'application/json' },
-          ];
-        }
-      }
+      const fault = await faults.next(() => answer(url));
+      if (fault) return fault;
       const [status, body] = answer(url);
       return [status, JSON.stringify(body), { 'Content-Type': 'application/json;charset=UTF-8' }];
     });
