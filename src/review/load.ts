@@ -1,7 +1,12 @@
 import type { RuleSet } from '../engine/rules-schema.js';
 import type { Store } from '../store/store.js';
 import type { DecisionMark, HistoryEntry } from './history.js';
-import { reviewedSnapshot, type ReviewedOptions, type ReviewedSnapshot } from './reviewed.js';
+import {
+  judgeStored,
+  reviewedSnapshot,
+  type ReviewedOptions,
+  type ReviewedSnapshot,
+} from './reviewed.js';
 import { reviewView, type ReviewView } from './view.js';
 
 /** How many past snapshots the history and the charts read (the most recent ones). */
@@ -30,17 +35,16 @@ export async function loadReview(
   const upTo = listed.filter((s) => new Date(s.asOf).getTime() <= Date.parse(body.asOf));
   const recent = upTo.slice(-(o.historyLimit ?? HISTORY_LIMIT));
   const history: HistoryEntry[] = [];
+  // One read of the trail for the whole history; each snapshot read once.
+  const trail = await store.decisions(account.id);
+  const now = o.now ?? new Date();
   for (const s of recent) {
     const stored = await store.findSnapshot(account.id, { id: s.id });
     if (!stored) continue;
     const current =
       s.id === body.reviewed.snapshotId
         ? body
-        : await reviewedSnapshot(store, accountName, {
-            id: s.id,
-            rules: o.rules,
-            ...(o.now ? { now: o.now } : {}),
-          });
+        : await judgeStored(store, account.id, stored, { rules: o.rules, now, trail });
     history.push({ id: s.id, stored: stored.body, current });
   }
   const at = history.findIndex((h) => h.id === body.reviewed.snapshotId);

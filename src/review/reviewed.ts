@@ -1,8 +1,9 @@
+import type { Decision } from '../domain/decisions.js';
 import type { SnapshotBody } from '../domain/evidence.js';
 import { activeDecisions, judge, loadDefaultRules, type RuleSet } from '../engine/index.js';
 import { inputError, MaturityError } from '../errors.js';
 import { readAsOf } from '../metrics/window.js';
-import type { Store } from '../store/store.js';
+import type { StoredSnapshot, Store } from '../store/store.js';
 
 /** A stored snapshot judged again with the decisions as they stand. */
 export type ReviewedSnapshot = SnapshotBody & { reviewed: NonNullable<SnapshotBody['reviewed']> };
@@ -49,13 +50,28 @@ export async function reviewedSnapshot(
     ...(asOf ? { asOf } : {}),
   });
   if (!found) throw noSnapshot(account.name, o, asOf, await store.findSnapshot(account.id));
-  const rules = o.rules ?? loadDefaultRules();
-  const now = o.now ?? new Date();
+  return judgeStored(store, account.id, found, {
+    rules: o.rules ?? loadDefaultRules(),
+    now: o.now ?? new Date(),
+    trail: await store.decisions(account.id),
+  });
+}
+
+/**
+ * As reviewedSnapshot, for a snapshot already read, with the account's decision trail already
+ * read (a history judges many snapshots against one trail).
+ */
+export async function judgeStored(
+  store: Store,
+  accountId: number,
+  found: StoredSnapshot,
+  o: { rules: RuleSet; now: Date; trail: Decision[] },
+): Promise<ReviewedSnapshot> {
+  const { rules, now, trail } = o;
   const body = found.body;
   const at = new Date(body.asOf);
   const decisionsAt = found.latest && now > at ? now : at;
-  const trail = await store.decisions(account.id);
-  const previous = body.partial ? await store.snapshotBefore(account.id, body.asOf) : undefined;
+  const previous = body.partial ? await store.snapshotBefore(accountId, body.asOf) : undefined;
   const { layers, advice, exempt } = judge(rules, {
     metrics: body.metrics,
     decisions: trail,

@@ -1,6 +1,6 @@
 import type { SnapshotBody } from '../../domain/evidence.js';
 import { MaturityError } from '../../errors.js';
-import { listDecisions, pendingCriteria, type PendingCriterion } from '../../review/decisions.js';
+import { listDecisions, pendingIn, type PendingCriterion } from '../../review/decisions.js';
 import type { HistoryEntry } from '../../review/history.js';
 import { loadReview } from '../../review/load.js';
 import { reviewedSnapshot, type ReviewedSnapshot } from '../../review/reviewed.js';
@@ -38,12 +38,11 @@ export async function portfolio(deps: PageDeps): Promise<PortfolioEntry[]> {
       out.push({ account, freshness: { states: ['none'], words: ['No snapshot yet'] } });
       continue;
     }
-    const pending = await pendingCriteria(deps.store, account.name, { rules: deps.rules, now });
     out.push({
       account,
       body,
       summary: summarise({ body, rules: deps.rules }),
-      pending: pending.length,
+      pending: pendingIn(body, deps.rules).length,
       freshness: freshness(body, now),
     });
   }
@@ -115,7 +114,7 @@ export async function accountPage(deps: PageDeps, name: string): Promise<Account
     snapshots,
     body,
     view,
-    pending: await pendingCriteria(store, name, { rules, now }),
+    pending: pendingIn(body, rules),
     decisions,
     freshness: freshness(body, now),
   };
