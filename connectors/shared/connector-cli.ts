@@ -97,3 +97,61 @@ export function commaList(s: string | undefined): string[] | undefined {
     .filter(Boolean);
   return list?.length ? list : undefined;
 }
+
+/**
+ * A connector's message as the HTTP API says it. Connectors word their messages for `maturity
+ * connect` ("check --api-key"); through the API the same value is a field of the connect request,
+ * so each of the connector's flags becomes that field (`credentials.apiKey`, `settings.domain`).
+ * Where a flag's value goes is read from the connector's own `input`, one flag at a time.
+ */
+export function apiWording(message: string, cli: ConnectorCli): string {
+  if (!message.includes('--')) return message;
+  const required = Object.entries(cli.options).filter(([, o]) => o.required);
+  let out = message;
+  for (const [key, option] of Object.entries(cli.options)) {
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    if (!out.includes(flag)) continue;
+    const field = fieldOf(cli, key, option, required) ?? `settings.${key}`;
+    out = out.replace(new RegExp(`(?<![\\w-])${flag}(?![\\w-])`, 'g'), field);
+  }
+  return out;
+}
+
+/** Where `input` puts one flag's value: `settings.<key>` or `credentials.<key>`. */
+function fieldOf(
+  cli: ConnectorCli,
+  key: string,
+  option: CliOption,
+  required: [string, CliOption][],
+): string | undefined {
+  const mark = `\u0000${key}`;
+  const given = (o: CliOption, k: string) => (o.arg ? `\u0000${k}` : true);
+  // The required flags and this one; with one more flag when that combination does not work
+  // alone (--password needs --user).
+  const tries: RawFlags[] = [undefined, ...Object.keys(cli.options)].map((other) => {
+    const flags: RawFlags = {};
+    for (const [k, o] of required) flags[k] = given(o, k);
+    if (other && other !== key) flags[other] = given(cli.options[other]!, other);
+    flags[key] = option.arg ? mark : true;
+    return flags;
+  });
+  let placed: { config: unknown; secret: unknown } | undefined;
+  for (const flags of tries) {
+    try {
+      placed = cli.input(flags);
+      break;
+    } catch {
+      // try the next combination
+    }
+  }
+  if (!placed) return undefined;
+  const find = (v: unknown): string | undefined => {
+    if (v === null || typeof v !== 'object') return undefined;
+    for (const [k, x] of Object.entries(v)) if (x === mark || (!option.arg && k === key)) return k;
+    return undefined;
+  };
+  const inSecret = find(placed.secret);
+  if (inSecret) return `credentials.${inSecret}`;
+  const inConfig = find(placed.config);
+  return inConfig ? `settings.${inConfig}` : undefined;
+}

@@ -131,20 +131,26 @@ function installErrors(app: FastifyInstance): void {
     return reply.send(p);
   };
   app.setErrorHandler((err: FastifyError, request, reply) => {
+    const reword = request.routeOptions.config?.reword;
+    const say = (message: string) => (reword ? reword(request, message) : message);
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = (err.validationContext ?? 'body') as
         'body' | 'querystring' | 'params' | 'headers';
       const errors = err.validation.map((v) => ({
         in: where,
         field: v.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(whole)',
-        message: v.message ?? 'is invalid',
+        message: say(v.message ?? 'is invalid'),
       }));
       const first = errors[0]!;
       return send(reply, {
         ...problemOf(
           new MaturityError(
             'E_INPUT',
-            `${first.field === '(whole)' ? `the ${where}` : `${first.field} (${where})`}: ${first.message}`,
+            first.field === '(whole)'
+              ? `the ${where}: ${first.message}`
+              : first.message.startsWith(`${first.field} `)
+                ? `${first.message} (${where})`
+                : `${first.field} (${where}): ${first.message}`,
           ),
           request.url,
         ),
@@ -154,7 +160,7 @@ function installErrors(app: FastifyInstance): void {
     if (err instanceof MaturityError) {
       if (err.code === 'E_STORE' || err.code === 'E_RULES_INVALID')
         request.log.error({ err }, 'request failed');
-      return send(reply, problemOf(err, request.url));
+      return send(reply, { ...problemOf(err, request.url), detail: say(err.message) });
     }
     if (isResponseSerializationError(err)) {
       request.log.error({ err, issues: err.cause.issues }, 'a response did not match its schema');

@@ -19,6 +19,8 @@ declare module 'fastify' {
     access?: Access;
     /** Keep the body as sent in `request.rawBody` (a module that parses it again needs it). */
     rawBody?: boolean;
+    /** Rewords the route's error messages (and its validation messages) for an API caller. */
+    reword?: (request: FastifyRequest, message: string) => string;
   }
   interface FastifyRequest {
     /** Who made the request (set by the auth hook; undefined on public routes). */

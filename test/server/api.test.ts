@@ -437,6 +437,41 @@ describe('connecting an account through the API', () => {
     }
   });
 
+  it('names the request fields, not the CLI flags, in what a connector says', async () => {
+    const h = await apiHarness(backend, { allowPrivateAddresses: true });
+    const post = (connector: string, settings: object, credentials: object) =>
+      h.call('POST', '/api/v1/accounts', {
+        body: { name: 'worded', connector, settings, credentials },
+      });
+    try {
+      const zendesk = { subdomain: 'demo', baseUrl: sim.url };
+      // The connector's own schema, at validation.
+      const bad = await post('zendesk', zendesk, { email: 'nope', token: 'x' });
+      expect(bad.statusCode).toBe(400);
+      expect(problemOf(bad)).toMatchObject({
+        detail: 'credentials.email must be the email address of a Zendesk admin (body)',
+        errors: [
+          {
+            field: 'credentials.email',
+            message: expect.stringMatching(/^credentials\.email must/) as unknown,
+          },
+        ],
+      });
+      // The connection check, against the helpdesk.
+      const refused = await post('zendesk', zendesk, { email: 'a@b.example', token: 'wrong' });
+      expect(refused.statusCode).toBe(422);
+      expect(problemOf(refused).detail).toMatch(
+        /check credentials\.email and credentials\.token \(or credentials\.oauthToken\)/,
+      );
+      const key = await post('freshdesk', { domain: 'acme', baseUrl: sim.url }, { apiKey: 'k' });
+      expect(problemOf(key).detail).toMatch(/check credentials\.apiKey \(Profile settings/);
+      for (const res of [bad, refused, key]) expect(res.body).not.toMatch(/--[a-z]/);
+      expect(await h.store.findAccount('worded')).toBeUndefined();
+    } finally {
+      await h.close();
+    }
+  });
+
   it('refuses a private or loopback helpdesk unless the operator allows them', async () => {
     const h = await apiHarness(backend);
     try {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { connectors, loadConnectors, type AnyConnector } from '../../../connectors/index.js';
 import type { AddressPolicy } from '../../../connectors/shared/check-address.js';
+import { apiWording } from '../../../connectors/shared/connector-cli.js';
 import { connectAccount } from '../../jobs/connect-account.js';
 import { QUEUES, checkRedis, closeQuietly, queue } from '../../jobs/queues.js';
 import { ensureDefaultSchedule, schedulerId } from '../../jobs/schedules.js';
@@ -67,6 +68,9 @@ export async function accountRoutes(app: ZodApp, ctx: ServerContext): Promise<vo
   const { store } = ctx;
   const policy = addressPolicy(ctx);
   const loaded = await loadConnectors(connectors);
+  const clis = new Map(
+    await Promise.all(connectors.map(async (c) => [c.id, (await c.cli()).cli] as const)),
+  );
 
   app.get(
     `${API}/accounts`,
@@ -119,7 +123,17 @@ export async function accountRoutes(app: ZodApp, ctx: ServerContext): Promise<vo
     `${API}/accounts`,
     {
       // The connector's schemas parse the settings again when storing: from what was sent.
-      config: { access: 'admin', rawBody: true },
+      config: {
+        access: 'admin',
+        rawBody: true,
+        // The connectors word their messages for `maturity connect` ("check --api-key"): here
+        // each flag is a field of this request (credentials.apiKey).
+        reword: (request, message) => {
+          const id = (request.body as { connector?: unknown } | undefined)?.connector;
+          const cli = typeof id === 'string' ? clis.get(id) : undefined;
+          return cli ? apiWording(message, cli) : message;
+        },
+      },
       schema: {
         tags: ['accounts'],
         summary:
