@@ -92,6 +92,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     ...(o.logger ? { log: (obj: object, msg: string) => o.logger!.warn(obj, msg) } : {}),
   });
   const ctx: ServerContext = { ...o, jobs };
+  // Jobs a stopped server left behind: the waiting ones run, the one cut short fails.
+  await jobs.resume();
   app.addHook('onClose', async () => jobs.close());
 
   app.addHook('preValidation', async (request) => {

@@ -15,7 +15,7 @@ import {
 } from '../jobs/queues.js';
 import { syncAndSnapshot } from '../jobs/sync-and-snapshot.js';
 import type { SecretBox } from '../store/secrets.js';
-import type { Account, Store } from '../store/store.js';
+import type { Account, ApiJobRow, Store } from '../store/store.js';
 import { conflict } from './problem.js';
 import type { Job } from './schemas.js';
 
@@ -60,10 +60,11 @@ const KEEP_FINISHED = 500;
  * Snapshots asked for through the API. With a queue (REDIS_URL and DATABASE_URL), a snapshot is
  * the same BullMQ flow `maturity snapshot` adds, run by the workers, and its job is the flow's
  * evaluate job. Without one (and for a snapshot without sync), it runs here in the background,
- * one at a time, with a job record kept in memory to poll: a restart forgets them.
+ * one at a time, its record kept in the store (api_jobs) to poll: after a restart, `resume` runs
+ * the jobs still waiting and fails, saying so, the one the stop cut short. One server per store
+ * runs such jobs.
  */
 export class SnapshotJobs {
-  private readonly inline = new Map<string, Stored>();
   private chain: Promise<void> = Promise.resolve();
   private evaluate?: Queue;
 
@@ -93,17 +94,40 @@ export class SnapshotJobs {
       const { id } = await enqueueSnapshot(setup, data, day, `|api-${Date.now().toString(36)}`);
       return (await this.get(id)) ?? this.located(queuedView(id, account.name, 'queued'));
     }
-    const job: Stored = {
+    const job: ApiJobRow = {
       id: `${INLINE_PREFIX}${randomUUID()}`,
-      kind: 'snapshot',
       account: account.name,
-      mode: 'inline',
       state: 'queued',
+      request: { ...o },
       createdAt: new Date().toISOString(),
     };
-    this.remember(job);
-    this.chain = this.chain.then(() => this.run(job, o));
-    return this.located(job);
+    await store.saveApiJob(job);
+    this.enqueue(job);
+    return this.located(inlineView(job));
+  }
+
+  /**
+   * After a restart: runs the jobs a stopped server left waiting, in the order they were asked
+   * for, and fails the one it was running (a snapshot cut short is not resumed: ask again).
+   */
+  async resume(): Promise<void> {
+    for (const job of await this.deps.store.unfinishedApiJobs()) {
+      if (job.state === 'running') {
+        await this.deps.store.saveApiJob({
+          ...job,
+          state: 'failed',
+          finishedAt: new Date().toISOString(),
+          error: {
+            code: null,
+            message: 'the server stopped while this snapshot ran; ask for it again',
+          },
+        });
+      } else this.enqueue(job);
+    }
+  }
+
+  private enqueue(job: ApiJobRow): void {
+    this.chain = this.chain.then(() => this.run(job, job.request as TriggerOptions));
   }
 
   /**
@@ -122,10 +146,11 @@ export class SnapshotJobs {
       );
   }
 
-  private async run(job: Stored, o: TriggerOptions): Promise<void> {
+  private async run(job: ApiJobRow, o: TriggerOptions): Promise<void> {
     const { store } = this.deps;
     job.state = 'running';
     try {
+      await store.saveApiJob(job);
       const account = await store.getAccount(job.account);
       const made = await syncAndSnapshot(store, account, {
         box: this.deps.box,
@@ -144,25 +169,21 @@ export class SnapshotJobs {
         message: err instanceof MaturityError ? err.message : 'the snapshot failed unexpectedly',
       };
       this.deps.log?.({ job: job.id, account: job.account, err }, 'snapshot job failed');
-    } finally {
-      job.finishedAt = new Date().toISOString();
     }
-  }
-
-  private remember(job: Stored): void {
-    this.inline.set(job.id, job);
-    if (this.inline.size <= KEEP_FINISHED) return;
-    for (const [id, j] of this.inline) {
-      if (this.inline.size <= KEEP_FINISHED) break;
-      if (j.finishedAt) this.inline.delete(id);
+    job.finishedAt = new Date().toISOString();
+    try {
+      await store.saveApiJob(job);
+      await store.pruneApiJobs(KEEP_FINISHED);
+    } catch (err) {
+      this.deps.log?.({ job: job.id, err }, 'could not store the end of a snapshot job');
     }
   }
 
   /** The job, or undefined when there is none of that id (or it has been forgotten). */
   async get(id: string): Promise<Job | undefined> {
     if (id.startsWith(INLINE_PREFIX)) {
-      const j = this.inline.get(id);
-      return j && this.located({ ...j });
+      const j = await this.deps.store.findApiJob(id);
+      return j && this.located(inlineView(j));
     }
     if (!this.deps.queue) return undefined;
     this.evaluate ??= queue(this.deps.queue, QUEUES.evaluate);
@@ -196,7 +217,7 @@ export class SnapshotJobs {
 
   async health(): Promise<QueueHealth> {
     if (!this.deps.queue)
-      return { mode: 'inline', queues: [{ name: 'inline', counts: this.inlineCounts() }] };
+      return { mode: 'inline', queues: [{ name: 'inline', counts: await this.inlineCounts() }] };
     const setup = this.deps.queue;
     try {
       await checkRedis(setup, 2000);
@@ -225,10 +246,8 @@ export class SnapshotJobs {
     return { mode: 'queued', redis: 'up', queues };
   }
 
-  private inlineCounts(): Record<string, number> {
-    const counts: Record<string, number> = { queued: 0, running: 0, done: 0, failed: 0 };
-    for (const j of this.inline.values()) counts[j.state] = (counts[j.state] ?? 0) + 1;
-    return counts;
+  private async inlineCounts(): Promise<Record<string, number>> {
+    return { queued: 0, running: 0, done: 0, failed: 0, ...(await this.deps.store.apiJobCounts()) };
   }
 
   /** Waits for the in-process jobs (up to `ms`), then lets go of the queue client. */
@@ -240,6 +259,21 @@ export class SnapshotJobs {
     ]).finally(() => clearTimeout(timer));
     if (this.evaluate) await closeQuietly(this.evaluate);
   }
+}
+
+/** A stored in-process job as the API shows it. */
+function inlineView(j: ApiJobRow): Stored {
+  return {
+    id: j.id,
+    kind: 'snapshot',
+    account: j.account,
+    mode: 'inline',
+    state: j.state,
+    createdAt: j.createdAt,
+    ...(j.finishedAt ? { finishedAt: j.finishedAt } : {}),
+    ...(j.result ? { result: j.result as Job['result'] } : {}),
+    ...(j.error ? { error: j.error } : {}),
+  };
 }
 
 function stateOf(state: string): Job['state'] {

@@ -18,6 +18,8 @@ import type { SnapshotEntry, StoredSnapshot } from './snapshots.js';
 import * as syncState from './sync-state.js';
 import type { QuarantinedItem } from './sync-state.js';
 import * as tokens from './tokens.js';
+import * as apiJobs from './api-jobs.js';
+import type { ApiJobRow } from './api-jobs.js';
 import type { ApiTokenRow, TokenRole } from './tokens.js';
 
 export type { Account, AccountStatus } from './accounts.js';
@@ -27,6 +29,7 @@ export type { ScheduleRow } from './schedules.js';
 export type { NewDecision } from './decisions.js';
 export type { SnapshotEntry, StoredSnapshot } from './snapshots.js';
 export type { ApiTokenRow, TokenRole } from './tokens.js';
+export type { ApiJobRow } from './api-jobs.js';
 
 /**
  * Everything the product keeps, behind one small interface over PGlite or PostgreSQL. The store
@@ -380,6 +383,30 @@ export class Store {
 
   touchApiToken(id: number): Promise<void> {
     return tokens.touchToken(this.db, id);
+  }
+
+  // Snapshot jobs the server runs itself (no queue), kept across restarts
+
+  saveApiJob(j: ApiJobRow): Promise<void> {
+    return apiJobs.saveApiJob(this.db, j);
+  }
+
+  findApiJob(id: string): Promise<ApiJobRow | undefined> {
+    return apiJobs.findApiJob(this.db, id);
+  }
+
+  /** Jobs not finished, oldest first: what a server that stopped left behind. */
+  unfinishedApiJobs(): Promise<ApiJobRow[]> {
+    return apiJobs.unfinishedApiJobs(this.db);
+  }
+
+  apiJobCounts(): Promise<Record<string, number>> {
+    return apiJobs.apiJobCounts(this.db);
+  }
+
+  /** Forgets finished jobs beyond the `keep` most recent ones. */
+  pruneApiJobs(keep: number): Promise<void> {
+    return apiJobs.pruneApiJobs(this.db, keep);
   }
 
   /** Whether the database answers (a server's readiness check). */
