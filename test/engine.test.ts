@@ -208,6 +208,18 @@ describe('the shipped rules', () => {
     expect(processes([]).status).toBe('unknown');
   });
 
+  it('take a problem-link field nobody fills in for no cross-functional metric', () => {
+    const rules = loadDefaultRules();
+    const impact = (ms: Metric[]) =>
+      suggestLevels(rules, ms, [], AS_OF)
+        .find((l) => l.model === 'ftworks' && l.layer === 'metrics')!
+        .criteria.find((c) => c.id === 'product-impact-measurable')!;
+    // The field is delivered on 200 tickets and none is linked: unmet, not met.
+    expect(impact([metric('tickets.problem_linked_share', 0, 200)]).status).toBe('unmet');
+    expect(impact([metric('tickets.problem_linked_share', 0.005, 200)]).status).toBe('met');
+    expect(impact([metric('tickets.problem_linked_share', 0.5, 10)]).status).toBe('unknown');
+  });
+
   it('give each layer a possible level: the highest no unmet criterion rules out', () => {
     const rules = loadDefaultRules();
     const offerings = (ms: Metric[]) =>
