@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { toAutomation } from '../connectors/zendesk/streams/automations.js';
+import { ZendeskRule } from '../connectors/zendesk/schemas.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Metric } from '../src/domain/evidence.js';
 import type { Ticket } from '../src/domain/records.js';
@@ -8,6 +11,7 @@ import { computeEvidence, metricCatalogue, metricDefinitions } from '../src/metr
 import { parseWindow } from '../src/metrics/window.js';
 import type { Store } from '../src/store/store.js';
 import { backends } from './helpers/backends.js';
+import { FIXTURES } from './zendesk/helpers.js';
 
 /**
  * Every metric of the catalogue, keyed by id: small hand-made record sets imported as
@@ -303,6 +307,43 @@ const AUTOMATIONS: Records = {
   ],
 };
 const NO_BOTS: Records = { automations: [{ sourceId: '1', kind: 'macro' }] };
+/**
+ * A Zendesk account as it comes (its standard triggers and macros, real ones from the shared
+ * fixtures: one batch, never changed) plus the rules its team wrote later.
+ */
+const zendeskRules = (file: string, key: string, kind: 'macro' | 'trigger') =>
+  (JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8')) as Record<string, ZendeskRule[]>)[
+    key
+  ]!.map((r) => toAutomation(ZendeskRule.parse(r), kind));
+const STOCK = [
+  ...zendeskRules('triggers.json', 'triggers', 'trigger'),
+  ...zendeskRules('macros.json', 'macros', 'macro'),
+].map((a) => ({ ...a, createdAt: '2025-01-01T09:00:00Z', updatedAt: '2025-01-01T09:00:02Z' }));
+const teamRule = (sourceId: string, kind: string, createdAt: string, updatedAt = createdAt) => ({
+  sourceId,
+  kind,
+  active: true,
+  createdAt,
+  updatedAt,
+});
+const STOCK_AND_TEAM: Records = {
+  automations: [
+    ...STOCK,
+    teamRule('macro-team1', 'macro', '2025-03-01T10:00:00Z'),
+    teamRule('trigger-team1', 'trigger', '2025-04-01T10:00:00Z', '2025-05-01T10:00:00Z'),
+  ],
+};
+/** A standard rule the team edited since is theirs too. */
+const STOCK_EDITED: Records = {
+  automations: STOCK.map((a, i) => (i === 0 ? { ...a, updatedAt: '2025-06-01T00:00:00Z' } : a)),
+};
+/** Two rules made in the account's first minutes are not a shipped batch. */
+const EARLY_PAIR: Records = {
+  automations: [
+    teamRule('m1', 'macro', '2025-01-01T09:00:00Z'),
+    teamRule('m2', 'macro', '2025-01-01T09:05:00Z'),
+  ],
+};
 
 const rating = (sourceId: string, score: string, createdAt = IN) => ({
   sourceId,
@@ -954,6 +995,21 @@ const table: Record<string, Case[]> = {
       'counts active automations, per kind',
       AUTOMATIONS,
       count(4, 4, { breakdown: { bot: 1, macro: 2, trigger: 1 } }),
+    ),
+    c(
+      "leaves out the rules a new Zendesk account ships with, unchanged, and counts the team's",
+      STOCK_AND_TEAM,
+      count(2, 13, { breakdown: { macro: 1, trigger: 1, shipped: 11 } }),
+    ),
+    c(
+      'counts a shipped rule once the team has changed it',
+      STOCK_EDITED,
+      count(1, 11, { breakdown: { trigger: 1, shipped: 10 } }),
+    ),
+    c(
+      'counts rules made early when they are too few to be a shipped batch',
+      EARLY_PAIR,
+      count(2, 2, { breakdown: { macro: 2 } }),
     ),
     zero('automations', { breakdown: {} }),
     never('automations'),

@@ -142,14 +142,19 @@ export function generateOrganisation(p: Profile, o: GenerateOptions): Required<R
   const planOf = new Map(organisations.map((org) => [org.sourceId, org.planId]));
 
   const automations: Automation[] = [];
+  // The team's own rules: written one after another over the last year, each edited since.
   const addAutomations = (kind: Automation['kind'], n: number) => {
-    for (let i = 0; i < n; i++)
+    for (let i = 0; i < n; i++) {
+      const created = now - (360 - ((automations.length * 7) % 330)) * DAY;
       automations.push({
         sourceId: `${kind}${i + 1}`,
         kind,
         name: `${kind} ${i + 1}`,
         active: true,
+        createdAt: new Date(created).toISOString(),
+        updatedAt: new Date(created + 3 * DAY).toISOString(),
       });
+    }
   };
   addAutomations('macro', p.macros);
   addAutomations('trigger', p.triggers);

@@ -232,9 +232,50 @@ export function toZendeskData(org: Required<RecordBatch>, now: Date): ZendeskDat
         description: null,
         actions: [{ field: 'status', value: 'open' }],
         ...(kind === 'macro' ? { restriction: null } : { conditions: { all: [], any: [] } }),
-        created_at: zTime(a.createdAt ?? old),
-        updated_at: zTime(a.updatedAt ?? a.createdAt ?? old),
+        // A team rule without dates: made the day after the account, edited the day after.
+        created_at: zTime(a.createdAt ?? now.getTime() - 399 * 86_400_000),
+        updated_at: zTime(a.updatedAt ?? a.createdAt ?? now.getTime() - 398 * 86_400_000),
       }));
+
+  // What every new Zendesk account holds before anyone configures it: the standard rules,
+  // created with the account and (here) never changed. Their ids sit apart from the team's.
+  const standard: Record<'macro' | 'trigger' | 'automation', [string, boolean][]> = {
+    macro: [
+      ['Close and redirect to topics', true],
+      ['Customer not responding', true],
+      ['Downgrade and inform', true],
+      ['Take it!', true],
+    ],
+    trigger: [
+      ['Notify requester of received request', true],
+      ['Notify requester of comment update', true],
+      ['Notify assignee of comment update', true],
+      ['Notify assignee of assignment', true],
+      ['Notify assignee of reopened ticket', true],
+      ['Notify group of assignment', true],
+      ['Notify all agents of received request', true],
+      ['Auto-assign to first email responding agent', false],
+    ],
+    automation: [
+      ['Close ticket 4 days after status is set to solved', true],
+      ['Pending notification 24 hours', false],
+      ['Pending notification 5 days', false],
+    ],
+  };
+  const shipped = (kind: 'macro' | 'trigger' | 'automation') =>
+    standard[kind].map(([title, active], i) => ({
+      url: `${base}/${kind}s/${num(kind, `s${900_000 + i}`)}.json`,
+      id: num(kind, `s${900_000 + i}`),
+      title,
+      raw_title: title,
+      active,
+      position: 1000 + i,
+      description: null,
+      actions: [{ field: 'status', value: 'open' }],
+      ...(kind === 'macro' ? { restriction: null } : { conditions: { all: [], any: [] } }),
+      created_at: old,
+      updated_at: old,
+    }));
 
   const articles = org.kbArticles.map((k, i) => ({
     id: num('article', k.sourceId),
@@ -435,9 +476,9 @@ export function toZendeskData(org: Required<RecordBatch>, now: Date): ZendeskDat
     groups,
     groupMemberships,
     users,
-    macros: rule('macro'),
-    triggers: rule('trigger'),
-    automations: rule('automation'),
+    macros: [...shipped('macro'), ...rule('macro')],
+    triggers: [...shipped('trigger'), ...rule('trigger')],
+    automations: [...shipped('automation'), ...rule('automation')],
     articles,
     satisfactionRatings,
   };

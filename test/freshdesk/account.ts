@@ -119,16 +119,19 @@ export function generateAccount(o: {
       updated_at: old,
     },
   ];
+  // The team's rules, written over the months after the account opened and edited since.
+  const made = (days: number) => ({
+    created_at: fdTime(now - (600 - days) * DAY),
+    updated_at: fdTime(now - (590 - days) * DAY),
+  });
   a.rules = {
     1: [
-      { id: 1, name: 'Route billing', active: true, created_at: old, updated_at: old },
-      { id: 2, name: 'Tag VIPs', active: true, created_at: old, updated_at: old },
-      { id: 3, name: 'Old routing', active: false, created_at: old, updated_at: old },
+      { id: 1, name: 'Route billing', active: true, ...made(5) },
+      { id: 2, name: 'Tag VIPs', active: true, ...made(40) },
+      { id: 3, name: 'Old routing', active: false, ...made(60) },
     ],
-    4: [{ id: 1, name: 'Reopen on reply', active: true, created_at: old, updated_at: old }],
-    3: [
-      { id: 1, name: 'Close resolved after 48h', active: true, created_at: old, updated_at: old },
-    ],
+    4: [{ id: 1, name: 'Reopen on reply', active: true, ...made(90) }],
+    3: [{ id: 1, name: 'Close resolved after 48h', active: true, ...made(120) }],
   };
 
   const bulk = now - 3 * DAY; // a bulk update: 250 tickets share this second
