@@ -941,6 +941,31 @@ const table: Record<string, Case[]> = {
     zero('groups'),
     never('groups'),
   ],
+  'groups.success_working.count': [
+    c(
+      "counts the customer-success groups holding the window's tickets",
+      {
+        ...GROUPS,
+        tickets: [t(1, { groupId: '5' }), t(2, { groupId: '1' }), t(3, { groupId: '10' })],
+      },
+      // The anonymised group at work might be one.
+      count(1, 1, { undetermined: 1 }),
+    ),
+    c(
+      'leaves out a success group that exists by name only',
+      {
+        ...GROUPS,
+        tickets: [t(1, { groupId: '1' }), t(2, { groupId: '5', createdAt: BEFORE })],
+      },
+      count(0, 1),
+    ),
+    c(
+      'is absent when the tickets never say their group',
+      { ...GROUPS, tickets: many(3, 1) },
+      absent(NO_FIELD('group')),
+    ),
+    never('groups or tickets'),
+  ],
   'groups.partner.count': [
     c('counts partner teams by name or flag', GROUPS, count(2, 10, { undetermined: 1 })),
     zero('groups'),

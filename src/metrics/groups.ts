@@ -1,5 +1,5 @@
 import type { GroupRole } from './group-roles.js';
-import { sourcesOf, value } from './helpers.js';
+import { delivers, inWindow, sourcesOf, value, windowParams } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 /** The role counts, each with its literal id (the catalogue test finds every id in this file). */
@@ -91,6 +91,16 @@ export const groups: MetricDefinition = {
     },
     ...kinds.map(({ roles: _roles, ...info }) => ({ ...info, unit: 'count' as const })),
     {
+      id: 'groups.success_working.count',
+      label: 'Customer-success or onboarding groups at work',
+      sample: 'of {n} such groups',
+      at: 'asOf',
+      unit: 'count',
+      needs: { kinds: ['groups', 'tickets'], families: ['group'] },
+      description:
+        "Customer-success, onboarding, implementation or training groups that hold at least one of the window's tickets: a group's name alone shows no work.",
+    },
+    {
       id: 'groups.tier_levels.count',
       label: 'Support tier levels',
       sample: 'across {n} groups',
@@ -112,6 +122,29 @@ export const groups: MetricDefinition = {
       const hits = all.filter((g) => g.roles.some((r) => (roles as string[]).includes(r))).length;
       const u = id === 'groups.partner.count' ? all.filter((g) => !g.partnerKnown).length : opaque;
       out.push(...withUndetermined(value(ctx, id, hits, 'count', n, src), u));
+    }
+    if (ctx.covered.has('tickets') && delivers(ctx, 'group')) {
+      const success = all.filter((g) => g.roles.includes('success'));
+      const held = await ctx.db.query<{ group_id: string }>(
+        `SELECT DISTINCT group_id FROM tickets
+          WHERE account_id = $1 AND ${inWindow('created_at')} AND group_id IS NOT NULL`,
+        windowParams(ctx),
+      );
+      const working = new Set(held.map((r) => r.group_id));
+      out.push(
+        ...withUndetermined(
+          value(
+            ctx,
+            'groups.success_working.count',
+            success.filter((g) => working.has(g.id)).length,
+            'count',
+            success.length,
+            [...src, 'tickets.group_id (groups holding tickets in the window)'],
+          ),
+          // An unreadable group holding tickets might be one.
+          all.filter((g) => g.by === 'opaque' && working.has(g.id)).length,
+        ),
+      );
     }
     const levels = new Set(all.flatMap((g) => (g.tier ? [g.tier] : [])));
     out.push(
