@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { MaturityError } from '../../src/errors.js';
 import {
-  defineConnector,
   defineStream,
   noCursor,
   type StreamDefinition,
 } from '../../connectors/shared/define-connector.js';
-import type { HttpClient } from '../../connectors/shared/http-client.js';
-import { memorySink } from '../../connectors/shared/memory-sink.js';
-import { runSync } from '../../connectors/shared/run-sync.js';
+import { runFake } from '../helpers/fake-connector.js';
 
 /** A stream that waits for `gate` before its one page: streams that wait together overlap. */
 function waiting(name: string, log: string[], gate: Promise<void>, fail?: Error) {
@@ -31,21 +27,7 @@ function waiting(name: string, log: string[], gate: Promise<void>, fail?: Error)
 }
 
 const run = (streams: StreamDefinition<unknown>[], concurrency?: number) =>
-  runSync({
-    sink: memorySink(),
-    connector: defineConnector({
-      id: 'fake',
-      configSchema: z.unknown(),
-      configSchemaFor: () => z.unknown(),
-      secretSchema: z.unknown(),
-      createClient: () => ({}) as HttpClient,
-      testConnection: async () => ({ identity: 'fake' }),
-      streams,
-    }),
-    config: {},
-    client: {} as HttpClient,
-    ...(concurrency ? { concurrency } : {}),
-  });
+  runFake(streams, concurrency ? { concurrency } : {});
 
 describe('streams side by side', () => {
   it('runs up to `concurrency` streams at once and reports them in the connector order', async () => {

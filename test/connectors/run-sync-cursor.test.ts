@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  defineConnector,
-  defineStream,
-  type StreamDefinition,
-} from '../../connectors/shared/define-connector.js';
-import type { HttpClient } from '../../connectors/shared/http-client.js';
+import { defineStream, type StreamDefinition } from '../../connectors/shared/define-connector.js';
 import { memorySink } from '../../connectors/shared/memory-sink.js';
-import { runSync } from '../../connectors/shared/run-sync.js';
 import { loadConnector } from '../../connectors/index.js';
+import { runFake } from '../helpers/fake-connector.js';
 
 const Cursor = z.object({ page: z.number().int().min(1) });
 
@@ -31,21 +26,7 @@ function pages(seen: unknown[], committed: (page: number) => unknown = (p) => ({
   });
 }
 
-const run = (stream: StreamDefinition<unknown>, sink = memorySink()) =>
-  runSync({
-    sink,
-    connector: defineConnector({
-      id: 'fake',
-      configSchema: z.unknown(),
-      configSchemaFor: () => z.unknown(),
-      secretSchema: z.unknown(),
-      createClient: () => ({}) as HttpClient,
-      testConnection: async () => ({ identity: 'fake' }),
-      streams: [stream],
-    }),
-    config: {},
-    client: {} as HttpClient,
-  });
+const run = (stream: StreamDefinition<unknown>, sink = memorySink()) => runFake([stream], { sink });
 
 describe('stream cursors', () => {
   it('hands the stream its saved cursor parsed, and nothing after a finished pass', async () => {

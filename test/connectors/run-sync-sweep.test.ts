@@ -1,9 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type {
-  ConnectorDefinition,
-  StreamDefinition,
-} from '../../connectors/shared/define-connector.js';
+import type { StreamDefinition } from '../../connectors/shared/define-connector.js';
 import { loadConnectors } from '../../connectors/index.js';
 import type { HttpClient } from '../../connectors/shared/http-client.js';
 import { runSync } from '../../connectors/shared/run-sync.js';
@@ -13,6 +10,7 @@ import { tables } from '../../src/store/tables.js';
 import type { Account, Store } from '../../src/store/store.js';
 import { backends } from '../helpers/backends.js';
 import { storeSyncSink } from '../../src/store/sync-sink.js';
+import { fakeConnector } from '../helpers/fake-connector.js';
 
 const connectors = await loadConnectors();
 const auto = (id: string): Automation => ({ sourceId: id, kind: 'macro', active: true });
@@ -42,17 +40,7 @@ function listStream(
   };
 }
 
-const connector = (
-  streams: StreamDefinition<unknown>[],
-): ConnectorDefinition<unknown, unknown> => ({
-  id: 'fake',
-  configSchema: z.unknown(),
-  configSchemaFor: () => z.unknown(),
-  secretSchema: z.unknown(),
-  createClient: () => ({}) as HttpClient,
-  testConnection: async () => ({ identity: 'fake' }),
-  streams,
-});
+const connector = fakeConnector;
 
 describe('full-refresh streams of the shipped connectors', () => {
   it.each(connectors.map((c) => [c.id, c] as const))(

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  defineConnector,
-  defineStream,
-  type StreamDefinition,
-} from '../../connectors/shared/define-connector.js';
-import type { HttpClient } from '../../connectors/shared/http-client.js';
+import { defineStream, type StreamDefinition } from '../../connectors/shared/define-connector.js';
 import { memorySink } from '../../connectors/shared/memory-sink.js';
-import { runSync } from '../../connectors/shared/run-sync.js';
 import type { SyncSink } from '../../connectors/shared/sync-sink.js';
+import { runFake } from '../helpers/fake-connector.js';
 
 /**
  * A page is written while the stream reads the next one (run-sync.ts): never more than one page
@@ -60,21 +55,7 @@ function slowSink(log: string[], failOn?: number) {
   return { sink, state: inner.state };
 }
 
-const run = (sink: SyncSink, log: string[]) =>
-  runSync({
-    sink,
-    connector: defineConnector({
-      id: 'fake',
-      configSchema: z.unknown(),
-      configSchemaFor: () => z.unknown(),
-      secretSchema: z.unknown(),
-      createClient: () => ({}) as HttpClient,
-      testConnection: async () => ({ identity: 'fake' }),
-      streams: [paged(log)],
-    }),
-    config: {},
-    client: {} as HttpClient,
-  });
+const run = (sink: SyncSink, log: string[]) => runFake([paged(log)], { sink });
 
 describe('pages written behind the stream', () => {
   it('reads the next page while one is written, never two ahead, and completes after the last is stored', async () => {
