@@ -137,6 +137,23 @@ const SLA_POLICIES: Records = {
     { sourceId: 'u1', name: 'Carrier', kind: 'uc', targets: [] },
   ],
 };
+/** Freshdesk's default policy as a new account has it (unchanged since), beside the team's own. */
+const DEFAULT_POLICY = (updatedAt: string) => ({
+  sourceId: 'd1',
+  name: 'Default SLA Policy',
+  targets: [target('urgent', 60, true), target('high', 240, true)],
+  conditions: [{ field: 'is_default', value: true }],
+  createdAt: '2024-03-01T09:00:00Z',
+  updatedAt,
+});
+const SLA_STOCK_DEFAULT: Records = {
+  slaPolicies: [
+    DEFAULT_POLICY('2024-03-01T09:00:00Z'),
+    { sourceId: 's2', name: 'Premium', targets: [target('high', 120, false)] },
+  ],
+};
+const SLA_ONLY_STOCK_DEFAULT: Records = { slaPolicies: [DEFAULT_POLICY('2024-03-01T09:00:20Z')] };
+const SLA_EDITED_DEFAULT: Records = { slaPolicies: [DEFAULT_POLICY('2025-06-12T14:30:00Z')] };
 /** A tight office-hours promise in one policy, a loose 24x7 one in another. */
 const SLA_MIXED: Records = {
   slaPolicies: [
@@ -756,6 +773,17 @@ const table: Record<string, Case[]> = {
   ],
   'sla.policies.count': [
     c('counts customer SLA policies, not OLAs or UCs', SLA_POLICIES, count(2, 2)),
+    c(
+      "leaves out the helpdesk's default policy while nobody has changed it",
+      SLA_STOCK_DEFAULT,
+      count(1, 2, { breakdown: { shipped: 1 } }),
+    ),
+    c(
+      'is zero when the only policy is the unchanged default',
+      SLA_ONLY_STOCK_DEFAULT,
+      count(0, 1, { breakdown: { shipped: 1 } }),
+    ),
+    c('counts the default policy once the team has edited it', SLA_EDITED_DEFAULT, count(1, 1)),
     zero('SLA policies'),
     never('SLA policies'),
   ],
@@ -774,6 +802,11 @@ const table: Record<string, Case[]> = {
       'says calendar 0 when the tightest target counts office hours, whatever another policy runs',
       SLA_MIXED,
       count(30, 1, { breakdown: { urgent: 30, calendar: 0 } }),
+    ),
+    c(
+      "reads no target from the helpdesk's unchanged default policy",
+      SLA_STOCK_DEFAULT,
+      absent(TOO_LITTLE),
     ),
     c(
       'is absent when no customer policy has an urgent target',
@@ -810,6 +843,17 @@ const table: Record<string, Case[]> = {
         sources: [
           'sla_policies',
           'no ticket priorities to judge by: the highest priority with a target (urgent)',
+        ],
+      }),
+    ),
+    c(
+      "judges the team's own policy, not the helpdesk's unchanged default",
+      SLA_STOCK_DEFAULT,
+      count(120, 1, {
+        breakdown: { high: 120, rank: 2, calendar: 1 },
+        sources: [
+          'sla_policies',
+          'no ticket priorities to judge by: the highest priority with a target (high)',
         ],
       }),
     ),

@@ -5,6 +5,14 @@ import type { MetricDefinition } from './types.js';
 const SEVERITY = ['urgent', 'high', 'normal', 'low'] as const;
 /** A priority is "in use" when it carries at least this share of the window's prioritised tickets. */
 const IN_USE = 0.01;
+/**
+ * A default policy the helpdesk created with the account and nobody edited since (a minute's
+ * grace for the account's own setup writes): Freshdesk's "Default SLA Policy" applies to every
+ * ticket from day one, whether or not anyone agreed it with a customer.
+ */
+const SHIPPED = `(conditions @> '[{"field":"is_default","value":true}]'::jsonb
+  AND created_at IS NOT NULL AND updated_at IS NOT NULL
+  AND updated_at < created_at + interval '1 minute')`;
 
 export const slaPolicies: MetricDefinition = {
   name: 'sla-policies',
@@ -16,7 +24,8 @@ export const slaPolicies: MetricDefinition = {
       sample: 'of {n} policies',
       at: 'asOf',
       unit: 'count',
-      description: 'SLA policies defined with customers (not OLAs).',
+      description:
+        "SLA policies defined with customers (not OLAs). The helpdesk's own default policy, unchanged a minute after it was created (Freshdesk ships one with every account), is a promise nobody made: it is not counted, nor are its targets read (breakdown `shipped`).",
     },
     {
       id: 'sla.ola.count',
@@ -49,8 +58,10 @@ export const slaPolicies: MetricDefinition = {
   ],
   async compute(ctx) {
     if (!ctx.covered.has('slaPolicies')) return [];
-    const [counts] = await ctx.db.query<{ sla: number; ola: number }>(
-      `SELECT count(*) FILTER (WHERE kind = 'sla')::int AS sla, count(*) FILTER (WHERE kind <> 'sla')::int AS ola
+    const [counts] = await ctx.db.query<{ sla: number; ola: number; shipped: number }>(
+      `SELECT count(*) FILTER (WHERE kind = 'sla' AND NOT ${SHIPPED})::int AS sla,
+              count(*) FILTER (WHERE kind = 'sla' AND ${SHIPPED})::int AS shipped,
+              count(*) FILTER (WHERE kind <> 'sla')::int AS ola
        FROM sla_policies WHERE account_id = $1`,
       [ctx.accountId],
     );
@@ -63,7 +74,8 @@ export const slaPolicies: MetricDefinition = {
       `SELECT t->>'priority' AS priority, min((t->>'targetMinutes')::float8) AS minutes,
               min((t->>'targetMinutes')::float8) FILTER (WHERE NOT (t->>'businessHours')::boolean) AS calendar_minutes
        FROM sla_policies p, jsonb_array_elements(p.targets) t
-       WHERE p.account_id = $1 AND p.kind = 'sla' AND t->>'metric' = 'first_reply_time'
+       WHERE p.account_id = $1 AND p.kind = 'sla' AND NOT ${SHIPPED}
+         AND t->>'metric' = 'first_reply_time'
        GROUP BY 1`,
       [ctx.accountId],
     );
@@ -91,9 +103,15 @@ export const slaPolicies: MetricDefinition = {
           ? 1
           : 0;
     return [
-      ...value(ctx, 'sla.policies.count', num(counts?.sla), 'count', num(counts?.sla), [
-        'sla_policies',
-      ]),
+      ...value(
+        ctx,
+        'sla.policies.count',
+        num(counts?.sla),
+        'count',
+        num(counts?.sla) + num(counts?.shipped),
+        ['sla_policies'],
+        counts?.shipped ? { shipped: num(counts.shipped) } : undefined,
+      ),
       ...value(ctx, 'sla.ola.count', num(counts?.ola), 'count', num(counts?.ola), ['sla_policies']),
       ...value(
         ctx,
