@@ -441,6 +441,28 @@ const PARTNER: Records = {
     t(300),
   ],
 };
+/**
+ * The partner takes every ticket of one customer and every phone call, but only some of each
+ * category, region and shift: no part of the work the seed names (a tier, products, a geography,
+ * a time zone) is theirs.
+ */
+const PARTNER_CUSTOMER_AND_CHANNEL: Records = {
+  groups: PARTNER_GROUPS,
+  tickets: [
+    ...many(40, 0, (i) => ({
+      groupId: 'g2',
+      organisationId: 'acme',
+      channel: i % 2 ? 'phone' : 'email',
+      category: i % 2 ? 'billing' : 'hardware',
+    })),
+    ...many(60, 100, (i) => ({
+      groupId: 'g1',
+      organisationId: `o${i}`,
+      channel: 'email',
+      category: i % 2 ? 'billing' : 'hardware',
+    })),
+  ],
+};
 const PARTNER_SMALL: Records = {
   groups: PARTNER_GROUPS,
   tickets: [
@@ -1166,6 +1188,23 @@ const table: Record<string, Case[]> = {
           'tickets',
           'groups (partner by flag, mapping or name)',
           'largest: category:billing (40 tickets)',
+        ],
+      }),
+    ),
+    c(
+      "does not take one customer's or one channel's tickets for a segment the partner owns",
+      PARTNER_CUSTOMER_AND_CHANNEL,
+      count(0.4, 100, {
+        breakdown: {
+          'hours:8-16': 0.4,
+          'category:billing': 0.4,
+          'category:hardware': 0.4,
+          'tier:1': 0,
+        },
+        sources: [
+          'tickets',
+          'groups (partner by flag, mapping or name)',
+          'largest: hours:8-16 (100 tickets)',
         ],
       }),
     ),

@@ -16,9 +16,9 @@ const MAX_LISTED = 20;
 
 /**
  * How much of the customer requests partner groups handle, and the largest slice they handle
- * alone: a support tier, a product or category, a region, a customer organisation, a channel or
- * an 8-hour block of the UTC day (the seed's "layer of support, set of products, geography or time
- * zone"). Only tickets of groups whose partner status is known count (named, flagged or mapped);
+ * alone: a support tier, a product or category, a region or an 8-hour block of the UTC day (the
+ * parts of the work seed 003 names: a layer of support, a set of products, a geography or a time
+ * zone). One customer's or one channel's tickets are not such a part. Only tickets of groups whose partner status is known count (named, flagged or mapped);
  * groups with anonymised names are left out rather than guessed.
  */
 export const partner: MetricDefinition = {
@@ -39,7 +39,7 @@ export const partner: MetricDefinition = {
       sample: 'of {n} tickets in that segment',
       unit: 'ratio',
       description:
-        'The largest share of one segment (a support tier, product or category, region, customer, channel or 8-hour UTC block; 30+ tickets) handled by partner groups; breakdown = share per segment.',
+        'The largest share of one segment (a support tier, product or category, region or 8-hour UTC block, the parts of the work seed 003 names; 30+ tickets) handled by partner groups; breakdown = share per segment.',
     },
   ],
   async compute(ctx) {
@@ -65,8 +65,6 @@ export const partner: MetricDefinition = {
            'tier:' || g.tier::text,
            'category:' || t.category,
            'region:' || t.region,
-           'customer:' || t.organisation_id,
-           'channel:' || t.channel,
            'hours:' || (extract(hour FROM t.created_at AT TIME ZONE 'UTC')::int / 8 * 8)::text || '-' ||
                        (extract(hour FROM t.created_at AT TIME ZONE 'UTC')::int / 8 * 8 + 8)::text
          ]) AS segment
