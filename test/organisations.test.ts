@@ -97,6 +97,8 @@ describe('a structured team', () => {
     expect(layer('tools').blockers.find((b) => b.id === 'automation-at-scale')?.gap).toBe(
       'automations.count 15, needs >= 50',
     );
+    // Ten people working office hours are no follow-the-sun operation.
+    expect(status(layer('people'), 'follow-the-sun-coverage')).toMatchObject({ status: 'unmet' });
     // The criteria it meets carry their evidence.
     expect(status(layer('offerings'), 'top-priority-first-reply-realistic')).toMatchObject({
       status: 'met',
