@@ -86,6 +86,11 @@ export const ModelFile = z.strictObject({
   baseline: z.string().min(1),
   /** The name of "level 0" while the first level is still undecided (unknown, not absent). */
   undecided: z.string().min(1).optional(),
+  /**
+   * The baseline is a choice, not a gap ("no support partner"): while the data shows the first
+   * level is not there, no action proposes leaving it.
+   */
+  baselineIsChoice: z.literal(true).optional(),
   advice: z.array(AdviceRule).default([]),
   levels: z
     .array(

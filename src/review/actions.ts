@@ -29,7 +29,8 @@ import { conditionAction, inSentence, metricLabel } from './format.js';
  * A **data** action is a metric whose absence or thin sample leaves criteria unknown; a **review**
  * action is a layer's criteria only a reviewer can decide. For those two, `unlocks` counts the
  * proven levels gained were the criteria to turn out met. Exempt criteria (and exempt models) are
- * never actions.
+ * never actions, nor is leaving a baseline the rules call a choice (no support partner) once the
+ * data shows the layer stands there.
  */
 export interface ActionTarget {
   model: string;
@@ -94,6 +95,7 @@ export function rankActions(body: SnapshotBody, index: RuleIndex): Action[] {
 
   for (const layer of body.layers) {
     if (layerExempt(layer) || wholeModelExempt(exemptions, layer.model)) continue;
+    if (chosenBaseline(layer, index)) continue;
     const needs: Need[] = [];
     const open: Need[] = [];
     for (const c of layer.criteria) {
@@ -184,6 +186,18 @@ export function rankActions(body: SnapshotBody, index: RuleIndex): Action[] {
       b.targets.length - a.targets.length ||
       b.criteria.length - a.criteria.length ||
       a.text.localeCompare(b.text),
+  );
+}
+
+/**
+ * A layer that stands at a baseline the organisation may simply have chosen (no support partner)
+ * and whose first level the data rules out: nothing to propose, not even the levels above.
+ */
+function chosenBaseline(layer: LayerSuggestion, index: RuleIndex): boolean {
+  return (
+    !!index.model(layer.model)?.baselineIsChoice &&
+    layer.level === 0 &&
+    layer.criteria.some((c) => c.level === 1 && c.status === 'unmet')
   );
 }
 

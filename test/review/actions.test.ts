@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadDefaultRules } from '../../src/engine/index.js';
 import { rankActions, targetsWords } from '../../src/review/actions.js';
 import { RuleIndex } from '../../src/review/conditions.js';
 import { criterion, metric, reviewRules, snapshot } from './helpers.js';
@@ -107,6 +108,25 @@ describe('ranked actions', () => {
     expect(actions[0]!.unlocks).toBe(5);
     expect(targetsWords(actions[0]!)).toBe(
       'Offerings L2, Strategy L2, Agreements, Service proposition',
+    );
+  });
+
+  it('never proposes taking on a support partner, but ranks the next rung once there is one', () => {
+    const shipped = loadDefaultRules();
+    const at = (share: number) => {
+      const m = [
+        ...evidence(),
+        metric('tickets.partner_share', share, 400),
+        metric('groups.partner.count', share > 0 ? 1 : 0, 6),
+        ...(share > 0 ? [metric('partner.segment_ownership', 0.5, 100)] : []),
+      ];
+      return rankActions(snapshot(shipped, m), new RuleIndex(shipped));
+    };
+    const engagement = (as: ReturnType<typeof at>) =>
+      as.filter((a) => a.criteria.some((c) => c.model === 'engagement'));
+    expect(engagement(at(0))).toEqual([]);
+    expect(engagement(at(0.05)).map((a) => a.text)).toContain(
+      'Do one of: raise requests handled by partners to at least 20% (now 5%); or raise largest segment share run by partners to at least 90% (now 50%)',
     );
   });
 });
