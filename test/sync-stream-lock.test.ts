@@ -135,25 +135,32 @@ describe.skipIf(!postgres)('two syncs of one account on PostgreSQL', () => {
   it('would fetch everything twice without the stream lock (what the count above rules out)', async () => {
     const [accA, accB] = await account('unlocked');
     const connector = (await loadConnector('zendesk'))!;
-    const config = connector.configSchema.parse(accB.config);
-    const secret = connector.secretSchema.parse(box.open((await b.accountSecret(accB.id))!));
+    /**
+     * A sync without the lock, each stream's cursor read as it was when both syncs started
+     * (none): the race the lock closes, made certain rather than left to which sync commits a
+     * cursor before the other reads it.
+     */
+    const unlocked = async (store: Store, acc: Account) => {
+      const config = connector.configSchema.parse(acc.config);
+      const secret = connector.secretSchema.parse(box.open((await store.accountSecret(acc.id))!));
+      return runSync({
+        sink: {
+          ...storeSyncSink(store, acc.id),
+          holdStream: async () => async () => undefined,
+          readCursor: async () => undefined,
+        },
+        connector,
+        config,
+        client: connector.createClient(config, secret, { backoffMs: 1 }),
+        concurrency: 1,
+      });
+    };
     let started = false;
     const [total] = await overlapping(
-      () => sync(a, accA),
+      () => unlocked(a, accA),
       () => {
         started = true;
-        return runSync({
-          // No lock, and each stream's cursor read as it was when both syncs started (none):
-          // the race the lock closes, made certain rather than left to which sync runs ahead.
-          sink: {
-            ...storeSyncSink(b, accB.id),
-            holdStream: async () => async () => undefined,
-            readCursor: async () => undefined,
-          },
-          connector,
-          config,
-          client: connector.createClient(config, secret, { backoffMs: 1 }),
-        });
+        return unlocked(b, accB);
       },
       () => started && gate.requests > 1,
     );

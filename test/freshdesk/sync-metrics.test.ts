@@ -8,8 +8,9 @@ import { parseWindow } from '../../src/metrics/window.js';
 import type { Store } from '../../src/store/store.js';
 import { generateAccount } from './account.js';
 import { fakeFreshdesk } from './fake.js';
-import { BASE, NOW, fakeSleep, ids, sorted, syncFreshdesk } from './helpers.js';
+import { BASE, NOW, ids, sorted, syncFreshdesk } from './helpers.js';
 import { memoryStore } from '../helpers/store-template.js';
+import { syncScenarios } from '../helpers/helpdesk-fake.js';
 
 /**
  * A sync of a few thousand tickets through a Freshdesk served as its reference documents it, then
@@ -167,50 +168,17 @@ describe('a Freshdesk account of 3000 tickets, synced and snapshotted', () => {
     expect(absent['csat.response_rate']).toMatch(/lists only answered surveys/);
   });
 
-  it('stores exactly the source records despite 429s, 5xx, resets, truncated and slow answers', async () => {
-    const fake = fakeFreshdesk(BASE, account, {
-      faults: 0.15,
-      seed: 5,
-      slowMs: 2500,
-      quota: 1_000_000,
-    });
-    const a = await store.createAccount('faulty', 'freshdesk');
-    const { sleep, waits } = fakeSleep();
-    const outcomes = await syncFreshdesk(store, a, { historyFrom: needed, sleep, timeoutMs: 1000 });
-    expect(outcomes.filter((o) => !o.ok).map((o) => o.error?.message)).toEqual([]);
-    for (const kind of ['429', '5xx', 'reset', 'truncate', 'slow'] as const)
-      expect(fake.stats.faults[kind], kind).toBeGreaterThan(0);
-    expect(waits).toContain(2000);
-    expect(await stored(store, a.id)).toEqual(expectedIds());
-    const quarantined = await store.dbForTests.query(
-      'SELECT 1 FROM quarantine WHERE account_id = $1',
-      [a.id],
-    );
-    expect(quarantined).toHaveLength(0);
-  });
-
-  it('resumes a sync killed half-way from the last stored page, losing and doubling nothing', async () => {
-    const fake = fakeFreshdesk(BASE, account);
-    const a = await store.createAccount('killed', 'freshdesk');
-    const kill = new AbortController();
-    const first = await syncFreshdesk(store, a, {
-      historyFrom: needed,
-      streams: ['tickets'],
-      signal: kill.signal,
-      onProgress: (p) => {
-        if (p.pages === 5) kill.abort();
-      },
-    });
-    expect(first[0]).toMatchObject({ ok: false, pages: 5 });
-    const before = fake.stats.ticketQueries.length;
-    const storedBefore = (await ids(store, 'tickets', a.id)).length;
-    expect(storedBefore).toBeGreaterThan(300);
-    const second = await syncFreshdesk(store, a, { historyFrom: needed, streams: ['tickets'] });
-    expect(second[0]).toMatchObject({ ok: true });
-    // The resumed run starts at the position the fifth page stored, not from the beginning.
-    expect(fake.stats.ticketQueries[before]!.updated_since).not.toBe(
-      fake.stats.ticketQueries[0]!.updated_since,
-    );
-    expect(await ids(store, 'tickets', a.id)).toEqual(expectedIds().tickets);
+  syncScenarios(() => store, {
+    connector: 'freshdesk',
+    fake: (f) => {
+      const fake = fakeFreshdesk(BASE, account, f ? { ...f, quota: 1_000_000 } : {});
+      return {
+        faults: fake.stats.faults,
+        positions: () => fake.stats.ticketQueries.map((q) => q.updated_since),
+      };
+    },
+    sync: (s, a, o) => syncFreshdesk(s, a, { historyFrom: needed, ...o }),
+    stored,
+    expected: expectedIds,
   });
 });

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { prng } from '../../src/demo/generate-org.js';
 import type { Account, Store } from '../../src/store/store.js';
 import { memoryStore } from './store-template.js';
@@ -97,4 +97,72 @@ export function useConnectorStore(
   beforeEach(() => ctx.fresh().then(() => undefined));
   afterEach(() => nock.cleanAll());
   return ctx;
+}
+
+/** What the shared sync scenarios need to know of one connector's sync against its fake. */
+export interface SyncUnderTest<A> {
+  connector: string;
+  /** Starts the fake (with faults, or clean); its fault counts and the position of each query. */
+  fake(faults?: { faults: number; seed: number; slowMs: number }): {
+    faults: Record<FaultKind, number>;
+    positions(): unknown[];
+  };
+  sync(
+    store: Store,
+    account: A,
+    o: {
+      streams?: string[];
+      sleep?: (ms: number) => Promise<void>;
+      timeoutMs?: number;
+      signal?: AbortSignal;
+      onProgress?: (p: { pages: number }) => void;
+    },
+  ): Promise<{ ok: boolean; pages?: number; error?: { message: string } }[]>;
+  /** Every record table's source ids as stored, and as the source holds them. */
+  stored(store: Store, accountId: number): Promise<unknown>;
+  expected(): { tickets: string[] } & Record<string, unknown>;
+}
+
+/**
+ * The two scenarios every connector's sync must pass against its fake: faults of every kind give
+ * exactly the source's records, and a sync killed after five pages resumes from the last stored
+ * page, losing and doubling nothing.
+ */
+export function syncScenarios<A extends Account>(store: () => Store, s: SyncUnderTest<A>): void {
+  it('stores exactly the source records despite 429s, 5xx, resets, truncated and slow answers', async () => {
+    const fake = s.fake({ faults: 0.15, seed: 5, slowMs: 2500 });
+    const a = (await store().createAccount('faulty', s.connector)) as A;
+    const { sleep, waits } = fakeSleep();
+    const outcomes = await s.sync(store(), a, { sleep, timeoutMs: 1000 });
+    expect(outcomes.filter((o) => !o.ok).map((o) => o.error?.message)).toEqual([]);
+    for (const kind of KINDS) expect(fake.faults[kind], kind).toBeGreaterThan(0);
+    expect(waits).toContain(2000);
+    expect(await s.stored(store(), a.id)).toEqual(s.expected());
+    const quarantined = await store().dbForTests.query(
+      'SELECT 1 FROM quarantine WHERE account_id = $1',
+      [a.id],
+    );
+    expect(quarantined).toHaveLength(0);
+  });
+
+  it('resumes a sync killed half-way from the last stored page, losing and doubling nothing', async () => {
+    const fake = s.fake();
+    const a = (await store().createAccount('killed', s.connector)) as A;
+    const kill = new AbortController();
+    const first = await s.sync(store(), a, {
+      streams: ['tickets'],
+      signal: kill.signal,
+      onProgress: (p) => {
+        if (p.pages === 5) kill.abort();
+      },
+    });
+    expect(first[0]).toMatchObject({ ok: false, pages: 5 });
+    const before = fake.positions().length;
+    expect((await ids(store(), 'tickets', a.id)).length).toBeGreaterThan(300);
+    const second = await s.sync(store(), a, { streams: ['tickets'] });
+    expect(second[0]).toMatchObject({ ok: true });
+    // The resumed run starts at the position the fifth page stored, not from the beginning.
+    expect(fake.positions()[before]).not.toEqual(fake.positions()[0]);
+    expect(await ids(store(), 'tickets', a.id)).toEqual(s.expected().tickets);
+  });
 }

@@ -7,8 +7,9 @@ import { parseWindow } from '../../src/metrics/window.js';
 import type { Store } from '../../src/store/store.js';
 import { generateSite } from './account.js';
 import { fakeJsm, type FakeIssue, type Raw } from './fake.js';
-import { BASE, NOW, fakeSleep, ids, sorted, syncJsm } from './helpers.js';
+import { BASE, NOW, ids, sorted, syncJsm } from './helpers.js';
 import { memoryStore } from '../helpers/store-template.js';
+import { syncScenarios } from '../helpers/helpdesk-fake.js';
 
 /**
  * A sync of a few thousand issues through a Jira Service Management site served as its references
@@ -191,42 +192,14 @@ describe('a Jira Service Management site of 3000 issues, synced and snapshotted'
       expect(got[id], id).toBeUndefined();
   });
 
-  it('stores exactly the source records despite 429s, 5xx, resets, truncated and slow answers', async () => {
-    const fake = fakeJsm(BASE, site, { faults: 0.15, seed: 5, slowMs: 2500 });
-    const a = await store.createAccount('faulty', 'jsm');
-    const { sleep, waits } = fakeSleep();
-    const outcomes = await syncJsm(store, a, { historyFrom: needed, sleep, timeoutMs: 1000 });
-    expect(outcomes.filter((o) => !o.ok).map((o) => o.error?.message)).toEqual([]);
-    for (const kind of ['429', '5xx', 'reset', 'truncate', 'slow'] as const)
-      expect(fake.stats.faults[kind], kind).toBeGreaterThan(0);
-    expect(waits).toContain(2000);
-    expect(await stored(store, a.id)).toEqual(expectedIds());
-    const quarantined = await store.dbForTests.query(
-      'SELECT 1 FROM quarantine WHERE account_id = $1',
-      [a.id],
-    );
-    expect(quarantined).toHaveLength(0);
-  });
-
-  it('resumes a sync killed half-way from the last stored page, losing and doubling nothing', async () => {
-    const fake = fakeJsm(BASE, site);
-    const a = await store.createAccount('killed', 'jsm');
-    const kill = new AbortController();
-    const first = await syncJsm(store, a, {
-      historyFrom: needed,
-      streams: ['tickets'],
-      signal: kill.signal,
-      onProgress: (p) => {
-        if (p.pages === 5) kill.abort();
-      },
-    });
-    expect(first[0]).toMatchObject({ ok: false, pages: 5 });
-    const before = fake.stats.searches.length;
-    expect((await ids(store, 'tickets', a.id)).length).toBeGreaterThan(300);
-    const second = await syncJsm(store, a, { historyFrom: needed, streams: ['tickets'] });
-    expect(second[0]).toMatchObject({ ok: true });
-    // The resumed run starts at the position the fifth page stored, not from the beginning.
-    expect(fake.stats.searches[before]!.jql).not.toBe(fake.stats.searches[0]!.jql);
-    expect(await ids(store, 'tickets', a.id)).toEqual(expectedIds().tickets);
+  syncScenarios(() => store, {
+    connector: 'jsm',
+    fake: (f) => {
+      const fake = fakeJsm(BASE, site, f ?? {});
+      return { faults: fake.stats.faults, positions: () => fake.stats.searches.map((q) => q.jql) };
+    },
+    sync: (s, a, o) => syncJsm(s, a, { historyFrom: needed, ...o }),
+    stored,
+    expected: expectedIds,
   });
 });
