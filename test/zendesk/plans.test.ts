@@ -6,7 +6,7 @@ import {
   planOf,
 } from '../../connectors/zendesk/streams/plans.js';
 import type { ZendeskOrganization } from '../../connectors/zendesk/schemas.js';
-import { toOrganisation } from '../../connectors/zendesk/streams/organisations.js';
+import { plansGuessed, toOrganisation } from '../../connectors/zendesk/streams/organisations.js';
 import { toSlaPolicy } from '../../connectors/zendesk/streams/sla-policies.js';
 import type { SlaPolicy } from '../../src/domain/records.js';
 
@@ -116,5 +116,28 @@ describe('plan records', () => {
       toOrganisation(org(2, { organization_fields: { csm: null } }), source, 'csm').hasCsm,
     ).toBe(false);
     expect(toOrganisation(org(3), source, undefined)).not.toHaveProperty('hasCsm');
+  });
+});
+
+describe('where the plans came from', () => {
+  const vocabulary = { kind: 'tags' as const, tags: 'vocabulary' as const, why: '' };
+  it('says so when plans were only guessed from tag names, and how to correct it', () => {
+    const plans = buildPlans({ premium: 3, standard: 6 }, vocabulary, []);
+    expect(plansGuessed(vocabulary, plans)).toBe(
+      '2 support plans (Standard, Premium) read from organisation tags with usual plan names, not from SLA policies; if they are not support plans, connect with --plan-field or --plan-tags',
+    );
+    const named = findPlanSource([{ id: '1', key: 'tier', title: 'Customer tier' }], []);
+    expect(plansGuessed(named, buildPlans({ gold: 1 }, named, []))).toMatch(
+      /^1 support plan \(Gold\) read from the organisation field "tier", named like a plan/,
+    );
+  });
+
+  it('is silent where SLA policies or the configuration name the plans, or none were found', () => {
+    const policies = [policy('1', 'organization.custom_fields.support_plan', 'gold')];
+    const keyed = findPlanSource([], policies);
+    expect(plansGuessed(keyed, buildPlans({ gold: 2 }, keyed, policies))).toBeUndefined();
+    const configured = findPlanSource([], [], { planTags: ['premium'] });
+    expect(plansGuessed(configured, buildPlans({ premium: 2 }, configured, []))).toBeUndefined();
+    expect(plansGuessed(vocabulary, [])).toBeUndefined();
   });
 });

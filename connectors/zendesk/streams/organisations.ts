@@ -122,12 +122,31 @@ export const organisations = defineStream<ZendeskConfig, OrganisationCursor>({
         (p) => Plan.safeParse(p).success,
       );
       // Finished: the next sync reads the organisations again from the start.
+      const guessed = plansGuessed(source, plans);
       await ctx.commit({
         records: { organisations: records, plans },
         quarantined: invalid,
         cursor: null,
+        ...(guessed ? { warnings: [guessed] } : {}),
       });
       return;
     }
   },
 });
+
+/**
+ * Plans found only by a name (a field named like a plan, or tags like "premium") may be sales
+ * tiers rather than support plans: the sync says where they came from and how to correct it.
+ */
+export function plansGuessed(source: PlanSource, plans: Plan[]): string | undefined {
+  if (!plans.length) return undefined;
+  const where =
+    source.kind === 'field' && source.why === 'field named like a plan'
+      ? `the organisation field "${source.key}", named like a plan`
+      : source.kind === 'tags' && source.tags === 'vocabulary'
+        ? 'organisation tags with usual plan names'
+        : undefined;
+  if (!where) return undefined;
+  const names = plans.map((p) => p.name).join(', ');
+  return `${plans.length} support ${plans.length === 1 ? 'plan' : 'plans'} (${names}) read from ${where}, not from SLA policies; if they are not support plans, connect with --plan-field or --plan-tags`;
+}
