@@ -16,7 +16,7 @@ const inDays = (n: number) => day(Date.now() + n * DAY);
 
 /** A home with the structured team imported and snapshotted as of AS_OF. */
 async function team() {
-  const cli = cliHome();
+  const cli = cliHome({}, { keepOpen: true });
   const file = path.join(cli.home, 'org.json');
   writeFileSync(file, JSON.stringify(structuredTeam()));
   expect((await cli.run('import', 'records', file, '--name', 'org')).err).toBe('');
@@ -82,7 +82,7 @@ describe('review decisions through the CLI', { timeout: 300_000 }, () => {
   });
 
   it('takes who decides from $USER when --by is not given', async () => {
-    const cli = cliHome({ USER: 'dana' });
+    const cli = cliHome({ USER: 'dana' }, { keepOpen: true });
     const file = path.join(cli.home, 'org.json');
     writeFileSync(file, JSON.stringify(structuredTeam()));
     await cli.run('import', 'records', file, '--name', 'org');

@@ -13,7 +13,7 @@ async function assess(
   window = '90d',
   before?: (cli: ReturnType<typeof cliHome>) => Promise<void>,
 ) {
-  const cli = cliHome();
+  const cli = cliHome({}, { keepOpen: true });
   const file = path.join(cli.home, 'org.json');
   writeFileSync(file, JSON.stringify(org));
   const imp = await cli.run('import', 'records', file, '--name', 'org');

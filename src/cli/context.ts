@@ -9,6 +9,14 @@ import { redisConnection, type QueueSetup } from '../jobs/queues.js';
 /** What every command gets: env-derived config, a lazily opened store, the rules. */
 export type { Io } from './io.js';
 
+/**
+ * Tests only: a store the caller opened and keeps open across commands (the command neither opens
+ * nor closes the embedded store itself), so a test of many commands pays PGlite's start once.
+ */
+export interface CliDeps {
+  store?: () => Promise<Store>;
+}
+
 export class CliContext {
   private store?: Store;
   readonly config: Config;
@@ -18,6 +26,7 @@ export class CliContext {
     private readonly env: Record<string, string | undefined>,
     /** The command line after `maturity` (its words name this command to another that waits). */
     private readonly args: readonly string[] = [],
+    private readonly deps: CliDeps = {},
   ) {
     try {
       this.config = loadConfig(env);
@@ -33,6 +42,7 @@ export class CliContext {
    * `maturity serve` answering there; another command then fails at once, pointing at the API.
    */
   async openStore(o: { serving?: string } = {}): Promise<Store> {
+    if (this.deps.store) return this.deps.store();
     this.store ??= await Store.open(
       this.config.DATABASE_URL
         ? { url: this.config.DATABASE_URL }

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { MaturityError, errorPolicy } from '../errors.js';
 import { addConnectCommand } from './connect.js';
-import type { CliContext } from './context.js';
+import type { CliContext, CliDeps } from './context.js';
 import { processIo, type Io } from './io.js';
 
 /** Runs the CLI; returns the exit code. Streams and env come in as parameters for tests. */
@@ -9,12 +9,14 @@ export async function main(
   argv: string[],
   io: Io = processIo,
   env: Record<string, string | undefined> = process.env,
+  /** Tests only (see CliDeps). */
+  deps: CliDeps = {},
 ): Promise<number> {
   // Command modules (and the store, queue and HTTP libraries behind them) load on first use, so
   // `maturity --help` and quick commands start fast.
   let ctx: CliContext | undefined;
   const context = async () =>
-    (ctx ??= new (await import('./context.js')).CliContext(io, env, argv.slice(2)));
+    (ctx ??= new (await import('./context.js')).CliContext(io, env, argv.slice(2), deps));
   const program = new Command('maturity')
     .description('Infers how mature a support organisation is from its helpdesk data.')
     .exitOverride()
