@@ -3,7 +3,6 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { Store } from '../src/store/store.js';
 import { cliHome, type CliRun } from './helpers/cli.js';
 
 /**
@@ -12,7 +11,9 @@ import { cliHome, type CliRun } from './helpers/cli.js';
  * exactly as it was — accounts, records, coverage, settings, snapshots and attestations.
  */
 
-const cli = cliHome();
+// The store stays open between the cases (cliHome keepOpen); a case with its own environment
+// opens it itself, as a command does.
+const cli = cliHome({}, { keepOpen: true });
 const f = (name: string) => path.join(cli.home, 'in', name);
 const put = (name: string, body: string | Buffer) => {
   writeFileSync(f(name), body);
@@ -576,6 +577,7 @@ function escape(s: string): string {
 /** Runs the CLI in-process on the same home, with extra environment variables. */
 async function runWith(extra: Record<string, string>, argv: string[]): Promise<CliRun> {
   if (!Object.keys(extra).length) return cli.run(...argv);
+  await cli.release();
   let out = '';
   let err = '';
   const code = await main(
@@ -592,28 +594,24 @@ async function runWith(extra: Record<string, string>, argv: string[]): Promise<C
 
 /** Everything a command could have stored, read straight from the store. */
 async function storeState() {
-  const store = await Store.open({ dir: path.join(cli.home, 'db') });
-  try {
-    const accounts = await store.listAccounts();
-    return await Promise.all(
-      accounts.map(async (a) => {
-        const coverage = await store.coverage(a.id);
-        return {
-          ...a,
-          records: await store.countRecords(a.id),
-          kinds: [...coverage.kinds].sort(),
-          fields: [...coverage.fields].map(([k, v]) => [k, [...v].sort()]).sort(),
-          derived: [...coverage.derived].sort(),
-          sources: [...coverage.sources].sort(),
-          settings: await store.accountSettings(a.id),
-          snapshots: await store.listSnapshots(a.id),
-          decisions: await store.decisions(a.id),
-        };
-      }),
-    );
-  } finally {
-    await store.close();
-  }
+  const store = await cli.store();
+  const accounts = await store.listAccounts();
+  return Promise.all(
+    accounts.map(async (a) => {
+      const coverage = await store.coverage(a.id);
+      return {
+        ...a,
+        records: await store.countRecords(a.id),
+        kinds: [...coverage.kinds].sort(),
+        fields: [...coverage.fields].map(([k, v]) => [k, [...v].sort()]).sort(),
+        derived: [...coverage.derived].sort(),
+        sources: [...coverage.sources].sort(),
+        settings: await store.accountSettings(a.id),
+        snapshots: await store.listSnapshots(a.id),
+        decisions: await store.decisions(a.id),
+      };
+    }),
+  );
 }
 
 describe('the bad-input catalogue', () => {
