@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Store } from '../src/store/store.js';
 import { cliHome } from './helpers/cli.js';
 
 const org = {
@@ -20,7 +19,7 @@ const incidents = [
 /** An attest-only criterion of the shipped rules, so a good `attest` would store a statement. */
 const criterion = 'post-sales-leadership-at-top';
 
-const cli = cliHome();
+const cli = cliHome({}, { keepOpen: true });
 const file = (name: string) => path.join(cli.home, name);
 
 // Each command line is valid but for one flag, so only the flag's check stands between it and
@@ -122,14 +121,10 @@ describe('CLI flags', () => {
 
   it('left the account as it was: records, snapshots, settings, attestations, schedule', async () => {
     expect((await cli.run('accounts', 'show', 'acme', '--json')).out).toBe(before.show);
-    const store = await Store.open({ dir: file('db') });
-    try {
-      const acme = await store.getAccount('acme');
-      expect(await store.decisions(acme.id)).toEqual([]);
-      expect(await store.listSchedules()).toEqual([]);
-    } finally {
-      await store.close();
-    }
+    const store = await cli.store();
+    const acme = await store.getAccount('acme');
+    expect(await store.decisions(acme.id)).toEqual([]);
+    expect(await store.listSchedules()).toEqual([]);
   });
 
   it('hands the command typed values: defaults, switches and their --no- forms', async () => {

@@ -93,7 +93,7 @@ type OrgName = keyof typeof setups;
 
 // One CLI home for the whole file (one account per organisation): opening a fresh store is the
 // slow part, so the organisations share it and each is imported and snapshotted once.
-const cli = cliHome();
+const cli = cliHome({}, { keepOpen: true });
 
 interface Assessed {
   body: SnapshotBody;

@@ -62,7 +62,7 @@ describe('reading a group name', () => {
 
 describe('maturity accounts group-roles', () => {
   it('refuses a bad file in one line, naming the group, and keeps the account as it was', async () => {
-    const cli = cliHome();
+    const cli = cliHome({}, { keepOpen: true });
     const records = path.join(cli.home, 'org.json');
     writeFileSync(
       records,

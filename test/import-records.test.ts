@@ -13,7 +13,7 @@ const good = {
 
 describe('maturity import records', () => {
   it('loads a valid file and reports what it stored', async () => {
-    const cli = cliHome();
+    const cli = cliHome({}, { keepOpen: true });
     const file = path.join(cli.home, 'org.json');
     writeFileSync(file, JSON.stringify(good));
     const r = await cli.run('import', 'records', file, '--name', 'acme');
@@ -27,7 +27,7 @@ describe('maturity import records', () => {
   });
 
   it('names the record and field of a bad record, and stores nothing at all', async () => {
-    const cli = cliHome();
+    const cli = cliHome({}, { keepOpen: true });
     const file = path.join(cli.home, 'bad.json');
     const bad = {
       ...good,
@@ -43,7 +43,7 @@ describe('maturity import records', () => {
   });
 
   it('rejects a file that is not JSON in one line', async () => {
-    const cli = cliHome();
+    const cli = cliHome({}, { keepOpen: true });
     const file = path.join(cli.home, 'x.json');
     writeFileSync(file, '{"tickets": [');
     const r = await cli.run('import', 'records', file, '--name', 'acme');
@@ -52,7 +52,7 @@ describe('maturity import records', () => {
   });
 
   it('rejects an account name that would not survive a command line or a job id', async () => {
-    const cli = cliHome();
+    const cli = cliHome({}, { keepOpen: true });
     const file = path.join(cli.home, 'org.json');
     writeFileSync(file, JSON.stringify(good));
     const r = await cli.run('import', 'records', file, '--name', 'acme corp/<x>');
@@ -61,7 +61,7 @@ describe('maturity import records', () => {
   });
 
   it('rejects an unknown record kind', async () => {
-    const cli = cliHome();
+    const cli = cliHome({}, { keepOpen: true });
     const file = path.join(cli.home, 'x.json');
     writeFileSync(file, JSON.stringify({ tikets: [] }));
     const r = await cli.run('import', 'records', file, '--name', 'acme');
@@ -69,7 +69,7 @@ describe('maturity import records', () => {
   });
 
   it('keeps earlier data intact when a later import fails', async () => {
-    const cli = cliHome();
+    const cli = cliHome({}, { keepOpen: true });
     const file = path.join(cli.home, 'org.json');
     writeFileSync(file, JSON.stringify(good));
     await cli.run('import', 'records', file, '--name', 'acme');
@@ -98,7 +98,7 @@ describe('CLI errors', () => {
   });
 
   it('asks for a snapshot first when reporting on an account without one', async () => {
-    const cli = cliHome();
+    const cli = cliHome({}, { keepOpen: true });
     const file = path.join(cli.home, 'org.json');
     writeFileSync(file, JSON.stringify(good));
     await cli.run('import', 'records', file, '--name', 'acme');
@@ -108,7 +108,7 @@ describe('CLI errors', () => {
   });
 
   it('rejects a bad --window in one line', async () => {
-    const cli = cliHome();
+    const cli = cliHome({}, { keepOpen: true });
     const file = path.join(cli.home, 'org.json');
     writeFileSync(file, JSON.stringify(good));
     await cli.run('import', 'records', file, '--name', 'acme');

@@ -7,7 +7,7 @@ import { cliHome } from './helpers/cli.js';
 // Every CLI run opens the embedded store in-process: a few seconds each on a busy machine.
 describe('report reads the snapshots before the one shown', { timeout: 300_000 }, () => {
   it('gives the change since the previous snapshot, the history and charts with decision markers', async () => {
-    const cli = cliHome();
+    const cli = cliHome({}, { keepOpen: true });
     const ok = async (...args: string[]) => {
       const r = await cli.run(...args);
       expect(r.err, args.join(' ')).toBe('');

@@ -6,7 +6,7 @@ describe('maturity tokens', () => {
     'creates a token printed once, lists it without the token, revokes it',
     { timeout: 180_000 },
     async () => {
-      const cli = cliHome();
+      const cli = cliHome({}, { keepOpen: true });
       const made = await cli.run('tokens', 'create', 'dana', '--role', 'reviewer');
       expect(made.code).toBe(0);
       const token = made.out.trim();

@@ -165,7 +165,7 @@ describe('a table the instance does not have', () => {
         'asmt_metric_result',
       ),
     );
-    const cli = cliHome();
+    const cli = cliHome({}, { keepOpen: true });
     const c = await cli.run(
       'connect',
       'servicenow',

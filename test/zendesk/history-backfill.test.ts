@@ -4,7 +4,8 @@ import type { TicketCursor } from '../../connectors/zendesk/streams/tickets.js';
 import type { OutcomeCursor } from '../../connectors/zendesk/streams/sla-outcomes.js';
 import { startZendeskSimulator, type ZendeskSimulator } from '../../src/simulator/index.js';
 import { migrate } from '../../src/store/migrate.js';
-import { Store, type Account } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import { type Account } from '../../src/store/store.js';
 import { cliHome } from '../helpers/cli.js';
 import { CREDENTIALS, NOW, expectedRecords, ids, syncZendesk } from './helpers.js';
 import { memoryStore } from '../helpers/store-template.js';
@@ -36,13 +37,12 @@ interface Snapshot {
 }
 const metric = (body: Snapshot, id: string) => body.metrics.find((m) => m.id === id)?.value;
 
-async function withStore<T>(home: string, f: (store: Store) => Promise<T>): Promise<T> {
-  const store = await Store.open({ dir: `${home}/db` });
-  try {
-    return await f(store);
-  } finally {
-    await store.close();
-  }
+/** The home's store, which its CLI runs share (cliHome keepOpen). */
+async function withStore<T>(
+  cli: ReturnType<typeof cliHome>,
+  f: (store: Store) => Promise<T>,
+): Promise<T> {
+  return f(await cli.store());
 }
 
 async function outcomeRows(store: Store, accountId: number) {
@@ -73,7 +73,7 @@ describe('a snapshot makes the synced history cover its window', () => {
       const recent = sim.data.tickets.filter((t) => stamp(t) >= sinceSeconds).length;
       expect(recent).toBeGreaterThan(0);
       expect(recent).toBeLessThan(all / 2);
-      const cli = cliHome(SECRET);
+      const cli = cliHome(SECRET, { keepOpen: true });
       const connect = await cli.run(
         'connect',
         'zendesk',
@@ -93,7 +93,7 @@ describe('a snapshot makes the synced history cover its window', () => {
       expect(connect.code).toBe(0);
       expect((await cli.run('sync', 'acme')).code).toBe(0);
       expect(starts(sim, EXPORT)).toEqual([sinceSeconds]);
-      await withStore(cli.home, async (store) => {
+      await withStore(cli, async (store) => {
         const account = await store.getAccount('acme');
         expect((await ids(store, 'tickets', account.id)).length).toBe(recent);
         const { historyFrom } = await store.coverage(account.id);
@@ -108,7 +108,7 @@ describe('a snapshot makes the synced history cover its window', () => {
       expect(starts(sim, EXPORT)).toEqual([sinceSeconds, 0]);
       expect(starts(sim, EVENTS).filter((s) => s === 0)).toHaveLength(1);
       const want = expectedRecords(sim);
-      await withStore(cli.home, async (store) => {
+      await withStore(cli, async (store) => {
         const account = await store.getAccount('acme');
         expect(await ids(store, 'tickets', account.id)).toEqual(want.tickets);
         expect(await ids(store, 'sla_outcomes', account.id)).toEqual(want.sla_outcomes);
@@ -137,7 +137,7 @@ describe('a snapshot makes the synced history cover its window', () => {
   it('backfills only from the window start for an --as-of far back', async () => {
     const sim = await oldAccount({ seed: 22 });
     try {
-      const cli = cliHome(SECRET);
+      const cli = cliHome(SECRET, { keepOpen: true });
       const c = sim.credentials;
       const connect = await cli.run(
         'connect',
@@ -177,7 +177,7 @@ describe('a snapshot makes the synced history cover its window', () => {
       }).length;
       expect(inWindow).toBeGreaterThan(10);
       expect(metric(JSON.parse(snap.out) as Snapshot, 'tickets.count')).toBe(inWindow);
-      await withStore(cli.home, async (store) => {
+      await withStore(cli, async (store) => {
         const account = await store.getAccount('acme');
         const { historyFrom } = await store.coverage(account.id);
         expect(historyFrom.get('tickets')?.toISOString()).toBe('2023-11-02T00:00:00.000Z');
@@ -199,7 +199,7 @@ describe('a snapshot makes the synced history cover its window', () => {
       credentials: CREDENTIALS,
     });
     try {
-      const cli = cliHome(SECRET);
+      const cli = cliHome(SECRET, { keepOpen: true });
       const c = sim.credentials;
       const connect = await cli.run(
         'connect',
@@ -228,7 +228,7 @@ describe('a snapshot makes the synced history cover its window', () => {
       // The one events request continues the incremental pass; nothing from before it.
       const [next] = starts(sim, EVENTS).slice(eventStarts.length);
       expect(next).toBeGreaterThanOrEqual(Math.max(...eventStarts));
-      await withStore(cli.home, async (store) => {
+      await withStore(cli, async (store) => {
         const account = await store.getAccount('acme');
         const { historyFrom } = await store.coverage(account.id);
         // Two years before the first sync.
@@ -250,7 +250,7 @@ describe('a first snapshot reads only what its window needs', () => {
       credentials: CREDENTIALS,
     });
     try {
-      const cli = cliHome(SECRET);
+      const cli = cliHome(SECRET, { keepOpen: true });
       const c = sim.credentials;
       const connect = await cli.run(
         'connect',
@@ -275,7 +275,7 @@ describe('a first snapshot reads only what its window needs', () => {
       expect(starts(sim, EXPORT)).toEqual([ninety]);
       expect(starts(sim, EVENTS)[0]).toBe(ninety);
       const body = JSON.parse(snap.out) as Snapshot;
-      await withStore(cli.home, async (store) => {
+      await withStore(cli, async (store) => {
         const account = await store.getAccount('acme');
         // Every ticket of the window is there, and none older than what was asked.
         const held = await store.dbForTests.query<{ n: number; oldest: Date }>(
