@@ -285,7 +285,7 @@ describe('review decisions through the CLI', { timeout: 300_000 }, () => {
       (JSON.parse(await t.ok('review', 'pending', 'org', '--json')) as PendingCriterion[]).map(
         (p) => `${p.model}/${p.criterionId}`,
       );
-    expect((await pending()).some((p) => p.startsWith('engagement/'))).toBe(true);
+    expect((await pending()).some((p) => p.startsWith('support-model/'))).toBe(true);
     await t.ok(
       'exempt',
       'org',
@@ -301,11 +301,11 @@ describe('review decisions through the CLI', { timeout: 300_000 }, () => {
       'exempt',
       'org',
       '--model',
-      'engagement',
+      'support-model',
       '--by',
       'Dana',
       '--reason',
-      'no support partner',
+      'our contracts follow another framework',
       '--expires',
       inDays(200),
     );
@@ -319,8 +319,8 @@ describe('review decisions through the CLI', { timeout: 300_000 }, () => {
     expect(body.exempt).toEqual([
       expect.objectContaining({
         scope: 'model',
-        model: 'engagement',
-        reason: 'no support partner',
+        model: 'support-model',
+        reason: 'our contracts follow another framework',
       }),
       expect.objectContaining({
         scope: 'criterion',
@@ -328,16 +328,16 @@ describe('review decisions through the CLI', { timeout: 300_000 }, () => {
         status: 'unmet',
       }),
     ]);
-    expect(layer(body, 'engagement')).toMatchObject({
+    expect(layer(body, 'documented-processes')).toMatchObject({
       exempt: { by: 'Dana' },
       blockers: [],
       unknowns: [],
     });
-    expect((await pending()).some((p) => p.startsWith('engagement/'))).toBe(false);
+    expect((await pending()).some((p) => p.startsWith('support-model/'))).toBe(false);
     const md = await t.ok('report', 'org');
     const section = md.slice(md.indexOf('Not applicable (exempt)'));
     expect(section).toContain('we sell one product');
-    expect(section).toContain('no support partner');
+    expect(section).toContain('our contracts follow another framework');
   });
 
   it('keeps an override through the next snapshot, and marks it stale once its evidence changes', async () => {

@@ -373,7 +373,9 @@ describe.each(backends)('review decisions on $name', (backend) => {
     const before = await pendingCriteria(store, 'org', o);
     expect(before[0]).toMatchObject({ unlocks: true });
     expect(before.map((p) => p.criterionId)).toContain('yearly-support-goals');
-    expect(before.some((p) => p.model === 'engagement')).toBe(true);
+    // Without a support partner, the partner ladder's rungs await nobody's decision.
+    expect(before.some((p) => p.model === 'engagement')).toBe(false);
+    expect(before.some((p) => p.model === 'support-model')).toBe(true);
     await recordDecision(
       store,
       'org',
@@ -384,13 +386,18 @@ describe.each(backends)('review decisions on $name', (backend) => {
     await recordDecision(
       store,
       'org',
-      { kind: 'exempt', model: 'engagement', reason: 'no partner', expires: '2027-06-30' },
+      {
+        kind: 'exempt',
+        model: 'support-model',
+        reason: 'not our frame',
+        expires: '2027-06-30',
+      },
       dana,
       o,
     );
     const after = await pendingCriteria(store, 'org', o);
     expect(after.map((p) => p.criterionId)).not.toContain('yearly-support-goals');
-    expect(after.some((p) => p.model === 'engagement')).toBe(false);
+    expect(after.some((p) => p.model === 'support-model')).toBe(false);
     expect(after.length).toBeLessThan(before.length);
   });
 });

@@ -1,5 +1,6 @@
 import type { CriterionResult, LayerSuggestion, SnapshotBody } from '../domain/evidence.js';
 import { criterionAnchor, shortLayerName } from './anchors.js';
+import { atChosenBaseline } from './chosen-baseline.js';
 import {
   conditionsOf,
   readConditions,
@@ -95,7 +96,7 @@ export function rankActions(body: SnapshotBody, index: RuleIndex): Action[] {
 
   for (const layer of body.layers) {
     if (layerExempt(layer) || wholeModelExempt(exemptions, layer.model)) continue;
-    if (chosenBaseline(layer, index)) continue;
+    if (atChosenBaseline(layer, index.rules)) continue;
     const needs: Need[] = [];
     const open: Need[] = [];
     for (const c of layer.criteria) {
@@ -186,18 +187,6 @@ export function rankActions(body: SnapshotBody, index: RuleIndex): Action[] {
       b.targets.length - a.targets.length ||
       b.criteria.length - a.criteria.length ||
       a.text.localeCompare(b.text),
-  );
-}
-
-/**
- * A layer that stands at a baseline the organisation may simply have chosen (no support partner)
- * and whose first level the data rules out: nothing to propose, not even the levels above.
- */
-function chosenBaseline(layer: LayerSuggestion, index: RuleIndex): boolean {
-  return (
-    !!index.model(layer.model)?.baselineIsChoice &&
-    layer.level === 0 &&
-    layer.criteria.some((c) => c.level === 1 && c.status === 'unmet')
   );
 }
 

@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { atChosenBaseline } from './chosen-baseline.js';
 import { z } from 'zod';
 import type { Decision, ListedDecision } from '../domain/decisions.js';
 import type { SnapshotBody } from '../domain/evidence.js';
@@ -558,7 +559,7 @@ export function pendingIn(body: Pick<SnapshotBody, 'layers'>, rules: RuleSet): P
   const criteria = criterionIndex(rules);
   const out: PendingCriterion[] = [];
   for (const l of body.layers) {
-    if (l.exempt) continue;
+    if (l.exempt || atChosenBaseline(l, rules)) continue;
     for (const c of l.criteria) {
       if (c.status !== 'unknown' || c.exempt) continue;
       const rule = criteria.get(`${l.model}/${c.id}`);

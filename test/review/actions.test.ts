@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadDefaultRules } from '../../src/engine/index.js';
 import { rankActions, targetsWords } from '../../src/review/actions.js';
+import { atChosenBaseline } from '../../src/review/chosen-baseline.js';
+import { pendingIn } from '../../src/review/decisions.js';
 import { RuleIndex } from '../../src/review/conditions.js';
 import { criterion, metric, reviewRules, snapshot } from './helpers.js';
 
@@ -111,20 +113,40 @@ describe('ranked actions', () => {
     );
   });
 
-  it('never proposes taking on a support partner, but ranks the next rung once there is one', () => {
+  it('never proposes taking on a support partner, nor queues its rungs, until there is one', () => {
     const shipped = loadDefaultRules();
-    const at = (share: number) => {
-      const m = [
-        ...evidence(),
-        metric('tickets.partner_share', share, 400),
-        metric('groups.partner.count', share > 0 ? 1 : 0, 6),
-        ...(share > 0 ? [metric('partner.segment_ownership', 0.5, 100)] : []),
-      ];
-      return rankActions(snapshot(shipped, m), new RuleIndex(shipped));
-    };
+    const partnerEvidence = (share: number) => [
+      ...evidence(),
+      metric('tickets.partner_share', share, 400),
+      metric('groups.partner.count', share > 0 ? 1 : 0, 6),
+      ...(share > 0 ? [metric('partner.segment_ownership', 0.5, 100)] : []),
+    ];
+    const at = (share: number) =>
+      rankActions(snapshot(shipped, partnerEvidence(share)), new RuleIndex(shipped));
     const engagement = (as: ReturnType<typeof at>) =>
       as.filter((a) => a.criteria.some((c) => c.model === 'engagement'));
     expect(engagement(at(0))).toEqual([]);
+    // Nor does the review queue ask about the rungs above a partner the organisation lacks.
+    const pending = (share: number) =>
+      pendingIn(snapshot(shipped, partnerEvidence(share)), shipped).filter(
+        (p) => p.model === 'engagement',
+      );
+    expect(pending(0)).toEqual([]);
+    expect(pending(0.05).map((p) => p.criterionId)).toContain('partner-infrastructure-used');
+    // A reviewer who says otherwise (a level decided, or "we do have a partner") puts it back.
+    const none = snapshot(shipped, partnerEvidence(0));
+    const ladder = none.layers.find((l) => l.model === 'engagement')!;
+    expect(atChosenBaseline(ladder, shipped)).toBe(true);
+    const note = { decision: 9, by: 'Dana', at: '2026-06-01T00:00:00Z', reason: 'contract' };
+    const overridden = { ...ladder, override: { ...note, level: 2, levelName: 'x', stale: false } };
+    expect(atChosenBaseline(overridden, shipped)).toBe(false);
+    const disputed = {
+      ...ladder,
+      criteria: ladder.criteria.map((c) =>
+        c.level === 1 ? { ...c, disputed: { ...note, inPlace: true } } : c,
+      ),
+    };
+    expect(atChosenBaseline(disputed, shipped)).toBe(false);
     expect(engagement(at(0.05)).map((a) => a.text)).toContain(
       'Do one of: raise requests handled by partners to at least 20% (now 5%); or raise largest segment share run by partners to at least 90% (now 50%)',
     );
