@@ -796,14 +796,28 @@ const table: Record<string, Case[]> = {
   'sla.policies.count': [
     c('counts customer SLA policies, not OLAs or UCs', SLA_POLICIES, count(2, 2)),
     c(
-      "leaves out the helpdesk's default policy while nobody has changed it",
+      "holds the helpdesk's default policy undetermined while nobody has changed it",
       SLA_STOCK_DEFAULT,
-      count(1, 2, { breakdown: { shipped: 1 } }),
+      count(1, 2, {
+        breakdown: { shipped: 1 },
+        undetermined: 1,
+        sources: [
+          'sla_policies',
+          "1 default policy unchanged since the helpdesk created it: a reviewer says whether it is the team's promise",
+        ],
+      }),
     ),
     c(
-      'is zero when the only policy is the unchanged default',
+      'is zero known and one undetermined when the only policy is the unchanged default',
       SLA_ONLY_STOCK_DEFAULT,
-      count(0, 1, { breakdown: { shipped: 1 } }),
+      count(0, 1, {
+        breakdown: { shipped: 1 },
+        undetermined: 1,
+        sources: [
+          'sla_policies',
+          "1 default policy unchanged since the helpdesk created it: a reviewer says whether it is the team's promise",
+        ],
+      }),
     ),
     c('counts the default policy once the team has edited it', SLA_EDITED_DEFAULT, count(1, 1)),
     zero('SLA policies'),

@@ -25,7 +25,7 @@ export const slaPolicies: MetricDefinition = {
       at: 'asOf',
       unit: 'count',
       description:
-        "SLA policies defined with customers (not OLAs). The helpdesk's own default policy, unchanged a minute after it was created (Freshdesk ships one with every account), is a promise nobody made: it is not counted, nor are its targets read (breakdown `shipped`).",
+        "SLA policies defined with customers (not OLAs). The helpdesk's own default policy, unchanged a minute after it was created (Freshdesk ships one with every account), may be a promise nobody made: it is undetermined (a reviewer decides), and its targets are not read (breakdown `shipped`).",
     },
     {
       id: 'sla.ola.count',
@@ -103,15 +103,24 @@ export const slaPolicies: MetricDefinition = {
           ? 1
           : 0;
     return [
+      // The unchanged default is undetermined, not absent: whether the team made it its promise
+      // is a reviewer's call (the criteria it decides stay unknown until then).
       ...value(
         ctx,
         'sla.policies.count',
         num(counts?.sla),
         'count',
         num(counts?.sla) + num(counts?.shipped),
-        ['sla_policies'],
+        [
+          'sla_policies',
+          ...(counts?.shipped
+            ? [
+                `${counts.shipped} default ${counts.shipped === 1 ? 'policy' : 'policies'} unchanged since the helpdesk created ${counts.shipped === 1 ? 'it' : 'them'}: a reviewer says whether it is the team's promise`,
+              ]
+            : []),
+        ],
         counts?.shipped ? { shipped: num(counts.shipped) } : undefined,
-      ),
+      ).map((m) => (counts?.shipped ? { ...m, undetermined: num(counts.shipped) } : m)),
       ...value(ctx, 'sla.ola.count', num(counts?.ola), 'count', num(counts?.ola), ['sla_policies']),
       ...value(
         ctx,
