@@ -135,34 +135,30 @@ describe.skipIf(!postgres)('two syncs of one account on PostgreSQL', () => {
   it('would fetch everything twice without the stream lock (what the count above rules out)', async () => {
     const [accA, accB] = await account('unlocked');
     const connector = (await loadConnector('zendesk'))!;
-    /**
-     * A sync without the lock, each stream's cursor read as it was when both syncs started
-     * (none): the race the lock closes, made certain rather than left to which sync commits a
-     * cursor before the other reads it.
-     */
+    const streams = connector.streams.length;
+    /** The sync without the lock: every stream at once, each reading its real cursor. */
     const unlocked = async (store: Store, acc: Account) => {
       const config = connector.configSchema.parse(acc.config);
       const secret = connector.secretSchema.parse(box.open((await store.accountSecret(acc.id))!));
       return runSync({
-        sink: {
-          ...storeSyncSink(store, acc.id),
-          holdStream: async () => async () => undefined,
-          readCursor: async () => undefined,
-        },
+        sink: { ...storeSyncSink(store, acc.id), holdStream: async () => async () => undefined },
         connector,
         config,
         client: connector.createClient(config, secret, { backoffMs: 1 }),
-        concurrency: 1,
+        concurrency: streams,
       });
     };
     let started = false;
+    const before = gate.requests;
     const [total] = await overlapping(
       () => unlocked(a, accA),
       () => {
         started = true;
         return unlocked(b, accB);
       },
-      () => started && gate.requests > 1,
+      // Every stream of both syncs has read its cursor (none yet) and waits on its first request:
+      // without the lock nothing stops the second from fetching what the first is fetching.
+      () => started && gate.requests - before >= 2 * streams,
     );
     expect(total).toBeGreaterThan(alone.full + alone.again);
     expect(total).toBeGreaterThan(1.5 * alone.full);

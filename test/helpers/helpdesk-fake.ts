@@ -131,10 +131,10 @@ export interface SyncUnderTest<A> {
 export function syncScenarios<A extends Account>(store: () => Store, s: SyncUnderTest<A>): void {
   it('stores exactly the source records despite 429s, 5xx, resets, truncated and slow answers', async () => {
     // A slow answer outlasts the client's timeout: it is abandoned and read again.
-    const fake = s.fake({ faults: 0.15, seed: 5, slowMs: 1000 });
+    const fake = s.fake({ faults: 0.15, seed: 5, slowMs: 1600 });
     const a = (await store().createAccount('faulty', s.connector)) as A;
     const { sleep, waits } = fakeSleep();
-    const outcomes = await s.sync(store(), a, { sleep, timeoutMs: 400 });
+    const outcomes = await s.sync(store(), a, { sleep, timeoutMs: 800 });
     expect(outcomes.filter((o) => !o.ok).map((o) => o.error?.message)).toEqual([]);
     for (const kind of KINDS) expect(fake.faults[kind], kind).toBeGreaterThan(0);
     expect(waits).toContain(2000);
