@@ -42,7 +42,11 @@ export class CliContext {
    * `maturity serve` answering there; another command then fails at once, pointing at the API.
    */
   async openStore(o: { serving?: string } = {}): Promise<Store> {
-    if (this.deps.store) return this.deps.store();
+    if (this.deps.store) {
+      if (this.config.DATABASE_URL)
+        throw new Error('a lent store (tests only) and DATABASE_URL cannot be used together');
+      return this.deps.store();
+    }
     this.store ??= await Store.open(
       this.config.DATABASE_URL
         ? { url: this.config.DATABASE_URL }

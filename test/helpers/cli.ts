@@ -31,7 +31,11 @@ export function cliHome(
   if (!o.fresh) seedStoreDir(path.join(home, 'db'));
   const env = { MATURITY_HOME: home, LOG_LEVEL: 'silent', ...extraEnv };
   let shared: Promise<Store> | undefined;
-  const store = () => (shared ??= Store.open({ dir: path.join(home, 'db') }));
+  const store = () => {
+    // Without keepOpen the commands open the store themselves: a second handle would fight them.
+    if (!o.keepOpen) throw new Error('cli.store() needs cliHome(env, { keepOpen: true })');
+    return (shared ??= Store.open({ dir: path.join(home, 'db') }));
+  };
   const release = async () => {
     const s = shared;
     shared = undefined;

@@ -120,11 +120,16 @@ describe('plan records', () => {
 });
 
 describe('where the plans came from', () => {
-  const vocabulary = { kind: 'tags' as const, tags: 'vocabulary' as const, why: '' };
+  const vocabulary = {
+    kind: 'tags' as const,
+    tags: 'vocabulary' as const,
+    why: '',
+    guessed: true as const,
+  };
   it('says so when plans were only guessed from tag names, and how to correct it', () => {
     const plans = buildPlans({ premium: 3, standard: 6 }, vocabulary, []);
     expect(plansGuessed(vocabulary, plans)).toBe(
-      '2 support plans (Standard, Premium) read from organisation tags with usual plan names, not from SLA policies; if they are not support plans, connect with --plan-field or --plan-tags',
+      '2 support plans (Standard, Premium) read from organisation tags with usual plan names, not from SLA policies; if they are not support plans, name the real ones with maturity connect zendesk --update --plan-field or --plan-tags',
     );
     const named = findPlanSource([{ id: '1', key: 'tier', title: 'Customer tier' }], []);
     expect(plansGuessed(named, buildPlans({ gold: 1 }, named, []))).toMatch(
@@ -139,5 +144,9 @@ describe('where the plans came from', () => {
     const configured = findPlanSource([], [], { planTags: ['premium'] });
     expect(plansGuessed(configured, buildPlans({ premium: 2 }, configured, []))).toBeUndefined();
     expect(plansGuessed(vocabulary, [])).toBeUndefined();
+    // Found by a name, but every plan has the SLA policy that names its value.
+    const named = findPlanSource([{ id: '1', key: 'tier', title: 'Customer tier' }], []);
+    const linked = [policy('2', 'ticket.custom_fields.tier', 'gold')];
+    expect(plansGuessed(named, buildPlans({ gold: 2 }, named, linked))).toBeUndefined();
   });
 });

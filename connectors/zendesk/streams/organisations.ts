@@ -139,14 +139,12 @@ export const organisations = defineStream<ZendeskConfig, OrganisationCursor>({
  * tiers rather than support plans: the sync says where they came from and how to correct it.
  */
 export function plansGuessed(source: PlanSource, plans: Plan[]): string | undefined {
-  if (!plans.length) return undefined;
+  // Plans an SLA policy names by their value are support plans, however they were found.
+  if (!source.guessed || !plans.length || plans.every((p) => p.slaPolicyId)) return undefined;
   const where =
-    source.kind === 'field' && source.why === 'field named like a plan'
+    source.kind === 'field'
       ? `the organisation field "${source.key}", named like a plan`
-      : source.kind === 'tags' && source.tags === 'vocabulary'
-        ? 'organisation tags with usual plan names'
-        : undefined;
-  if (!where) return undefined;
+      : 'organisation tags with usual plan names';
   const names = plans.map((p) => p.name).join(', ');
-  return `${plans.length} support ${plans.length === 1 ? 'plan' : 'plans'} (${names}) read from ${where}, not from SLA policies; if they are not support plans, connect with --plan-field or --plan-tags`;
+  return `${plans.length} support ${plans.length === 1 ? 'plan' : 'plans'} (${names}) read from ${where}, not from SLA policies; if they are not support plans, name the real ones with maturity connect zendesk --update --plan-field or --plan-tags`;
 }

@@ -8,8 +8,8 @@ import type { ZendeskOrganization, ZendeskOrganizationField } from '../schemas.j
  * All functions are pure.
  */
 export type PlanSource =
-  | { kind: 'field'; key: string; labels: Record<string, string>; why: string }
-  | { kind: 'tags'; tags: string[] | 'vocabulary'; why: string };
+  | { kind: 'field'; key: string; labels: Record<string, string>; why: string; guessed?: true }
+  | { kind: 'tags'; tags: string[] | 'vocabulary'; why: string; guessed?: true };
 
 /** Usual plan names, ranked: the rank orders plans into tiers when no SLA says otherwise. */
 const VOCABULARY: Record<string, number> = {
@@ -113,14 +113,21 @@ export function findPlanSource(
   const named = fields.find(
     (f) => f.active !== false && PLAN_FIELD.test(`${f.key} ${f.title ?? ''}`),
   );
+  // The last two only guess from names: `guessed` lets the sync say so.
   if (named)
     return {
       kind: 'field',
       key: named.key,
       labels: labelsOf(named.key),
       why: 'field named like a plan',
+      guessed: true,
     };
-  return { kind: 'tags', tags: 'vocabulary', why: 'usual plan names in organisation tags' };
+  return {
+    kind: 'tags',
+    tags: 'vocabulary',
+    why: 'usual plan names in organisation tags',
+    guessed: true,
+  };
 }
 
 /** The plan value (lower case) of one organisation, or undefined. */
