@@ -250,6 +250,8 @@ describe('the review page with --insecure-local and no token', () => {
     expect(page.body).toMatch(
       /local\s*<span class="role">\s*\(admin, no token: --insecure-local\)/,
     );
+    // Without Redis there is no Bull Board: the link says it leads to the counts as JSON.
+    expect(page.body).toMatch(/<a href="\/api\/v1\/queue"[^>]*>\s*Queue \(JSON\)\s*<\/a/);
     const form = new URLSearchParams({
       criterion: 'ftworks/yearly-support-goals',
       reason: 'Posted by a page on another site.',

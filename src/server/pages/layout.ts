@@ -70,9 +70,18 @@ function who(a: Actor, queueUrl: string | undefined): Raw {
       >${a.name}
       <span class="role">(${a.role}${local ? ', no token: --insecure-local' : ''})</span></span
     >
-    ${a.role === 'admin' && queueUrl ? html`<a href="${queueUrl}">Queue</a>` : ''}
+    ${a.role === 'admin' && queueUrl ? queueLink(queueUrl) : ''}
     ${local ? '' : html`<form method="post" action="/logout" class="inline"><button type="submit" class="link">Sign out</button></form>`}
   </div>`;
+}
+
+/** Bull Board when the server runs queued; otherwise the inline queue's counts, which are JSON. */
+function queueLink(url: string): Raw {
+  return url.endsWith('/board/')
+    ? html`<a href="${url}">Queue</a>`
+    : html`<a href="${url}" title="jobs queued, running, done and failed, as JSON"
+        >Queue (JSON)</a
+      >`;
 }
 
 /** A status as a symbol and a word (never colour alone); `kind` only picks the colour. */
