@@ -194,14 +194,18 @@ export function generateOrganisation(p: Profile, o: GenerateOptions): Required<R
     const pool = agentsByGroup.get(groupId)?.length ? agentsByGroup.get(groupId)! : agents;
     const active = Math.max(1, Math.round(pool.length * (1 - p.volumeSwing * (month % 2))));
     const assignee = pool[Math.floor(rnd() * active)]!;
-    const solvedOk = created < now - 2 * DAY || chance(0.5);
+    // Every draw is made whatever the clock says, so the same seed gives the same organisation at
+    // any hour of the day (a draw skipped outside work hours shifted every ticket after it).
+    const recent = chance(0.5);
+    const hours = around(p.medianResolutionHours);
+    const intoDay = rnd();
+    const solvedOk = created < now - 2 * DAY || recent;
     let solved: number | undefined;
     if (solvedOk) {
-      const hours = around(p.medianResolutionHours);
       let t = created + hours * 3600_000;
       const hour = new Date(t).getUTCHours();
       if (hour < h0 || hour >= h1)
-        t += ((h0 - hour + 24) % 24) * 3600_000 + rnd() * (h1 - h0) * 3600_000 * 0.5;
+        t += ((h0 - hour + 24) % 24) * 3600_000 + intoDay * (h1 - h0) * 3600_000 * 0.5;
       solved = Math.min(t, now);
     }
     const channel = weighted(p.channels);
