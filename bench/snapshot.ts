@@ -3,6 +3,7 @@ import type { Ticket } from '../src/domain/records.js';
 import { loadDefaultRules } from '../src/engine/index.js';
 import { takeSnapshot } from '../src/jobs/take-snapshot.js';
 import { recordKinds } from '../src/domain/records.js';
+import { peakMemory } from './peak-memory.js';
 import { Store } from '../src/store/store.js';
 
 export interface SnapshotBench {
@@ -30,8 +31,7 @@ export async function benchSnapshot(
 ): Promise<SnapshotBench> {
   const schema = `bench_${Date.now().toString(36)}`;
   const store = await Store.open(backend === 'postgres' ? { url: url!, schema } : {});
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const memory = peakMemory(50);
   try {
     const account = await store.createAccount('bench', 'records');
     const t0 = performance.now();
@@ -113,11 +113,11 @@ export async function benchSnapshot(
       upsertPerSecond,
       snapshotSeconds,
       floorSeconds,
-      peakRssMb: peak / 1024 / 1024,
+      peakRssMb: memory.stop().peakRssMb,
       levels,
     };
   } finally {
-    clearInterval(sampler);
+    memory.stop();
     if (backend === 'postgres')
       await store.dbForTests.exec(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
     await store.close();

@@ -6,6 +6,7 @@ import { zendesk } from '../connectors/zendesk/index.js';
 import { runSync } from '../connectors/shared/run-sync.js';
 import { Store } from '../src/store/store.js';
 import { storeSyncSink } from '../src/store/sync-sink.js';
+import { peakMemory } from './peak-memory.js';
 
 /**
  * One process per size (`tsx bench/zendesk-sync-memory-process.ts N PG_URL`): the first sync of
@@ -24,13 +25,6 @@ const line = await new Promise<string>((resolve) =>
 const { url } = JSON.parse(line) as { url: string };
 const schema = `zmem_${Date.now().toString(36)}`;
 const store = await Store.open({ url: pgUrl, schema });
-let rss = 0;
-let heap = 0;
-const sample = () => {
-  const m = process.memoryUsage();
-  rss = Math.max(rss, m.rss);
-  heap = Math.max(heap, m.heapUsed);
-};
 try {
   const account = await store.createAccount('bench', 'zendesk', {});
   const config = zendesk.configSchema.parse({
@@ -42,8 +36,7 @@ try {
     config as never,
     { email: 'bench@example.com', token: 't' } as never,
   );
-  sample();
-  const timer = setInterval(sample, 25);
+  const memory = peakMemory();
   const t0 = performance.now();
   const [outcome] = await runSync({
     sink: storeSyncSink(store, account.id),
@@ -53,8 +46,7 @@ try {
     streams: ['tickets'],
   });
   const seconds = (performance.now() - t0) / 1000;
-  clearInterval(timer);
-  sample();
+  const peak = memory.stop();
   if (!outcome?.ok) throw new Error(`sync failed: ${outcome?.error?.message}`);
   process.stdout.write(
     `${JSON.stringify({
@@ -63,8 +55,7 @@ try {
       quarantined: outcome.quarantined,
       pages: outcome.pages,
       seconds,
-      peakRssMb: rss / 2 ** 20,
-      peakHeapMb: heap / 2 ** 20,
+      ...peak,
     })}\n`,
   );
 } finally {

@@ -7,6 +7,7 @@ import { connectAccount } from '../src/jobs/connect-account.js';
 import { syncAccount } from '../src/jobs/sync-account.js';
 import { SecretBox } from '../src/store/secrets.js';
 import { Store } from '../src/store/store.js';
+import { peakMemory } from './peak-memory.js';
 
 export interface SyncBench {
   tickets: number;
@@ -33,13 +34,6 @@ export async function benchZendeskSync(tickets: number, pgUrl?: string): Promise
   const sim = JSON.parse(line) as { url: string; credentials: { email: string; token: string } };
   const schema = `zbench_${Date.now().toString(36)}`;
   const store = await Store.open(pgUrl ? { url: pgUrl, schema } : {});
-  let heap = 0;
-  let rss = 0;
-  const sample = () => {
-    const m = process.memoryUsage();
-    heap = Math.max(heap, m.heapUsed);
-    rss = Math.max(rss, m.rss);
-  };
   try {
     const box = new SecretBox('bench-secret-0123456789abcdef0123456789');
     const { account } = await connectAccount(store, zendesk, {
@@ -49,20 +43,18 @@ export async function benchZendeskSync(tickets: number, pgUrl?: string): Promise
       box,
     });
     global.gc?.();
-    sample();
-    const timer = setInterval(sample, 25);
+    const memory = peakMemory();
     const t0 = performance.now();
     const outcomes = await syncAccount(store, account, { box });
     const seconds = (performance.now() - t0) / 1000;
-    clearInterval(timer);
+    const peak = memory.stop();
     const records = outcomes.reduce((n, o) => n + o.records, 0);
     return {
       tickets,
       records,
       seconds,
       recordsPerSecond: records / seconds,
-      peakHeapMb: heap / 2 ** 20,
-      peakRssMb: rss / 2 ** 20,
+      ...peak,
     };
   } finally {
     child.kill('SIGTERM');
