@@ -18,8 +18,9 @@ const MAX_LISTED = 20;
  * How much of the customer requests partner groups handle, and the largest slice they handle
  * alone: a support tier, a product or category, a region or an 8-hour block of the UTC day (the
  * parts of the work seed 003 names: a layer of support, a set of products, a geography or a time
- * zone). One customer's or one channel's tickets are not such a part. Only tickets of groups whose partner status is known count (named, flagged or mapped);
- * groups with anonymised names are left out rather than guessed.
+ * zone). One customer's or one channel's tickets are not such a part. Only tickets of groups whose
+ * partner status is known count (named, flagged or mapped); groups with anonymised names are left
+ * out rather than guessed.
  */
 export const partner: MetricDefinition = {
   name: 'partner',

@@ -115,7 +115,9 @@ export const slaPolicies: MetricDefinition = {
           'sla_policies',
           ...(counts?.shipped
             ? [
-                `${counts.shipped} default ${counts.shipped === 1 ? 'policy' : 'policies'} unchanged since the helpdesk created ${counts.shipped === 1 ? 'it' : 'them'}: a reviewer says whether it is the team's promise`,
+                counts.shipped === 1
+                  ? "1 default policy unchanged since the helpdesk created it: a reviewer says whether it is the team's promise"
+                  : `${counts.shipped} default policies unchanged since the helpdesk created them: a reviewer says whether they are the team's promise`,
               ]
             : []),
         ],

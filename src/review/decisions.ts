@@ -1,5 +1,4 @@
 import { stringify } from 'csv-stringify/sync';
-import { atChosenBaseline } from './chosen-baseline.js';
 import { z } from 'zod';
 import type { Decision, ListedDecision } from '../domain/decisions.js';
 import type { SnapshotBody } from '../domain/evidence.js';
@@ -14,6 +13,7 @@ import {
 import { inputError, MaturityError, zodSentence } from '../errors.js';
 import { readAsOf } from '../metrics/window.js';
 import type { Account, NewDecision, Store } from '../store/store.js';
+import { atChosenBaseline } from './chosen-baseline.js';
 import { reviewedSnapshot } from './reviewed.js';
 import { findCriterion, findLayer, findModel, plainLabel, type Label } from './targets.js';
 

@@ -40,7 +40,7 @@ export function accountRoutes(app: FastifyInstance, deps: PageDeps): void {
       return sendPage(reply, {
         title: data.account.name,
         actor: request.actor!,
-        queueUrl: deps.queueUrl,
+        queue: deps.queue,
         crumbs: [{ text: 'Portfolio', href: '/' }, { text: data.account.name }],
         main: html`<p id="notice" class="notice" role="status"></p>
           ${Object.values(regions)}`,

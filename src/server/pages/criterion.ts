@@ -56,7 +56,7 @@ export function criterionRoutes(app: FastifyInstance, deps: PageDeps): void {
       return sendPage(reply, {
         title: `${data.view.statement} · ${data.account}`,
         actor: request.actor!,
-        queueUrl: deps.queueUrl,
+        queue: deps.queue,
         charts: true,
         crumbs: [
           { text: 'Portfolio', href: '/' },

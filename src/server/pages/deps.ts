@@ -8,8 +8,15 @@ export interface PageDeps {
   rules: RuleSet;
   /** MATURITY_API_TOKEN, to sign in with. */
   envToken?: string;
-  /** Where admins see the queue: Bull Board when the server runs queued, else its health. */
-  queueUrl?: string;
+  /** Where admins see the queue: Bull Board when the server runs queued, else its counts. */
+  queue?: QueueLink;
   /** The clock (tests). */
   now?: () => Date;
+}
+
+/** The admin's link to the queue, as the page header shows it. */
+export interface QueueLink {
+  url: string;
+  text: string;
+  title?: string;
 }

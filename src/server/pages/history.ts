@@ -31,7 +31,7 @@ export function historyRoutes(app: FastifyInstance, deps: PageDeps): void {
       return sendPage(reply, {
         title: `History · ${account.name}`,
         actor: request.actor!,
-        queueUrl: deps.queueUrl,
+        queue: deps.queue,
         crumbs: [
           { text: 'Portfolio', href: '/' },
           { text: account.name, href: paths.account(account.name) },

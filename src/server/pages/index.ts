@@ -32,7 +32,14 @@ export async function registerPages(app: FastifyInstance, o: PageOptions): Promi
     rules: o.rules,
     ...(o.envToken ? { envToken: o.envToken } : {}),
     // Admins see the queue: Bull Board when the server runs queued, else the queue's health.
-    queueUrl: o.queue ? `${API}/queue/board/` : `${API}/queue`,
+    queue: o.queue
+      ? { url: `${API}/queue/board/`, text: 'Queue' }
+      : // Without Redis there is no Bull Board: the inline queue's counts, as JSON.
+        {
+          url: `${API}/queue`,
+          text: 'Queue (JSON)',
+          title: 'jobs queued, running, done and failed, as JSON',
+        },
     ...(o.now ? { now: o.now } : {}),
   };
   await app.register(async (scope) => {

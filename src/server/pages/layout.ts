@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { html, raw, type Raw } from '../../review/html/escape.js';
 import type { Actor } from '../api-tokens.js';
+import type { QueueLink } from './deps.js';
 import { assetUrl } from './static.js';
 
 /** A link of the trail at the top of a page; the last one is the page itself. */
@@ -18,7 +19,7 @@ export interface PageOptions {
   /** The page draws charts: load uPlot. */
   charts?: boolean;
   /** Where an admin finds the queue (Bull Board when the server runs queued). */
-  queueUrl?: string;
+  queue?: QueueLink;
 }
 
 /**
@@ -55,7 +56,7 @@ export function layout(o: PageOptions): string {
                   }`,
             )}
           </nav>
-          ${o.actor ? who(o.actor, o.queueUrl) : ''}
+          ${o.actor ? who(o.actor, o.queue) : ''}
         </header>
         <main id="main">${o.main}</main>
       </body>
@@ -63,25 +64,22 @@ export function layout(o: PageOptions): string {
 }
 
 /** Who is signed in, with their role, the queue for admins, and a way out. */
-function who(a: Actor, queueUrl: string | undefined): Raw {
+function who(a: Actor, queue: QueueLink | undefined): Raw {
   const local = a.via === 'insecure-local';
   return html`<div class="who">
     <span
       >${a.name}
       <span class="role">(${a.role}${local ? ', no token: --insecure-local' : ''})</span></span
     >
-    ${a.role === 'admin' && queueUrl ? queueLink(queueUrl) : ''}
+    ${
+      a.role === 'admin' && queue
+        ? html`<a href="${queue.url}" ${queue.title ? html` title="${queue.title}"` : ''}
+            >${queue.text}</a
+          >`
+        : ''
+    }
     ${local ? '' : html`<form method="post" action="/logout" class="inline"><button type="submit" class="link">Sign out</button></form>`}
   </div>`;
-}
-
-/** Bull Board when the server runs queued; otherwise the inline queue's counts, which are JSON. */
-function queueLink(url: string): Raw {
-  return url.endsWith('/board/')
-    ? html`<a href="${url}">Queue</a>`
-    : html`<a href="${url}" title="jobs queued, running, done and failed, as JSON"
-        >Queue (JSON)</a
-      >`;
 }
 
 /** A status as a symbol and a word (never colour alone); `kind` only picks the colour. */

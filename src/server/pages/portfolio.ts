@@ -12,7 +12,7 @@ export function portfolioRoutes(app: FastifyInstance, deps: PageDeps): void {
     return sendPage(reply, {
       title: 'Portfolio',
       actor: request.actor!,
-      queueUrl: deps.queueUrl,
+      queue: deps.queue,
       crumbs: [{ text: 'Portfolio' }],
       main: html`<h1>Portfolio</h1>
         <p class="lead">
