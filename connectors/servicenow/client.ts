@@ -4,7 +4,7 @@ import { HttpClient, type HttpClientOptions } from '../shared/http-client.js';
 import { invalid, type Invalid } from '../shared/map-page.js';
 import type { ServiceNowConfig, ServiceNowSecret } from './config.js';
 import { ServiceNowErrorBody, ServiceNowRow, ServiceNowTablePage } from './schemas.js';
-import { flattenRow, type Fields } from './values.js';
+import { flattenRow, flattenStringsInPlace, type Fields } from './values.js';
 
 /**
  * The only file of this connector that talks HTTP. Everything it returns has been parsed (zod)
@@ -131,7 +131,7 @@ export async function fetchTablePage(http: HttpClient, q: TablePageQuery): Promi
     // Stored values (sysparm_display_value=false) are all strings: such a row is a ServiceNowRow
     // as it stands. Any other shape goes through the schema, which says what is wrong with it.
     if (allStrings(item)) {
-      rows.push(flattenRow(item));
+      rows.push(flattenStringsInPlace(item));
       continue;
     }
     const row = ServiceNowRow.safeParse(item);

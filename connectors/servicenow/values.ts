@@ -43,6 +43,21 @@ export function displayValue(v: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A row whose every value is a string (the Table API's stored values) → `Fields`, in place: a
+ * sync reads ten thousand rows a page, and a copy of each would only add to the garbage.
+ */
+export function flattenStringsInPlace(row: Record<string, string>): Fields {
+  const out: Fields = row;
+  for (const k in row) {
+    if (!Object.hasOwn(row, k)) continue;
+    const v = row[k]!;
+    const f = flattenValue(v);
+    if (f !== v) out[k] = f;
+  }
+  return out;
+}
+
 /** A whole row → `Fields`. Keys are kept as sent (dot-walked names such as `user.name` too). */
 export function flattenRow(row: Record<string, unknown>): Fields {
   const out: Fields = {};

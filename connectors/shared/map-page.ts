@@ -30,8 +30,13 @@ export const recordOrSkip =
     return record === undefined ? skip : { ok: true, record };
   };
 
+/** A domain schema, or a check that answers as one (src/domain/ticket-check.ts). */
+export interface DomainCheck<T> {
+  safeParse(candidate: unknown): z.ZodSafeParseResult<T>;
+}
+
 /** A mapper's candidate record checked with its domain schema: the record, or why not. */
-export function checked<T>(schema: z.ZodType<T>, candidate: unknown): Mapped<T> {
+export function checked<T>(schema: DomainCheck<T>, candidate: unknown): Mapped<T> {
   const r = schema.safeParse(candidate);
   return r.success
     ? { ok: true, record: r.data }
@@ -89,7 +94,7 @@ export function mapPage<V, R>(
   map: (item: V) => Mapped<R>,
   o: {
     /** Validates each record (its output is what is stored). */
-    domain?: z.ZodType<R>;
+    domain?: DomainCheck<R>;
     /** The item's source id (default: its `id`). */
     id?: (item: V) => string | undefined;
     /** What is kept of a quarantined item (default: the item). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Ticket, TicketStatus } from '../../../src/domain/records.js';
+import { TicketStatus, type Ticket } from '../../../src/domain/records.js';
+import { ticketCheck } from '../../../src/domain/ticket-check.js';
 import { defineStream } from '../../shared/define-connector.js';
 import { checked, mapPage, type Mapped } from '../../shared/map-page.js';
 import { TemplateApi } from '../client.js';
@@ -14,7 +15,7 @@ export type TicketsCursor = z.infer<typeof TicketsCursor>;
 export function toTicket(t: TemplateTicket): Mapped<Ticket> {
   const status = TicketStatus.safeParse(t.status);
   if (!status.success) return { ok: false, error: `status "${t.status}" is not a ticket status` };
-  return checked(Ticket, {
+  return checked(ticketCheck, {
     sourceId: t.id,
     createdAt: t.created_at,
     status: status.data,

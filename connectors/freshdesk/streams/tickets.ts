@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { SlaOutcome, Ticket } from '../../../src/domain/records.js';
+import { SlaOutcome } from '../../../src/domain/records.js';
+import { ticketCheck } from '../../../src/domain/ticket-check.js';
 import { MaturityError } from '../../../src/errors.js';
 import { defineStream, type PageResult } from '../../shared/define-connector.js';
 import { mapPage, type Invalid } from '../../shared/map-page.js';
@@ -65,7 +66,7 @@ function readPage(
     { items: live, invalid: bad },
     (t) => ({ ok: true, record: toTicket(t) }),
     {
-      domain: Ticket,
+      domain: ticketCheck,
     },
   );
   const kept = new Set(tickets.records.map((t) => t.sourceId));

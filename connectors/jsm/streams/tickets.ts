@@ -1,4 +1,5 @@
-import { SlaOutcome, Ticket } from '../../../src/domain/records.js';
+import { SlaOutcome } from '../../../src/domain/records.js';
+import { ticketCheck } from '../../../src/domain/ticket-check.js';
 import { defineStream, type PageResult } from '../../shared/define-connector.js';
 import { mapPage, type Invalid } from '../../shared/map-page.js';
 import { JsmApi, type ListedIssue } from '../client.js';
@@ -63,7 +64,7 @@ async function readPage(
   const tickets = mapPage(
     { items: parsed, invalid: bad },
     ({ issue, histories }) => ({ ok: true, record: toTicket(issue, ids, histories, statuses) }),
-    { domain: Ticket, id: (p) => p.issue.id, payload: (p) => p.issue },
+    { domain: ticketCheck, id: (p) => p.issue.id, payload: (p) => p.issue },
   );
   const kept = new Set(tickets.records.map((t) => t.sourceId));
   const live = parsed.filter((p) => kept.has(p.issue.id));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TicketFieldFamily } from '../../../src/domain/fields.js';
-import { Ticket } from '../../../src/domain/records.js';
+import { ticketCheck } from '../../../src/domain/ticket-check.js';
 import { MaturityError } from '../../../src/errors.js';
 import { defineStream, type PageResult } from '../../shared/define-connector.js';
 import { mapPage, recordOrSkip, type Invalid } from '../../shared/map-page.js';
@@ -67,7 +67,7 @@ function readPage(
   const { records, quarantined } = mapPage(
     { items: live, invalid: bad },
     recordOrSkip((t) => toTicket(t, byTicket.get(t.id), config)),
-    { domain: Ticket },
+    { domain: ticketCheck },
   );
   // Without configured knowledge tags, a default one on some ticket shows the convention is used.
   const knowledge = !config.knowledgeTags?.length && records.some((t) => t.knowledgeLinked);
