@@ -48,7 +48,8 @@ export function memorySink(): SyncSink & { state: MemorySinkState } {
     async readCursor(stream) {
       return state.cursors.get(stream);
     },
-    async commitPage(stream, page, fullRefresh) {
+    async commitPage(stream, page, fullRefresh, after) {
+      await after;
       const now = ++clock;
       if (fullRefresh && !passes.has(stream)) passes.set(stream, now);
       for (const [kind, list] of Object.entries(page.records ?? {}) as [RecordKind, unknown[]][])

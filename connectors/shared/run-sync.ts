@@ -138,8 +138,8 @@ async function syncStream<C>(
     /** The start of the pass this run commits to (PostgreSQL text, round-trips exactly). */
     let passStart: string | undefined;
     /** Stores one page (records, deletions, fields, quarantine, cursor) in one transaction. */
-    const store = async (page: PageResult) => {
-      const started = await o.sink.commitPage(key, page, fullRefresh);
+    const store = async (page: PageResult, after: Promise<void> | undefined) => {
+      const started = await o.sink.commitPage(key, page, fullRefresh, after);
       passStart ??= started;
       outcome.pages++;
       outcome.records += Object.values(page.records ?? {}).reduce(
@@ -169,12 +169,15 @@ async function syncStream<C>(
         commit: async (page: PageResult) => {
           o.signal?.throwIfAborted();
           checkCommitted(stream, page.cursor);
-          // One page at a time is being written: wait for the one before (its failure ends the
-          // stream here), then hand this one over and let the stream go on reading.
-          await writing;
-          const write = store(page);
-          writing = write;
+          // One page at a time is being written. This one is handed over at once, to be
+          // prepared while the one before is written and written after it; the stream goes on
+          // reading once the one before is stored (its failure ends the stream here, and the
+          // sink then never writes this one).
+          const before = writing;
+          const write = store(page, before);
           write.catch(() => undefined);
+          await before;
+          writing = write;
         },
       });
       const summary = await pages.then(

@@ -23,8 +23,17 @@ export interface SyncSink {
    * One page's records, deletions, field families, quarantined items and cursor, in one
    * transaction. A full-refresh pass keeps the time of its first committed page across crashes;
    * that start is returned (undefined for incremental streams).
+   *
+   * `after` is the write of the page before, still under way: the sink may prepare this page at
+   * once (the store serialises its records while the database writes the other), but writes it
+   * only once `after` has succeeded, and fails with `after`'s error if it fails.
    */
-  commitPage(stream: string, page: PageResult, fullRefresh: boolean): Promise<string | undefined>;
+  commitPage(
+    stream: string,
+    page: PageResult,
+    fullRefresh: boolean,
+    after?: Promise<unknown>,
+  ): Promise<string | undefined>;
   /**
    * A stream that completed: when `sweep` is given and this run still owns the pass that started
    * at `sweep.passStart`, the records of `sweep.kinds` not seen since are deleted; then the

@@ -5,20 +5,51 @@ import { stageSql, stageTable, tables, upsertFromStageSql } from './tables.js';
 
 const BATCH = 10_000;
 
+/**
+ * Records of one kind made ready to store: deduplicated by source id (the last one wins within a
+ * page, as it would across pages) and serialised in pages of BATCH, in COPY's text format.
+ */
+export interface PreparedUpsert {
+  kind: RecordKind;
+  count: number;
+  pages: string[];
+}
+
+/** The CPU side of an upsert, done apart so that it can run while the database writes another. */
+export function prepareUpsert<K extends RecordKind>(
+  kind: K,
+  records: readonly RecordOf<K>[],
+): PreparedUpsert {
+  const spec = tables[kind];
+  const pages: string[] = [];
+  for (let i = 0; i < records.length; i += BATCH) {
+    const page = new Map<string, RecordOf<K>>();
+    for (let j = i; j < Math.min(i + BATCH, records.length); j++)
+      page.set(records[j]!.sourceId, records[j]!);
+    pages.push(copyText(spec, [...page.values()]));
+  }
+  return { kind, count: records.length, pages };
+}
+
+/** Inserts or updates prepared records by (account, source id). */
+export async function upsertPrepared(
+  db: Db,
+  accountId: number,
+  prepared: PreparedUpsert,
+): Promise<number> {
+  for (const text of prepared.pages)
+    await upsertPage(db, accountId, prepared.kind, text, upsertFromStageSql(prepared.kind));
+  return prepared.count;
+}
+
 /** Inserts or updates records by (account, source id); a record read twice is stored once. */
-export async function upsertRecords<K extends RecordKind>(
+export function upsertRecords<K extends RecordKind>(
   db: Db,
   accountId: number,
   kind: K,
   records: RecordOf<K>[],
 ): Promise<number> {
-  for (let i = 0; i < records.length; i += BATCH) {
-    // Last one wins within a page, as it would across pages.
-    const page = new Map<string, RecordOf<K>>();
-    for (const r of records.slice(i, i + BATCH)) page.set(r.sourceId, r);
-    await upsertPage(db, accountId, kind, [...page.values()], upsertFromStageSql(kind));
-  }
-  return records.length;
+  return upsertPrepared(db, accountId, prepareUpsert(kind, records));
 }
 
 /**
@@ -34,26 +65,27 @@ export async function upsertLatestTickets(
   accountId: number,
   tickets: Ticket[],
 ): Promise<void> {
-  await upsertPage(db, accountId, 'tickets', tickets, upsertLatestSql);
+  if (!tickets.length) return;
+  await upsertPage(db, accountId, 'tickets', copyText(tables.tickets, tickets), upsertLatestSql);
 }
 
 /**
- * One page through the session's staging table (tables.ts), in a transaction (the caller's when
- * there is one): the stage is emptied first, as a transaction may store several pages of a kind.
- * Each page holds a source id once (ON CONFLICT may not touch a row twice in one statement).
+ * One page (COPY text, each source id once: ON CONFLICT may not touch a row twice in one
+ * statement) through the session's staging table (tables.ts), in a transaction (the caller's
+ * when there is one). The stage is emptied first, as a transaction may store several pages of a
+ * kind.
  */
 async function upsertPage(
   db: Db,
   accountId: number,
   kind: RecordKind,
-  records: readonly RecordOf<RecordKind>[],
+  text: string,
   sql: string,
 ): Promise<void> {
-  if (!records.length) return;
-  const spec = tables[kind];
+  if (!text) return;
   await db.transaction(async (tx) => {
     await tx.exec(`${stageSql(kind)}; TRUNCATE ${stageTable(kind)}`);
-    await tx.copyFrom(stageTable(kind), copyColumns(spec), copyText(spec, records));
+    await tx.copyFrom(stageTable(kind), copyColumns(tables[kind]), text);
     await tx.query(sql, [accountId]);
   });
 }

@@ -168,6 +168,11 @@ export class Store {
     return records.upsertRecords(this.db, accountId, kind, list);
   }
 
+  /** Upserts records made ready with records.prepareUpsert (a sync prepares a page early). */
+  upsertPrepared(accountId: number, prepared: records.PreparedUpsert): Promise<number> {
+    return records.upsertPrepared(this.db, accountId, prepared);
+  }
+
   /** Upserts tickets, except where the stored ticket was updated later than the row. */
   upsertLatestTickets(accountId: number, tickets: Ticket[]): Promise<void> {
     return records.upsertLatestTickets(this.db, accountId, tickets);

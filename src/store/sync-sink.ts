@@ -1,5 +1,6 @@
 import type { SyncSink } from '../../connectors/shared/sync-sink.js';
 import type { RecordKind } from '../domain/records.js';
+import { prepareUpsert } from './records.js';
 import type { Store } from './store.js';
 
 /** The store side of a sync, for one account: each page and each completed stream in one transaction. */
@@ -9,11 +10,14 @@ export function storeSyncSink(store: Store, accountId: number): SyncSink {
 
     readCursor: (stream) => store.readCursor(accountId, stream),
 
-    commitPage(stream, page, fullRefresh) {
+    async commitPage(stream, page, fullRefresh, after) {
+      // Serialised now, while the page before is written; stored once it is.
+      const upserts = Object.entries(page.records ?? {})
+        .filter(([, list]) => list?.length)
+        .map(([kind, list]) => prepareUpsert(kind as RecordKind, list as never));
+      await after;
       return store.transaction(async (tx) => {
-        for (const [kind, list] of Object.entries(page.records ?? {})) {
-          if (list?.length) await tx.upsert(accountId, kind as RecordKind, list as never);
-        }
+        for (const prepared of upserts) await tx.upsertPrepared(accountId, prepared);
         for (const [kind, ids] of Object.entries(page.deletes ?? {})) {
           if (ids?.length) await tx.remove(accountId, kind as RecordKind, ids);
         }

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { defineStream, type StreamDefinition } from '../../connectors/shared/define-connector.js';
 import { memorySink } from '../../connectors/shared/memory-sink.js';
 import type { SyncSink } from '../../connectors/shared/sync-sink.js';
+import { storeSyncSink } from '../../src/store/sync-sink.js';
+import { backends } from '../helpers/backends.js';
 import { runFake } from '../helpers/fake-connector.js';
 
 /**
@@ -38,8 +40,9 @@ function slowSink(log: string[], failOn?: number) {
   const inner = memorySink();
   const sink: SyncSink = {
     ...inner,
-    async commitPage(stream, page, fullRefresh) {
+    async commitPage(stream, page, fullRefresh, after) {
       const n = (page.cursor as { page: number }).page;
+      await after;
       log.push(`write ${n}`);
       for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
       if (n === failOn) throw new Error(`disk full at page ${n}`);
@@ -95,5 +98,39 @@ describe('pages written behind the stream', () => {
     expect([...state.records.automations!.keys()]).toEqual(['a1']);
     expect(state.cursors.get('fake:pages')).toEqual({ page: 1 });
     expect(state.covered.size).toBe(0);
+  });
+});
+
+describe.each(backends)('the store sink on $name', (backend) => {
+  const page = (id: string) => ({
+    records: { automations: [{ sourceId: id, kind: 'macro' as const, active: true }] },
+    cursor: { page: id },
+  });
+
+  it('prepares a page at once but writes it only after the page before is stored', async () => {
+    const store = await backend.open();
+    try {
+      const a = await store.createAccount('acme', 'records');
+      const sink = storeSyncSink(store, a.id);
+      let storeBefore!: () => void;
+      const before = new Promise<void>((r) => (storeBefore = r));
+      const write = sink.commitPage('fake:pages', page('a2'), false, before);
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      expect((await store.countRecords(a.id)).automations).toBe(0);
+      expect(await sink.readCursor('fake:pages')).toBeUndefined();
+      storeBefore();
+      await write;
+      expect((await store.countRecords(a.id)).automations).toBe(1);
+      expect(await sink.readCursor('fake:pages')).toEqual({ page: 'a2' });
+
+      // The page before failed: this one is never written, and fails with its error.
+      await expect(
+        sink.commitPage('fake:pages', page('a3'), false, Promise.reject(new Error('disk full'))),
+      ).rejects.toThrow('disk full');
+      expect((await store.countRecords(a.id)).automations).toBe(1);
+      expect(await sink.readCursor('fake:pages')).toEqual({ page: 'a2' });
+    } finally {
+      await store.close();
+    }
   });
 });
