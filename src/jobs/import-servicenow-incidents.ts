@@ -109,7 +109,9 @@ async function importInto(
   const { dateOrder } = o;
   const account =
     existing ?? (await tx.createAccount(o.name, SERVICENOW_CSV, { file: path.basename(file) }));
-  const batchSize = o.batchSize ?? 20_000;
+  // Small enough that a batch and its garbage stay young: with 20,000 the peak memory of a
+  // 1,000,000-row import grew to 30% above a 100,000-row one's (COPY makes a flush cheap).
+  const batchSize = o.batchSize ?? 5_000;
   const pending = new Map<string, CsvRow>();
   const bad: ImportIncidentsResult['bad'] = { count: 0, samples: [] };
   const teams = new DerivedTeams();

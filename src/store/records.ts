@@ -72,8 +72,8 @@ export async function upsertLatestTickets(
 /**
  * One page (COPY text, each source id once: ON CONFLICT may not touch a row twice in one
  * statement) through the session's staging table (tables.ts), in a transaction (the caller's
- * when there is one). The stage is emptied first, as a transaction may store several pages of a
- * kind.
+ * when there is one). The upsert empties the stage as it reads it, as a transaction may store
+ * several pages of a kind.
  */
 async function upsertPage(
   db: Db,
@@ -84,7 +84,7 @@ async function upsertPage(
 ): Promise<void> {
   if (!text) return;
   await db.transaction(async (tx) => {
-    await tx.exec(`${stageSql(kind)}; TRUNCATE ${stageTable(kind)}`);
+    await tx.exec(stageSql(kind));
     await tx.copyFrom(stageTable(kind), copyColumns(tables[kind]), text);
     await tx.query(sql, [accountId]);
   });
