@@ -154,6 +154,8 @@ const SLA_STOCK_DEFAULT: Records = {
 };
 const SLA_ONLY_STOCK_DEFAULT: Records = { slaPolicies: [DEFAULT_POLICY('2024-03-01T09:00:20Z')] };
 const SLA_EDITED_DEFAULT: Records = { slaPolicies: [DEFAULT_POLICY('2025-06-12T14:30:00Z')] };
+const STOCK_TARGETS =
+  "measured against the helpdesk's default SLA policy, unchanged since it was created and the only customer policy: a reviewer says whether the team adopted it";
 /** A tight office-hours promise in one policy, a loose 24x7 one in another. */
 const SLA_MIXED: Records = {
   slaPolicies: [
@@ -759,6 +761,14 @@ const table: Record<string, Case[]> = {
       }),
     ),
     c(
+      "says when the targets were the helpdesk's unchanged default",
+      { ...SLA_OUTCOMES, ...SLA_ONLY_STOCK_DEFAULT },
+      share(2, 3, {
+        sources: ['sla_outcomes', STOCK_TARGETS],
+        breakdown: { first_reply_time: 1, resolution_time: 0 },
+      }),
+    ),
+    c(
       'falls back to the made-SLA flag without per-target outcomes, and says so',
       MADE_SLA,
       share(2, 3, { sources: [MADE_SLA_SOURCE] }),
@@ -791,6 +801,21 @@ const table: Record<string, Case[]> = {
       count(3, 3, { sources: [MADE_SLA_SOURCE] }),
     ),
     c('is zero when SLA outcomes were delivered and none was completed', EMPTY, count(0, 0)),
+    c(
+      "holds targets undetermined when the helpdesk's unchanged default is the only customer policy",
+      { ...SLA_OUTCOMES, ...SLA_ONLY_STOCK_DEFAULT },
+      count(0, 3, { undetermined: 3, sources: ['sla_outcomes', STOCK_TARGETS] }),
+    ),
+    c(
+      'counts them once the team has a policy of its own beside the default',
+      { ...SLA_OUTCOMES, ...SLA_STOCK_DEFAULT },
+      count(3, 3, { sources: ['sla_outcomes'] }),
+    ),
+    c(
+      'counts them once the team has edited the default',
+      { ...SLA_OUTCOMES, ...SLA_EDITED_DEFAULT },
+      count(3, 3, { sources: ['sla_outcomes'] }),
+    ),
     never('SLA outcomes or tickets', `${NEVER('SLA outcomes')}; nor: ${NEVER('tickets')}`),
   ],
   'sla.policies.count': [

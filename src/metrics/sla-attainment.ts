@@ -1,11 +1,18 @@
 import { delivers, inWindow, num, proportion, round, value, windowParams } from './helpers.js';
-import type { MetricDefinition } from './types.js';
+import { SHIPPED } from './sla-policies.js';
+import type { MetricContext, MetricDefinition } from './types.js';
 
 /**
  * SLA targets met / SLA targets completed (met or breached) in the window. Where the tool gives no
  * per-target outcomes, the share of the window's tickets whose made-SLA flag is true — and the
  * sources say so. `sla.measured.count` says how many were measured: a real zero when the outcomes
  * (or the made-SLA field) were delivered and nothing was measured.
+ *
+ * Outcomes are measured against whatever policy the helpdesk applied. Where every customer
+ * policy it holds is its own default, unchanged since it was created (sla-policies.ts), the
+ * targets are the vendor's, not a promise the team is known to have made: the targets measured
+ * are then undetermined (a reviewer says whether the team adopted the default), as the policy
+ * itself is. The attainment figure stays, with a source line saying what it was measured against.
  */
 export const slaAttainment: MetricDefinition = {
   name: 'sla-attainment',
@@ -24,7 +31,7 @@ export const slaAttainment: MetricDefinition = {
       sample: 'of {n} SLA targets',
       unit: 'count',
       description:
-        'SLA targets completed (met or breached) in the window, or tickets with a made-SLA flag where the tool has no per-target outcomes; 0 when SLA data was delivered and nothing was measured.',
+        "SLA targets completed (met or breached) in the window, or tickets with a made-SLA flag where the tool has no per-target outcomes; 0 when SLA data was delivered and nothing was measured. Targets measured while the helpdesk's unchanged default is the only customer policy are undetermined (a reviewer says whether the team adopted it).",
     },
   ],
   async compute(ctx) {
@@ -46,9 +53,23 @@ export const slaAttainment: MetricDefinition = {
         const breakdown = Object.fromEntries(
           byMetric.map((m) => [m.metric, m.done ? round(m.met / m.done) : 0]),
         );
+        const stock = done ? await onlyStockDefault(ctx) : false;
+        const sources = [
+          'sla_outcomes',
+          ...(stock
+            ? [
+                "measured against the helpdesk's default SLA policy, unchanged since it was created and the only customer policy: a reviewer says whether the team adopted it",
+              ]
+            : []),
+        ];
         return [
-          ...proportion(ctx, 'sla.attainment', met, done, ['sla_outcomes'], breakdown),
-          ...value(ctx, 'sla.measured.count', done, 'count', done, ['sla_outcomes']),
+          ...proportion(ctx, 'sla.attainment', met, done, sources, breakdown),
+          ...(stock
+            ? value(ctx, 'sla.measured.count', 0, 'count', done, sources).map((m) => ({
+                ...m,
+                undetermined: done,
+              }))
+            : value(ctx, 'sla.measured.count', done, 'count', done, sources)),
         ];
       }
     }
@@ -67,3 +88,15 @@ export const slaAttainment: MetricDefinition = {
     ];
   },
 };
+
+/** The account's customer SLA policies are known, and every one is the helpdesk's unchanged default. */
+async function onlyStockDefault(ctx: MetricContext): Promise<boolean> {
+  if (!ctx.covered.has('slaPolicies')) return false;
+  const [row] = await ctx.db.query<{ team: number; stock: number }>(
+    `SELECT count(*) FILTER (WHERE NOT ${SHIPPED})::int AS team,
+            count(*) FILTER (WHERE ${SHIPPED})::int AS stock
+       FROM sla_policies WHERE account_id = $1 AND kind = 'sla'`,
+    [ctx.accountId],
+  );
+  return num(row?.team) === 0 && num(row?.stock) > 0;
+}

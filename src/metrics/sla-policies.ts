@@ -10,7 +10,7 @@ const IN_USE = 0.01;
  * grace for the account's own setup writes): Freshdesk's "Default SLA Policy" applies to every
  * ticket from day one, whether or not anyone agreed it with a customer.
  */
-const SHIPPED = `(conditions @> '[{"field":"is_default","value":true}]'::jsonb
+export const SHIPPED = `(conditions @> '[{"field":"is_default","value":true}]'::jsonb
   AND created_at IS NOT NULL AND updated_at IS NOT NULL
   AND updated_at < created_at + interval '1 minute')`;
 
