@@ -270,3 +270,39 @@ describe.each(backends)('store on $name', (backend) => {
     }
   });
 });
+
+describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
+  'store on a PostgreSQL that refuses temporary tables',
+  () => {
+    it('says which grant is missing, and stores nothing', async () => {
+      // Pages go through a temporary staging table; a hardened server may revoke TEMPORARY from
+      // PUBLIC. A database and a role of the test's own, so nothing else loses the privilege.
+      const name = `notemp_${process.pid}_${Date.now().toString(36)}`;
+      const admin = new pg.Client({ connectionString: PG_URL });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE ROLE ${name} LOGIN`);
+        await admin.query(`CREATE DATABASE ${name}`);
+        await admin.query(`REVOKE TEMPORARY ON DATABASE ${name} FROM PUBLIC`);
+        await admin.query(`GRANT CREATE ON DATABASE ${name} TO ${name}`);
+        const url = new URL(PG_URL);
+        url.username = name;
+        url.pathname = `/${name}`;
+        const store = await Store.open({ url: url.toString(), schema: 'app' });
+        try {
+          const a = await store.createAccount('acme', 'records');
+          await expect(store.upsert(a.id, 'tickets', [ticket('1')])).rejects.toThrow(
+            /may not create temporary tables.*GRANT TEMPORARY ON DATABASE/,
+          );
+          expect((await store.countRecords(a.id)).tickets).toBe(0);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+        await admin.query(`DROP ROLE IF EXISTS ${name}`).catch(() => undefined);
+        await admin.end();
+      }
+    });
+  },
+);

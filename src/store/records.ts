@@ -1,4 +1,5 @@
 import { recordKinds, type RecordKind, type RecordOf, type Ticket } from '../domain/records.js';
+import { MaturityError } from '../errors.js';
 import type { Db } from './db.js';
 import { copyColumns, copyText } from './copy-text.js';
 import { stageSql, stageTable, tables, upsertFromStageSql } from './tables.js';
@@ -84,7 +85,15 @@ async function upsertPage(
 ): Promise<void> {
   if (!text) return;
   await db.transaction(async (tx) => {
-    await tx.exec(stageSql(kind));
+    await tx.exec(stageSql(kind)).catch((err: unknown) => {
+      // A hardened PostgreSQL may revoke TEMPORARY from PUBLIC: say what to grant.
+      if ((err as { code?: string }).code !== '42501') throw err;
+      throw new MaturityError(
+        'E_STORE',
+        'the database user may not create temporary tables, which the store needs to write records: GRANT TEMPORARY ON DATABASE <database> TO <user>',
+        { cause: err },
+      );
+    });
     await tx.copyFrom(stageTable(kind), copyColumns(tables[kind]), text);
     await tx.query(sql, [accountId]);
   });
