@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -143,7 +146,10 @@ export async function benchServiceNowOverhead(o: {
     const bareSeconds = (performance.now() - t0) / 1000;
 
     const schema = `bench_sn_${Date.now().toString(36)}`;
-    const store = await Store.open(o.store === 'postgres' ? { url: o.pgUrl!, schema } : {});
+    // PGlite as users have it: a store directory on disk (in memory, its file system copies a
+    // file each time it grows, which no user pays).
+    const dir = o.store === 'pglite' ? mkdtempSync(path.join(tmpdir(), 'bench-sn-')) : undefined;
+    const store = await Store.open(dir ? { dir } : { url: o.pgUrl!, schema });
     try {
       const account = await store.createAccount('sn', 'servicenow', {});
       const config = ServiceNowConfig.parse({
@@ -181,6 +187,7 @@ export async function benchServiceNowOverhead(o: {
       if (o.store === 'postgres')
         await store.dbForTests.exec(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
       await store.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     }
   } finally {
     await server.close();
