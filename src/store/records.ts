@@ -43,14 +43,19 @@ export async function upsertPrepared(
   return prepared.count;
 }
 
-/** Inserts or updates records by (account, source id); a record read twice is stored once. */
-export function upsertRecords<K extends RecordKind>(
+/**
+ * Inserts or updates records by (account, source id); a record read twice is stored once. Page
+ * by page: only one page's text is held at a time, whatever the number of records (an import).
+ */
+export async function upsertRecords<K extends RecordKind>(
   db: Db,
   accountId: number,
   kind: K,
   records: RecordOf<K>[],
 ): Promise<number> {
-  return upsertPrepared(db, accountId, prepareUpsert(kind, records));
+  for (let i = 0; i < records.length; i += BATCH)
+    await upsertPrepared(db, accountId, prepareUpsert(kind, records.slice(i, i + BATCH)));
+  return records.length;
 }
 
 /**
@@ -73,8 +78,7 @@ export async function upsertLatestTickets(
 /**
  * One page (COPY text, each source id once: ON CONFLICT may not touch a row twice in one
  * statement) through the session's staging table (tables.ts), in a transaction (the caller's
- * when there is one). The upsert empties the stage as it reads it, as a transaction may store
- * several pages of a kind.
+ * when there is one).
  */
 async function upsertPage(
   db: Db,
@@ -85,7 +89,11 @@ async function upsertPage(
 ): Promise<void> {
   if (!text) return;
   await db.transaction(async (tx) => {
-    await tx.exec(stageSql(kind)).catch((err: unknown) => {
+    // Emptied first: a transaction may store several pages of a kind (an import does). TRUNCATE,
+    // not DELETE: deleted rows would stay in the table until the transaction ends, and each page
+    // would scan those of every page before it. It gives the table a new file once per
+    // transaction and empties it in place after that.
+    await tx.exec(`${stageSql(kind)}; TRUNCATE ${stageTable(kind)}`).catch((err: unknown) => {
       // A hardened PostgreSQL may revoke TEMPORARY from PUBLIC: say what to grant.
       if ((err as { code?: string }).code !== '42501') throw err;
       throw new MaturityError(

@@ -148,11 +148,7 @@ export function upsertFromStageSql(kind: RecordKind): string {
   const cols = Object.keys(spec.fields).map(snake);
   // synced_at marks the record as seen by this transaction (see Store.sweep).
   const updates = [...cols.map((c) => `${c} = EXCLUDED.${c}`), 'synced_at = now()'].join(', ');
-  // The stage is emptied as it is read (DELETE … RETURNING), so that the next page of the same
-  // transaction starts from an empty one; at commit it is emptied anyway (ON COMMIT DELETE ROWS).
-  // A TRUNCATE would give the table a new file each page.
-  return `WITH page AS (DELETE FROM ${stageTable(kind)} RETURNING *)
-INSERT INTO ${spec.table} (account_id, source_id, ${cols.join(', ')}, synced_at)
-SELECT $1::int, source_id, ${cols.join(', ')}, now() FROM page
+  return `INSERT INTO ${spec.table} (account_id, source_id, ${cols.join(', ')}, synced_at)
+SELECT $1::int, source_id, ${cols.join(', ')}, now() FROM ${stageTable(kind)}
 ON CONFLICT (account_id, source_id) DO UPDATE SET ${updates}`;
 }
