@@ -129,7 +129,7 @@ describe('criteria', () => {
     });
     expect(evalOne(tiers, [count(0, 4)])).toMatchObject({
       status: 'unknown',
-      reason: expect.stringMatching(/is 0, but 4 more could not be read/),
+      reason: expect.stringMatching(/is 0, but 4 more are undetermined/),
     });
     expect(evalOne(tiers, [count(2, 4)]).status).toBe('met');
     expect(evalOne(tiers, [count(0, 1)]).status).toBe('unmet');

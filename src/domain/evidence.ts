@@ -12,9 +12,11 @@ export const Metric = z.object({
   interval: z.tuple([z.number(), z.number()]).optional(),
   breakdown: z.record(z.string(), z.number()).optional(),
   /**
-   * Counts only: how many of the things counted could not be read (e.g. groups whose anonymised
-   * names say nothing about their role). The true count lies between value and value + undetermined,
-   * so a threshold in that range is unknown, not unmet.
+   * Counts only: how many of the things counted are undetermined, because they could not be read
+   * (groups whose anonymised names say nothing about their role) or may not be the team's own (a
+   * helpdesk's default SLA policy nobody changed, and the targets measured against it). The true
+   * count lies between value and value + undetermined, so a threshold in that range is unknown,
+   * not unmet.
    */
   undetermined: z.number().int().min(1).optional(),
   sources: z.array(z.string()),

@@ -194,8 +194,8 @@ function evaluateCondition(
   return {
     status: 'unknown',
     values,
-    reason: `${c.metric} is ${fmt(v)}, but ${u} more could not be read and may count (up to ${fmt(v + u)}; needs ${c.op} ${fmt(t)})`,
-    wouldDecide: `readable data for the ${u} undetermined behind ${c.metric}, or an attestation`,
+    reason: `${c.metric} is ${fmt(v)}, but ${u} more are undetermined and may count (up to ${fmt(v + u)}; needs ${c.op} ${fmt(t)})`,
+    wouldDecide: `data that settles the ${u} undetermined behind ${c.metric}, or an attestation`,
   };
 }
 

@@ -155,6 +155,6 @@ function unknownWords(
   if (c.breakdown && m.breakdown?.[c.breakdown] === undefined)
     return `no ${inSentence(conditionSubject(c))} in the data`;
   if (m.undetermined)
-    return `${label} is ${count(m.value)}, but ${count(m.undetermined)} more could not be read and may count`;
+    return `${label} is ${count(m.value)}, but ${count(m.undetermined)} more are undetermined and may count`;
   return `${label} could not be judged`;
 }

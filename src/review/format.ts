@@ -111,7 +111,7 @@ export function sampleWords(m: Pick<Metric, 'id' | 'unit' | 'value' | 'sampleSiz
 
 /** "94.8% of 1,203 SLA targets, last 90 days". */
 export function metricWords(m: Metric, asOf?: string): string {
-  const extra = m.undetermined ? ` (+${count(m.undetermined)} unreadable)` : '';
+  const extra = m.undetermined ? ` (+${count(m.undetermined)} undetermined)` : '';
   const sample = sampleWords(m);
   return `${valueWords(m.value, m.unit)}${extra}${sample ? ` ${sample}` : ''}, ${whenWords(m, asOf)}`;
 }

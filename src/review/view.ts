@@ -189,7 +189,7 @@ function evidenceRows(
 function metricCells(m: Metric, asOf: string) {
   const sample = sampleWords(m);
   const interval = intervalWords(m);
-  const unreadable = m.undetermined ? ` (+${count(m.undetermined)} unreadable)` : '';
+  const unreadable = m.undetermined ? ` (+${count(m.undetermined)} undetermined)` : '';
   return {
     value: valueWords(m.value, m.unit) + unreadable,
     when: whenWords(m, asOf),
