@@ -282,7 +282,7 @@ describe.skipIf(!redisUp || !pgUp)('queued snapshots on Redis and PostgreSQL', (
     running = startWorkers(ctx, { ...setup, log: quiet });
     const cli = cliHome(cliEnv());
     const r = await cli.run('snapshot', 'viacli', '--json');
-    expect(r.code).toBe(0);
+    expect(r.code, r.err).toBe(0);
     const body = JSON.parse(r.out);
     expect(body.account).toBe('viacli');
     expect(body.partial).toBe(false);
