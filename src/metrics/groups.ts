@@ -1,5 +1,5 @@
 import type { GroupRole } from './group-roles.js';
-import { delivers, inWindow, sourcesOf, value, windowParams } from './helpers.js';
+import { delivers, inWindow, sourcesOf, value, windowParams, withUndetermined } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 /** The role counts, each with its literal id (the catalogue test finds every id in this file). */
@@ -115,8 +115,6 @@ export const groups: MetricDefinition = {
     const n = all.length;
     const opaque = all.filter((g) => g.by === 'opaque').length;
     const src = [sourcesOf(ctx, 'groups', 'groups'), 'group names, flags and group-roles mapping'];
-    const withUndetermined = (ms: ReturnType<typeof value>, u: number) =>
-      ms.map((m) => (u > 0 ? { ...m, undetermined: u } : m));
     const out = value(ctx, 'groups.count', n, 'count', n, [sourcesOf(ctx, 'groups', 'groups')]);
     for (const { id, roles } of kinds) {
       const hits = all.filter((g) => g.roles.some((r) => (roles as string[]).includes(r))).length;

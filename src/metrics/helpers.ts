@@ -70,6 +70,14 @@ export function value(
 }
 
 /**
+ * Count metrics with `undetermined` members (src/domain/evidence.ts): things counted that a
+ * reviewer must settle. Unchanged when there are none.
+ */
+export function withUndetermined(metrics: Metric[], undetermined: number): Metric[] {
+  return undetermined > 0 ? metrics.map((m) => ({ ...m, undetermined })) : metrics;
+}
+
+/**
  * SQL for "this row's timestamp falls in the window", with the bounds as parameters $2/$3.
  * $1 is always the account id.
  */

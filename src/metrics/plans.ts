@@ -1,4 +1,4 @@
-import { num, proportion, value } from './helpers.js';
+import { num, proportion, value, withUndetermined } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
@@ -76,12 +76,11 @@ export const plans: MetricDefinition = {
         ...value(ctx, 'plans.count', num(row?.n), 'count', num(row?.n), ['plans']),
         // Unknown, not zero, when no plan says whether it is published.
         // Plans that do not say whether they are published are undetermined, not unpublished.
-        ...value(ctx, 'plans.documented.count', num(row?.documented), 'count', num(row?.n), [
-          'plans',
-        ]).map((m) =>
-          num(row?.n) > num(row?.documented_known)
-            ? { ...m, undetermined: num(row?.n) - num(row?.documented_known) }
-            : m,
+        ...withUndetermined(
+          value(ctx, 'plans.documented.count', num(row?.documented), 'count', num(row?.n), [
+            'plans',
+          ]),
+          num(row?.n) - num(row?.documented_known),
         ),
         ...value(ctx, 'plans.proactive_services.count', num(row?.proactive), 'count', num(row?.n), [
           'plans.services',

@@ -1,4 +1,13 @@
-import { delivers, inWindow, num, proportion, round, value, windowParams } from './helpers.js';
+import {
+  delivers,
+  inWindow,
+  num,
+  proportion,
+  round,
+  value,
+  windowParams,
+  withUndetermined,
+} from './helpers.js';
 import { SHIPPED } from './sla-policies.js';
 import type { MetricContext, MetricDefinition } from './types.js';
 
@@ -64,12 +73,11 @@ export const slaAttainment: MetricDefinition = {
         ];
         return [
           ...proportion(ctx, 'sla.attainment', met, done, sources, breakdown),
-          ...(stock
-            ? value(ctx, 'sla.measured.count', 0, 'count', done, sources).map((m) => ({
-                ...m,
-                undetermined: done,
-              }))
-            : value(ctx, 'sla.measured.count', done, 'count', done, sources)),
+          // Measured against the vendor's default: none known to be the team's, all undetermined.
+          ...withUndetermined(
+            value(ctx, 'sla.measured.count', stock ? 0 : done, 'count', done, sources),
+            stock ? done : 0,
+          ),
         ];
       }
     }

@@ -1,5 +1,5 @@
 import { ticketProfile } from './ticket-profile.js';
-import { delivers, num, numOrNull, round, value } from './helpers.js';
+import { delivers, num, numOrNull, round, value, withUndetermined } from './helpers.js';
 import type { MetricDefinition } from './types.js';
 
 const SEVERITY = ['urgent', 'high', 'normal', 'low'] as const;
@@ -105,24 +105,27 @@ export const slaPolicies: MetricDefinition = {
     return [
       // The unchanged default is undetermined, not absent: whether the team made it its promise
       // is a reviewer's call (the criteria it decides stay unknown until then).
-      ...value(
-        ctx,
-        'sla.policies.count',
-        num(counts?.sla),
-        'count',
-        num(counts?.sla) + num(counts?.shipped),
-        [
-          'sla_policies',
-          ...(counts?.shipped
-            ? [
-                counts.shipped === 1
-                  ? "1 default policy unchanged since the helpdesk created it: a reviewer says whether it is the team's promise"
-                  : `${counts.shipped} default policies unchanged since the helpdesk created them: a reviewer says whether they are the team's promise`,
-              ]
-            : []),
-        ],
-        counts?.shipped ? { shipped: num(counts.shipped) } : undefined,
-      ).map((m) => (counts?.shipped ? { ...m, undetermined: num(counts.shipped) } : m)),
+      ...withUndetermined(
+        value(
+          ctx,
+          'sla.policies.count',
+          num(counts?.sla),
+          'count',
+          num(counts?.sla) + num(counts?.shipped),
+          [
+            'sla_policies',
+            ...(counts?.shipped
+              ? [
+                  counts.shipped === 1
+                    ? "1 default policy unchanged since the helpdesk created it: a reviewer says whether it is the team's promise"
+                    : `${counts.shipped} default policies unchanged since the helpdesk created them: a reviewer says whether they are the team's promise`,
+                ]
+              : []),
+          ],
+          counts?.shipped ? { shipped: num(counts.shipped) } : undefined,
+        ),
+        num(counts?.shipped),
+      ),
       ...value(ctx, 'sla.ola.count', num(counts?.ola), 'count', num(counts?.ola), ['sla_policies']),
       ...value(
         ctx,
