@@ -6,6 +6,13 @@ import { stageSql, stageTable, tables, upsertFromStageSql } from './tables.js';
 
 const BATCH = 10_000;
 
+/** Per kind, built once: the session's stage (emptied for the page) and the upsert from it. */
+const byKind = <T>(f: (kind: RecordKind) => T) =>
+  Object.fromEntries(recordKinds.map((k) => [k, f(k)])) as Record<RecordKind, T>;
+const STAGE = byKind((k) => `${stageSql(k)}; TRUNCATE ${stageTable(k)}`);
+const UPSERT = byKind(upsertFromStageSql);
+const COLUMNS = byKind((k) => copyColumns(tables[k]));
+
 /**
  * Records of one kind made ready to store: deduplicated by source id (the last one wins within a
  * page, as it would across pages) and serialised in pages of BATCH, in COPY's text format.
@@ -39,7 +46,7 @@ export async function upsertPrepared(
   prepared: PreparedUpsert,
 ): Promise<number> {
   for (const text of prepared.pages)
-    await upsertPage(db, accountId, prepared.kind, text, upsertFromStageSql(prepared.kind));
+    await upsertPage(db, accountId, prepared.kind, text, UPSERT[prepared.kind]);
   return prepared.count;
 }
 
@@ -62,7 +69,7 @@ export async function upsertRecords<K extends RecordKind>(
  * A later row only replaces a stored ticket when it is not older: event-log exports hold one row
  * per update, and a flush can split one ticket's rows across two batches.
  */
-const upsertLatestSql = `${upsertFromStageSql('tickets')}
+const upsertLatestSql = `${UPSERT.tickets}
   WHERE tickets.updated_at IS NULL OR EXCLUDED.updated_at IS NULL OR EXCLUDED.updated_at >= tickets.updated_at`;
 
 /** Like upsertRecords for tickets, except that a stored ticket updated later than a row wins. */
@@ -93,7 +100,7 @@ async function upsertPage(
     // not DELETE: deleted rows would stay in the table until the transaction ends, and each page
     // would scan those of every page before it. It gives the table a new file once per
     // transaction and empties it in place after that.
-    await tx.exec(`${stageSql(kind)}; TRUNCATE ${stageTable(kind)}`).catch((err: unknown) => {
+    await tx.exec(STAGE[kind]).catch((err: unknown) => {
       // A hardened PostgreSQL may revoke TEMPORARY from PUBLIC: say what to grant.
       if ((err as { code?: string }).code !== '42501') throw err;
       throw new MaturityError(
@@ -102,7 +109,7 @@ async function upsertPage(
         { cause: err },
       );
     });
-    await tx.copyFrom(stageTable(kind), copyColumns(tables[kind]), text);
+    await tx.copyFrom(stageTable(kind), COLUMNS[kind], text);
     await tx.query(sql, [accountId]);
   });
 }
