@@ -105,14 +105,15 @@ export function mapPage<V, R>(
 ): MappedPage<R> {
   const id = o.id ?? idOf;
   const out: MappedPage<R> = { records: [], deletes: [], quarantined: [...(page.invalid ?? [])] };
+  // Not a closure per item: a page holds up to 10,000 of them.
+  const quarantine = (item: V, error: unknown) =>
+    out.quarantined.push(invalid(o.payload ? o.payload(item) : item, error, id(item)));
   for (const item of page.items) {
-    const quarantine = (error: unknown) =>
-      out.quarantined.push(invalid(o.payload ? o.payload(item) : item, error, id(item)));
     let r: Mapped<R>;
     try {
       r = map(item);
     } catch (err) {
-      quarantine(err);
+      quarantine(item, err);
       continue;
     }
     if (r.ok === 'skip') {
@@ -120,11 +121,11 @@ export function mapPage<V, R>(
       const sourceId = id(item);
       if (o.deleteSkipped && sourceId) out.deletes.push(sourceId);
     } else if (!r.ok) {
-      quarantine({ message: r.error });
+      quarantine(item, { message: r.error });
     } else if (o.domain) {
       const d = o.domain.safeParse(r.record);
       if (d.success) out.records.push(d.data);
-      else quarantine(d.error);
+      else quarantine(item, d.error);
     } else {
       out.records.push(r.record);
     }
