@@ -82,6 +82,17 @@ export interface MappedPage<R> {
   quarantined: Invalid[];
 }
 
+export interface MapPageOptions<V, R> {
+  /** Validates each record (its output is what is stored). */
+  domain?: DomainCheck<R>;
+  /** The item's source id (default: its `id`). */
+  id?: (item: V) => string | undefined;
+  /** What is kept of a quarantined item (default: the item). */
+  payload?: (item: V) => unknown;
+  deleteSkipped?: boolean;
+  onSkip?: (item: V) => void;
+}
+
 /**
  * The one way a page of parsed items becomes what a stream commits: each item through its pure
  * mapper (and, when given, the domain schema). A record is kept; a failure is quarantined with
@@ -92,23 +103,49 @@ export interface MappedPage<R> {
 export function mapPage<V, R>(
   page: { items: readonly V[]; invalid?: readonly Invalid[] },
   map: (item: V) => Mapped<R>,
-  o: {
-    /** Validates each record (its output is what is stored). */
-    domain?: DomainCheck<R>;
-    /** The item's source id (default: its `id`). */
-    id?: (item: V) => string | undefined;
-    /** What is kept of a quarantined item (default: the item). */
-    payload?: (item: V) => unknown;
-    deleteSkipped?: boolean;
-    onSkip?: (item: V) => void;
-  } = {},
+  o: MapPageOptions<V, R> = {},
 ): MappedPage<R> {
-  const id = o.id ?? idOf;
   const out: MappedPage<R> = { records: [], deletes: [], quarantined: [...(page.invalid ?? [])] };
-  // Not a closure per item: a page holds up to 10,000 of them.
+  mapItems(out, page.items, 0, page.items.length, map, o);
+  return out;
+}
+
+/** Items mapped between two yields to the event loop by mapPageAsync: a few milliseconds. */
+const SLICE = 500;
+
+/**
+ * mapPage for pages of thousands of items, letting other work run every few hundred items: the
+ * database answers the write of the page before (each statement of it waits for the event loop),
+ * a server its requests. Mapping a page of 10,000 tickets in one go holds the event loop for
+ * tens of milliseconds.
+ */
+export async function mapPageAsync<V, R>(
+  page: { items: readonly V[]; invalid?: readonly Invalid[] },
+  map: (item: V) => Mapped<R>,
+  o: MapPageOptions<V, R> = {},
+): Promise<MappedPage<R>> {
+  const out: MappedPage<R> = { records: [], deletes: [], quarantined: [...(page.invalid ?? [])] };
+  const n = page.items.length;
+  for (let from = 0; from < n; from += SLICE) {
+    if (from) await new Promise((resolve) => setImmediate(resolve));
+    mapItems(out, page.items, from, Math.min(from + SLICE, n), map, o);
+  }
+  return out;
+}
+
+function mapItems<V, R>(
+  out: MappedPage<R>,
+  items: readonly V[],
+  from: number,
+  to: number,
+  map: (item: V) => Mapped<R>,
+  o: MapPageOptions<V, R>,
+): void {
+  const id = o.id ?? idOf;
   const quarantine = (item: V, error: unknown) =>
     out.quarantined.push(invalid(o.payload ? o.payload(item) : item, error, id(item)));
-  for (const item of page.items) {
+  for (let i = from; i < to; i++) {
+    const item = items[i]!;
     let r: Mapped<R>;
     try {
       r = map(item);
@@ -130,5 +167,4 @@ export function mapPage<V, R>(
       out.records.push(r.record);
     }
   }
-  return out;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineStream, SourceUnavailable, type PageResult } from '../../shared/define-connector.js';
-import { mapPage } from '../../shared/map-page.js';
+import { mapPageAsync } from '../../shared/map-page.js';
 import { fetchTablePage } from '../client.js';
 import type { ServiceNowConfig } from '../config.js';
 import { incidentFamilies, incidentFields, incidentToTicket } from '../map-incident.js';
@@ -55,7 +55,7 @@ export const incident = defineStream<ServiceNowConfig, IncidentCursor>({
     const keep = saved.linksUntil ? { linksUntil: saved.linksUntil } : {};
     let cursor: IncidentCursor = { ...saved };
     for await (const batch of readTable(ctx, spec, saved.table)) {
-      const page = mapRows(batch, links);
+      const page = await mapRows(batch, links);
       for (const t of page.records?.tickets ?? []) recheck?.delete(t.sourceId);
       const end = batch.last && !recheck?.size;
       cursor = {
@@ -83,7 +83,7 @@ export const incident = defineStream<ServiceNowConfig, IncidentCursor>({
       if (res.kind !== 'page') break;
       const last = i + 100 >= ids.length;
       await ctx.commit({
-        ...mapRows(res, links),
+        ...(await mapRows(res, links)),
         cursor: last && finalLinks ? { ...cursor, linksUntil: finalLinks } : cursor,
         done: last,
       });
@@ -91,11 +91,11 @@ export const incident = defineStream<ServiceNowConfig, IncidentCursor>({
   },
 });
 
-function mapRows(
+async function mapRows(
   page: { rows: Fields[]; invalid: PageResult['quarantined'] },
   links: KbLinks | undefined,
-): Pick<PageResult, 'records' | 'quarantined'> {
-  const { records, quarantined } = mapPage(
+): Promise<Pick<PageResult, 'records' | 'quarantined'>> {
+  const { records, quarantined } = await mapPageAsync(
     { items: page.rows, ...(page.invalid ? { invalid: page.invalid } : {}) },
     (row) => incidentToTicket(row, { kbLinked: row.sys_id ? links?.tasks.has(row.sys_id) : false }),
     { id: sysId },

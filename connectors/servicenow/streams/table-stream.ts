@@ -1,6 +1,6 @@
 import type { RecordKind, RecordOf } from '../../../src/domain/records.js';
 import { defineStream, type StreamDefinition } from '../../shared/define-connector.js';
-import { mapPage, type Mapped } from '../../shared/map-page.js';
+import { mapPageAsync, type Mapped } from '../../shared/map-page.js';
 import type { ServiceNowConfig } from '../config.js';
 import type { Fields } from '../values.js';
 import { readTable, TableCursor, type TableSpec } from './read-table.js';
@@ -27,7 +27,7 @@ export function tableStream<K extends RecordKind>(o: {
     async sync(ctx) {
       for await (const batch of readTable(ctx, o.spec, ctx.cursor)) {
         const now = ctx.now();
-        const { records, deletes, quarantined } = mapPage(
+        const { records, deletes, quarantined } = await mapPageAsync(
           { items: batch.rows, invalid: batch.invalid },
           (row) => o.map(row, now),
           { id: sysId, deleteSkipped: true },
