@@ -210,6 +210,14 @@ const PLAN_CUSTOMER_COUNTS: Records = {
     { sourceId: 'ent', name: 'Enterprise', tier: 3, customerCount: 10 },
   ],
 };
+/** Plans read from tags named like plans, one of them named by an SLA policy. */
+const GUESSED_PLANS: Records = {
+  plans: [
+    { sourceId: 'plan:gold', name: 'Gold', tier: 2, slaPolicyId: 'sla-gold' },
+    { sourceId: 'plan:premium', name: 'Premium', tier: 1, guessed: true },
+    { sourceId: 'plan:enterprise', name: 'Enterprise', tier: 3, guessed: true },
+  ],
+};
 const BARE_PLANS: Records = {
   plans: [
     { sourceId: 'a', name: 'A' },
@@ -927,6 +935,17 @@ const table: Record<string, Case[]> = {
   ],
   'plans.count': [
     c('counts the plans', PLANS, count(4, 4, { sources: ['plans'] })),
+    c(
+      'leaves plans found only by their names undetermined: they may be sales tiers',
+      GUESSED_PLANS,
+      count(1, 3, {
+        undetermined: 2,
+        sources: [
+          'plans',
+          'plans found only by their names (a field or tags named like plans): a reviewer says whether they are support plans',
+        ],
+      }),
+    ),
     zero('plans'),
     never('plans'),
   ],

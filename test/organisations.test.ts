@@ -150,6 +150,25 @@ describe('a managed enterprise', () => {
     });
   });
 
+  it('is only possibly Managed in offerings when its premium plans were guessed from names', async () => {
+    // Premium and Enterprise read from tags named like plans, with no SLA policy naming them: they
+    // may be sales tiers, so the portfolio is for a reviewer to settle, not proven.
+    const org = managedEnterprise();
+    org.plans = org.plans.map((p) =>
+      p.sourceId === 'p1' ? p : { ...p, slaPolicyId: undefined, guessed: true },
+    ) as typeof org.plans;
+    const { layer } = await assess(JSON.parse(JSON.stringify(org)) as object, '6m');
+    const offerings = layer('offerings');
+    expect([offerings.level, offerings.possibleLevel]).toEqual([2, 3]);
+    const portfolio = offerings.unknowns.find((u) => u.id === 'plan-portfolio');
+    expect(portfolio?.reason).toMatch(
+      /plans\.count is 1, but 2 more are undetermined and may count/,
+    );
+    expect(portfolio?.wouldDecide).toMatch(
+      /found only by their names count once their field or tags are named/,
+    );
+  });
+
   it('shows steady staffing and the SLA attainment behind Managed', async () => {
     const { layer, body } = await assess(managedEnterprise(), '6m', attestPeople);
     expect(status(layer('people'), 'staffing-tracks-volume')?.status).toBe('met');

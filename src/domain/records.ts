@@ -189,6 +189,11 @@ export const Plan = z.strictObject({
   /** Published to customers (help-centre page, contract annex). */
   documented: z.boolean().optional(),
   services: z.array(PlanService).default([]),
+  /**
+   * Found only by a name (an organisation field or tags named like plans), with no SLA policy or
+   * catalogue saying so: it may be a sales tier rather than a support plan.
+   */
+  guessed: z.boolean().optional(),
   createdAt: time.optional(),
   updatedAt: time.optional(),
 });

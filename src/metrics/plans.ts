@@ -15,7 +15,8 @@ export const plans: MetricDefinition = {
       sample: 'of {n} plans',
       at: 'asOf',
       unit: 'count',
-      description: 'Distinct support plans (offerings) defined.',
+      description:
+        'Distinct support plans (offerings) defined. Plans found only by their names (an organisation field or tags named like plans, with no SLA policy naming them) are undetermined: they may be sales tiers.',
     },
     {
       id: 'plans.documented.count',
@@ -59,7 +60,8 @@ export const plans: MetricDefinition = {
     const out = [];
     if (ctx.covered.has('plans')) {
       const [row] = await ctx.db.query<Record<string, number>>(
-        `SELECT count(*)::int AS n, count(*) FILTER (WHERE documented)::int AS documented,
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE guessed)::int AS guessed,
+                count(*) FILTER (WHERE documented)::int AS documented,
                 count(documented)::int AS documented_known,
                 count(*) FILTER (WHERE cardinality(services) > 0 OR EXISTS (
                   SELECT 1 FROM organisations o WHERE o.account_id = p.account_id AND o.plan_id = p.source_id
@@ -73,7 +75,18 @@ export const plans: MetricDefinition = {
         [ctx.accountId],
       );
       out.push(
-        ...value(ctx, 'plans.count', num(row?.n), 'count', num(row?.n), ['plans']),
+        // Plans guessed from names may count: undetermined, for a reviewer to settle.
+        ...withUndetermined(
+          value(ctx, 'plans.count', num(row?.n) - num(row?.guessed), 'count', num(row?.n), [
+            'plans',
+            ...(num(row?.guessed)
+              ? [
+                  'plans found only by their names (a field or tags named like plans): a reviewer says whether they are support plans',
+                ]
+              : []),
+          ]),
+          num(row?.guessed),
+        ),
         // Unknown, not zero, when no plan says whether it is published.
         // Plans that do not say whether they are published are undetermined, not unpublished.
         ...withUndetermined(

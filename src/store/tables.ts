@@ -66,6 +66,7 @@ export const tables: Record<RecordKind, TableSpec> = {
       customerCount: 'int',
       documented: 'boolean',
       services: 'text[]',
+      guessed: 'boolean',
       createdAt: 'timestamptz',
       updatedAt: 'timestamptz',
     },

@@ -137,6 +137,27 @@ describe('where the plans came from', () => {
     );
   });
 
+  it('marks the plans found only by a name, unless an SLA policy names them', () => {
+    const plans = buildPlans({ premium: 3, standard: 6 }, vocabulary, []);
+    expect(plans.map((p) => [p.name, p.guessed])).toEqual([
+      ['Standard', true],
+      ['Premium', true],
+    ]);
+    const named = findPlanSource([{ id: '1', key: 'tier', title: 'Customer tier' }], []);
+    const linked = [policy('2', 'ticket.custom_fields.tier', 'gold')];
+    const some = buildPlans({ gold: 2, silver: 1 }, named, linked);
+    expect(some.map((p) => [p.name, p.slaPolicyId, p.guessed])).toEqual([
+      ['Silver', undefined, true],
+      ['Gold', '2', undefined],
+    ]);
+    // Plans that SLA policies or the configuration point to are never guessed.
+    const policies = [policy('1', 'organization.custom_fields.support_plan', 'gold')];
+    const keyed = findPlanSource([], policies);
+    expect(buildPlans({ gold: 2, bronze: 1 }, keyed, policies).some((p) => p.guessed)).toBe(false);
+    const configured = findPlanSource([], [], { planTags: ['premium', 'basic'] });
+    expect(buildPlans({ premium: 2, basic: 1 }, configured, []).some((p) => p.guessed)).toBe(false);
+  });
+
   it('is silent where SLA policies or the configuration name the plans, or none were found', () => {
     const policies = [policy('1', 'organization.custom_fields.support_plan', 'gold')];
     const keyed = findPlanSource([], policies);

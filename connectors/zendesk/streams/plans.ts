@@ -201,6 +201,8 @@ export function buildPlans(
     ...(policy ? { slaPolicyId: policy.sourceId } : {}),
     customerCount: counts[v] ?? 0,
     services: [],
+    // Found by a name only, and no SLA policy names it: it may be a sales tier.
+    ...(source.guessed && !policy ? { guessed: true } : {}),
     ...(policy?.createdAt ? { createdAt: policy.createdAt } : {}),
     ...(policy?.updatedAt ? { updatedAt: policy.updatedAt } : {}),
   }));
