@@ -72,6 +72,8 @@ export interface SeriesPoint {
   value?: number;
   interval?: [number, number];
   sampleSize?: number;
+  /** Counts: members that may count, for a reviewer to settle (the count lies in value..value+n). */
+  undetermined?: number;
 }
 
 export interface SeriesMarker {
@@ -126,6 +128,7 @@ export function metricSeries(
             value: m.value,
             sampleSize: m.sampleSize,
             ...(m.interval ? { interval: m.interval } : {}),
+            ...(m.undetermined ? { undetermined: m.undetermined } : {}),
           }
         : {}),
     };

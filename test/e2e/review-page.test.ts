@@ -237,6 +237,20 @@ describe.skipIf(!chromiumHere)('the review page in Chromium', () => {
     expect(faults).toEqual([]);
   });
 
+  it('draws no chart of a single snapshot, and says its value and threshold in words', async () => {
+    const page = await signedIn('viewer');
+    await page.goto(`${server.url}/accounts/globex/criteria/ftworks/kb-articles-refreshed-12m`);
+    const figure = page.locator('figure.metric-chart', { hasText: 'Knowledge freshness' });
+    expect(await figure.locator('figcaption').textContent()).toMatch(
+      /on the only snapshot so far \(a chart over time follows from the second\)/,
+    );
+    expect(await page.locator('.uchart').count()).toBe(0);
+    expect(await figure.locator('.chart-words').textContent()).toMatch(
+      /^Knowledge freshness on the only snapshot: [\d.]+% on \d+ \w+ \d{4}; threshold 60% \(Processes L3\)/,
+    );
+    expect(faults).toEqual([]);
+  });
+
   it('lists the history with its diff in words and where the rules changed', async () => {
     const page = await signedIn('viewer');
     await page.goto(`${server.url}/accounts/acme`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RuleIndex } from '../../src/review/conditions.js';
 import { historyRows, metricSeries } from '../../src/review/history.js';
+import { chartWords } from '../../src/review/html/chart.js';
 import { metric, reviewRules, snapshot } from './helpers.js';
 
 const rules = reviewRules();
@@ -83,5 +84,36 @@ describe('history', () => {
       { asOf: '2026-06-12T09:00:00Z', kind: 'decision', text: 'override by Sam (processes)' },
       { asOf: at('2026-06-30'), kind: 'rules', text: 'rules 1.0.0' },
     ]);
+  });
+
+  it('keeps the undetermined members of a count with each value, in words too', () => {
+    const plans = (n: number, undetermined?: number) =>
+      snapshot(rules, [
+        ...evidence(0.7).filter((m) => m.id !== 'kb.articles.count'),
+        {
+          ...metric('kb.articles.count', n, n + (undetermined ?? 0)),
+          ...(undetermined ? { undetermined } : {}),
+        },
+      ]);
+    const one = metricSeries(
+      'kb.articles.count',
+      [{ ...plans(1, 2), asOf: at('2026-06-30') }],
+      index,
+    );
+    expect(one.points[0]).toMatchObject({ value: 1, undetermined: 2 });
+    expect(chartWords(one)).toMatch(
+      /^Published knowledge articles on the only snapshot: 1 \(\+2 undetermined\) on 30 Jun 2026/,
+    );
+    const two = metricSeries(
+      'kb.articles.count',
+      [
+        { ...plans(1, 2), asOf: at('2026-05-31') },
+        { ...plans(3), asOf: at('2026-06-30') },
+      ],
+      index,
+    );
+    expect(chartWords(two)).toMatch(
+      /^Published knowledge articles over 2 snapshots: 1 \(\+2 undetermined\) on 31 May 2026 to 3 on 30 Jun 2026/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { dateWords, valueWords } from '../format.js';
-import type { MetricSeries } from '../history.js';
+import type { MetricSeries, SeriesPoint } from '../history.js';
 import { esc } from './escape.js';
 
 const W = 320;
@@ -75,6 +75,12 @@ export function lineChart(s: MetricSeries): string {
   return `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(chartWords(s))}">${parts.join('')}</svg>`;
 }
 
+/** A point's value in words, with the members still undetermined: "1 (+2 undetermined)". */
+export function pointWords(p: SeriesPoint, unit: MetricSeries['unit']): string {
+  if (p.value === undefined) return 'no data';
+  return `${valueWords(p.value, unit)}${p.undetermined ? ` (+${p.undetermined} undetermined)` : ''}`;
+}
+
 /** The chart in words: "Knowledge freshness over 5 snapshots: 58% to 76%; threshold 60% (Processes L3)". */
 export function chartWords(s: MetricSeries): string {
   const known = s.points.filter((p) => p.value !== undefined);
@@ -82,11 +88,13 @@ export function chartWords(s: MetricSeries): string {
   const last = known[known.length - 1];
   const span =
     first && last
-      ? `${valueWords(first.value!, s.unit)} on ${dateWords(first.asOf)} to ${valueWords(last.value!, s.unit)} on ${dateWords(last.asOf)}`
+      ? first === last
+        ? `${pointWords(last, s.unit)} on ${dateWords(last.asOf)}`
+        : `${pointWords(first, s.unit)} on ${dateWords(first.asOf)} to ${pointWords(last, s.unit)} on ${dateWords(last.asOf)}`
       : 'no values';
   const gaps = s.points.length - known.length;
   return [
-    `${s.label} over ${s.points.length} snapshots: ${span}`,
+    `${s.label} ${s.points.length === 1 ? 'on the only snapshot' : `over ${s.points.length} snapshots`}: ${span}`,
     gaps ? `${gaps} without data` : '',
     s.thresholds.length ? `threshold ${s.thresholds.map((t) => t.words).join('; ')}` : '',
     s.markers.length

@@ -7,7 +7,7 @@ import { RuleIndex } from '../../review/conditions.js';
 import { criterionView, type CriterionView } from '../../review/criteria.js';
 import { listDecisions, pendingCriteria } from '../../review/decisions.js';
 import { dateWords, valueWords } from '../../review/format.js';
-import { chartWords } from '../../review/html/chart.js';
+import { chartWords, pointWords } from '../../review/html/chart.js';
 import { html, raw, type Raw } from '../../review/html/escape.js';
 import { HISTORY_LIMIT } from '../../review/load.js';
 import { metricSeries, type MetricSeries } from '../../review/history.js';
@@ -223,15 +223,26 @@ function chart(s: MetricSeries, snapshots: number): Raw {
   const id = `series-${s.metricId.replace(/[^a-zA-Z0-9_-]+/g, '-')}`;
   // JSON in a script element: "<" escaped so no "</script>" can end it early.
   const json = JSON.stringify(s).replace(/</g, '\\u003c');
+  // One snapshot makes no line: the words and the value say all a chart would.
+  const drawn = s.points.length > 1;
   return html`<figure class="metric-chart">
     <figcaption>
-      <strong>${s.label}</strong> over
-      ${s.points.length === 1 ? 'the only snapshot' : `the last ${s.points.length} snapshots`}${snapshots > s.points.length ? ` (of ${snapshots})` : ''}
+      <strong>${s.label}</strong>
+      ${s.points.length === 1 ? 'on the only snapshot so far (a chart over time follows from the second)' : `over the last ${s.points.length} snapshots`}${snapshots > s.points.length ? ` (of ${snapshots})` : ''}
     </figcaption>
-    <div class="uchart" data-series="${id}" role="img" aria-label="${chartWords(s)}"></div>
-    <script type="application/json" id="${id}">
-      ${raw(json)}
-    </script>
+    ${
+      drawn
+        ? html`<div
+              class="uchart"
+              data-series="${id}"
+              role="img"
+              aria-label="${chartWords(s)}"
+            ></div>
+            <script type="application/json" id="${id}">
+              ${raw(json)}
+            </script>`
+        : ''
+    }
     <p class="chart-words">${chartWords(s)}</p>
     <details>
       <summary>Values</summary>
@@ -249,9 +260,7 @@ function chart(s: MetricSeries, snapshots: number): Raw {
             (p) =>
               html`<tr>
                 <td data-label="Snapshot">${dateWords(p.asOf)}</td>
-                <td data-label="Value">
-                  ${p.value === undefined ? 'no data' : valueWords(p.value, s.unit)}
-                </td>
+                <td data-label="Value">${pointWords(p, s.unit)}</td>
                 <td data-label="Sample">${p.sampleSize ?? '—'}</td>
                 <td data-label="95% interval">
                   ${p.interval ? `${valueWords(p.interval[0], s.unit)}–${valueWords(p.interval[1], s.unit)}` : '—'}
