@@ -8,7 +8,7 @@ import {
   type RuleIndex,
 } from './conditions.js';
 import { exemptionsOf, isExempt, layerExempt, type Exemption } from './decision-fields.js';
-import { conditionAction, inSentence, metricLabel } from './format.js';
+import { conditionAction, inSentence, metricLabel, valueWords } from './format.js';
 
 /**
  * The next steps, ranked.
@@ -230,6 +230,22 @@ function unmetKeys(
 
 function dataDraft(r: ConditionReading): Omit<Draft, 'criteria'> {
   const label = inSentence(metricLabel(r.condition.metric));
+  // A count with members that may count: nothing is missing, they need settling.
+  const undetermined = r.metric?.undetermined;
+  if (
+    undetermined &&
+    r.value !== undefined &&
+    r.metric &&
+    !r.condition.breakdown &&
+    !r.condition.bound
+  ) {
+    const upTo = valueWords(r.value + undetermined, r.metric.unit);
+    return {
+      kind: 'data',
+      text: `Settle the ${valueWords(undetermined, r.metric.unit)} undetermined ${label}`,
+      detail: `${r.valueWords ?? valueWords(r.value, r.metric.unit)} counted, up to ${upTo} with them`,
+    };
+  }
   // The reason without the metric it is about, which the text names already.
   const detail = r.reason
     ?.replace(`no data on ${label}: `, '')

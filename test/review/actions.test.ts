@@ -90,6 +90,21 @@ describe('ranked actions', () => {
     ]);
   });
 
+  it('asks to settle the undetermined members of a count, not for more data', () => {
+    const guessed = evidence().map((x) =>
+      x.id === 'plans.count' ? { ...metric(x.id, 1, 3), undetermined: 2 } : x,
+    );
+    const data = rankActions(snapshot(rules, guessed), index).filter((a) => a.kind === 'data');
+    expect(data.map((a) => [a.text, a.detail])).toContainEqual([
+      'Settle the 2 undetermined support plans',
+      '1 counted, up to 3 with them',
+    ]);
+    // It is no longer something to raise: up to 3 may already be there.
+    expect(
+      rankActions(snapshot(rules, guessed), index).some((a) => /Raise support plans/.test(a.text)),
+    ).toBe(false);
+  });
+
   it('leaves exempt criteria out of the actions, so what remains can unlock the layer', () => {
     const body = snapshot(rules, evidence());
     const c = criterion(body, 'proposition', 'proposition-published');
