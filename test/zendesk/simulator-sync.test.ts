@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeMetrics } from '../../src/metrics/index.js';
+import { parseWindow } from '../../src/metrics/window.js';
 import { startZendeskSimulator } from '../../src/simulator/index.js';
 import type { Store } from '../../src/store/store.js';
 import {
@@ -103,6 +105,51 @@ describe('a sync of the simulated Zendesk', () => {
       expect(second.find((o) => o.stream === 'tickets')).toMatchObject({ records: 1000 });
       const want = expectedRecords(sim);
       expect(await stored(store, account.id, Object.keys(want))).toEqual(want);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('stores plans no SLA policy names as guessed, and counts them as undetermined', async () => {
+    const sim = await startZendeskSimulator({
+      profile: 'managed',
+      tickets: 50,
+      now: NOW,
+      credentials: CREDENTIALS,
+      seed: 5,
+    });
+    try {
+      // The plans stay in the organisation field "support_plan", but no SLA policy keys on it:
+      // the connector finds them by the field's name only.
+      sim.data.slaPolicies.length = 0;
+      const account = await store.createAccount('guessed-plans', 'zendesk');
+      const [outcome] = await syncZendesk(store, account, {
+        baseUrl: sim.url,
+        streams: ['organisations'],
+      });
+      expect(outcome!.ok).toBe(true);
+      expect(outcome!.warnings?.join('\n')).toMatch(
+        /read from the organisation field "support_plan", named like a plan/,
+      );
+      const plans = await store.dbForTests.query<{ source_id: string; guessed: boolean | null }>(
+        'SELECT source_id, guessed FROM plans WHERE account_id = $1 ORDER BY source_id',
+        [account.id],
+      );
+      expect(plans.length).toBeGreaterThanOrEqual(2);
+      expect(plans.every((p) => p.guessed === true)).toBe(true);
+      const [count] = (
+        await computeMetrics({
+          db: store.queryDb(),
+          accountId: account.id,
+          window: parseWindow('all', NOW),
+          covered: await store.coveredKinds(account.id),
+        })
+      ).filter((m) => m.id === 'plans.count');
+      expect(count).toMatchObject({
+        value: 0,
+        undetermined: plans.length,
+        sampleSize: plans.length,
+      });
     } finally {
       await sim.close();
     }
