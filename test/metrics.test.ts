@@ -213,9 +213,37 @@ const PLAN_CUSTOMER_COUNTS: Records = {
 /** Plans read from tags named like plans, one of them named by an SLA policy. */
 const GUESSED_PLANS: Records = {
   plans: [
-    { sourceId: 'plan:gold', name: 'Gold', tier: 2, slaPolicyId: 'sla-gold' },
+    {
+      sourceId: 'plan:gold',
+      name: 'Gold',
+      tier: 2,
+      slaPolicyId: 'sla-gold',
+      services: ['proactive_alerts'],
+    },
     { sourceId: 'plan:premium', name: 'Premium', tier: 1, guessed: true },
-    { sourceId: 'plan:enterprise', name: 'Enterprise', tier: 3, guessed: true },
+    {
+      sourceId: 'plan:enterprise',
+      name: 'Enterprise',
+      tier: 3,
+      guessed: true,
+      services: ['onboarding'],
+    },
+  ],
+  organisations: [
+    { sourceId: 'o1', planId: 'plan:premium' },
+    { sourceId: 'o2', planId: 'plan:gold' },
+    { sourceId: 'o3', planId: 'plan:enterprise' },
+  ],
+};
+/** Only the base tier was found by its name; the tiers above it have their SLA policies. */
+const GUESSED_BASE: Records = {
+  plans: [
+    { sourceId: 'plan:basic', name: 'Basic', tier: 1, guessed: true },
+    { sourceId: 'plan:pro', name: 'Pro', tier: 2, slaPolicyId: 'sla-pro' },
+  ],
+  organisations: [
+    ...['o1', 'o2', 'o3'].map((sourceId) => ({ sourceId, planId: 'plan:basic' })),
+    { sourceId: 'o4', planId: 'plan:pro' },
   ],
 };
 const BARE_PLANS: Records = {
@@ -968,6 +996,11 @@ const table: Record<string, Case[]> = {
       PLANS,
       count(2, 4),
     ),
+    c(
+      'leaves a plan found only by its name undetermined: it may be a sales tier',
+      GUESSED_PLANS,
+      count(1, 3, { undetermined: 1 }),
+    ),
     zero('plans'),
     never('plans'),
   ],
@@ -983,6 +1016,16 @@ const table: Record<string, Case[]> = {
       share(40, 100, { sources: ['plans.customer_count'] }),
     ),
     c('is absent when plans carry neither tiers nor customers', BARE_PLANS, absent(TOO_LITTLE)),
+    c(
+      'is absent while a tier above the base was found only by its name',
+      GUESSED_PLANS,
+      absent(TOO_LITTLE),
+    ),
+    c(
+      'is the share on the tiers above a base found by its name',
+      GUESSED_BASE,
+      share(1, 4, { sources: ['organisations', 'plans'] }),
+    ),
     never('plans', `${NEVER('plans or organisations')}; nor: ${NEVER('plans')}`),
   ],
   'offerings.revised_12m.count': [

@@ -4,6 +4,11 @@ import type { MetricDefinition } from './types.js';
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 /** Share of a plan's customers (with a known CSM field) that must have a CSM for it to be bundled. */
 const CSM_BUNDLED = 0.8;
+/** A plan (`p`) bundling proactive services: listed on it, or a CSM that comes with it. */
+const PROACTIVE = `(cardinality(services) > 0 OR EXISTS (
+  SELECT 1 FROM organisations o WHERE o.account_id = p.account_id AND o.plan_id = p.source_id
+  HAVING count(o.has_csm) > 0 AND count(*) FILTER (WHERE o.has_csm) >= ${CSM_BUNDLED} * count(o.has_csm)
+))`;
 
 export const plans: MetricDefinition = {
   name: 'plans',
@@ -34,7 +39,7 @@ export const plans: MetricDefinition = {
       at: 'asOf',
       unit: 'count',
       description:
-        "Plans that bundle proactive, cross-functional services (onboarding, CSM, alerts, consulting…): listed on the plan, or a customer-success manager assigned to at least 80% of the plan's customers (a CSM that comes with the plan). A CSM sold apart from the plans does not count.",
+        "Plans that bundle proactive, cross-functional services (onboarding, CSM, alerts, consulting…): listed on the plan, or a customer-success manager assigned to at least 80% of the plan's customers (a CSM that comes with the plan). A CSM sold apart from the plans does not count. Plans found only by their names are undetermined.",
     },
     {
       id: 'plans.premium_customer_share',
@@ -43,7 +48,8 @@ export const plans: MetricDefinition = {
       at: 'asOf',
       unit: 'ratio',
       needs: [{ kinds: ['plans', 'organisations'] }, { kinds: ['plans'] }],
-      description: 'Share of customers (organisations) on a plan above the base tier.',
+      description:
+        'Share of customers (organisations) on a plan above the base tier. Not computed while a plan above the base tier was found only by its name (it may be a sales tier).',
     },
     {
       id: 'offerings.revised_12m.count',
@@ -63,10 +69,9 @@ export const plans: MetricDefinition = {
         `SELECT count(*)::int AS n, count(*) FILTER (WHERE guessed)::int AS guessed,
                 count(*) FILTER (WHERE documented)::int AS documented,
                 count(documented)::int AS documented_known,
-                count(*) FILTER (WHERE cardinality(services) > 0 OR EXISTS (
-                  SELECT 1 FROM organisations o WHERE o.account_id = p.account_id AND o.plan_id = p.source_id
-                  HAVING count(o.has_csm) > 0 AND count(*) FILTER (WHERE o.has_csm) >= ${CSM_BUNDLED} * count(o.has_csm)
-                ))::int AS proactive,
+                count(*) FILTER (WHERE ${PROACTIVE})::int AS proactive,
+                count(*) FILTER (WHERE guessed AND ${PROACTIVE})::int AS proactive_guessed,
+                count(*) FILTER (WHERE guessed AND tier > (SELECT min(tier) FROM plans q WHERE q.account_id = $1))::int AS guessed_premium,
                 COALESCE(min(tier), 1)::int AS base_tier,
                 COALESCE(sum(customer_count) FILTER (WHERE tier > COALESCE((SELECT min(tier) FROM plans q WHERE q.account_id = $1), 1)), 0)::int AS premium_customers,
                 COALESCE(sum(customer_count), 0)::int AS customers,
@@ -95,12 +100,24 @@ export const plans: MetricDefinition = {
           ]),
           num(row?.n) - num(row?.documented_known),
         ),
-        ...value(ctx, 'plans.proactive_services.count', num(row?.proactive), 'count', num(row?.n), [
-          'plans.services',
-          'organisations.has_csm per plan',
-        ]),
+        // A plan found only by its name with CSMs on its customers may be a sales tier with
+        // account managers: undetermined.
+        ...withUndetermined(
+          value(
+            ctx,
+            'plans.proactive_services.count',
+            num(row?.proactive) - num(row?.proactive_guessed),
+            'count',
+            num(row?.n),
+            ['plans.services', 'organisations.has_csm per plan'],
+          ),
+          num(row?.proactive_guessed),
+        ),
       );
-      if (ctx.covered.has('organisations')) {
+      // Tiers above the base found only by their names may be sales tiers: who is on a premium
+      // support plan is then unknown, not a share of them.
+      const premiumGuessed = num(row?.guessed_premium) > 0;
+      if (!premiumGuessed && ctx.covered.has('organisations')) {
         const [orgs] = await ctx.db.query<{ premium: number; n: number }>(
           `SELECT count(*) FILTER (WHERE p.tier > (SELECT min(tier) FROM plans q WHERE q.account_id = $1))::int AS premium,
                   count(*)::int AS n
@@ -115,7 +132,11 @@ export const plans: MetricDefinition = {
           ]),
         );
       }
-      if (!out.some((m) => m.id === 'plans.premium_customer_share') && num(row?.with_counts) > 0) {
+      if (
+        !premiumGuessed &&
+        !out.some((m) => m.id === 'plans.premium_customer_share') &&
+        num(row?.with_counts) > 0
+      ) {
         out.push(
           ...proportion(
             ctx,

@@ -230,20 +230,14 @@ function unmetKeys(
 
 function dataDraft(r: ConditionReading): Omit<Draft, 'criteria'> {
   const label = inSentence(metricLabel(r.condition.metric));
-  // A count with members that may count: nothing is missing, they need settling.
+  // A count whose undetermined members leave it open: nothing is missing, they need settling.
   const undetermined = r.metric?.undetermined;
-  if (
-    undetermined &&
-    r.value !== undefined &&
-    r.metric &&
-    !r.condition.breakdown &&
-    !r.condition.bound
-  ) {
-    const upTo = valueWords(r.value + undetermined, r.metric.unit);
+  if (undetermined && r.value !== undefined && r.metric && /undetermined/.test(r.reason ?? '')) {
+    const unit = r.metric.unit;
     return {
       kind: 'data',
-      text: `Settle the ${valueWords(undetermined, r.metric.unit)} undetermined ${label}`,
-      detail: `${r.valueWords ?? valueWords(r.value, r.metric.unit)} counted, up to ${upTo} with them`,
+      text: `Settle the undetermined ${label}`,
+      detail: `${r.valueWords ?? valueWords(r.value, unit)} counted, ${valueWords(undetermined, unit)} undetermined (up to ${valueWords(r.value + undetermined, unit)})`,
     };
   }
   // The reason without the metric it is about, which the text names already.

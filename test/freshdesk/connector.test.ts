@@ -267,12 +267,20 @@ describe('lists through the link header, rate limits and faults', () => {
     const [outcome] = await syncFreshdesk(t.store, t.account, { streams: ['organisations'] });
     expect(outcome).toMatchObject({ ok: true });
     const plans = await t.store.dbForTests.query<Record<string, unknown>>(
-      'SELECT source_id, tier, sla_policy_id, customer_count FROM plans WHERE account_id = $1 ORDER BY tier',
+      'SELECT source_id, tier, sla_policy_id, customer_count, guessed FROM plans WHERE account_id = $1 ORDER BY tier',
       [t.account.id],
     );
+    // Basic is only an account tier (no SLA policy applies to its companies): it may be a sales
+    // tier, so it is guessed; Premium has its policy.
     expect(plans).toEqual([
-      { source_id: 'plan:Basic', tier: 1, sla_policy_id: null, customer_count: 1 },
-      { source_id: 'plan:Premium', tier: 2, sla_policy_id: '43000088326', customer_count: 1 },
+      { source_id: 'plan:Basic', tier: 1, sla_policy_id: null, customer_count: 1, guessed: true },
+      {
+        source_id: 'plan:Premium',
+        tier: 2,
+        sla_policy_id: '43000088326',
+        customer_count: 1,
+        guessed: null,
+      },
     ]);
     const orgs = await t.store.dbForTests.query<Record<string, unknown>>(
       'SELECT source_id, plan_id, has_csm FROM organisations WHERE account_id = $1 ORDER BY source_id',
@@ -281,6 +289,24 @@ describe('lists through the link header, rate limits and faults', () => {
     expect(orgs).toEqual([
       { source_id: '8', plan_id: 'plan:Premium', has_csm: true },
       { source_id: '9', plan_id: 'plan:Basic', has_csm: false },
+    ]);
+  });
+
+  it('organisations: account tiers named with --plan-field are plans, none of them guessed', async () => {
+    nock(BASE).get('/api/v2/sla_policies').query(true).reply(200, fixture('sla-policies.json'));
+    nock(BASE).get('/api/v2/companies').query(true).reply(200, fixture('companies.json'));
+    const [outcome] = await syncFreshdesk(t.store, t.account, {
+      streams: ['organisations'],
+      config: { planField: 'account_tier' },
+    });
+    expect(outcome).toMatchObject({ ok: true });
+    const plans = await t.store.dbForTests.query<Record<string, unknown>>(
+      'SELECT source_id, guessed FROM plans WHERE account_id = $1 ORDER BY tier',
+      [t.account.id],
+    );
+    expect(plans).toEqual([
+      { source_id: 'plan:Basic', guessed: null },
+      { source_id: 'plan:Premium', guessed: null },
     ]);
   });
 

@@ -96,8 +96,8 @@ describe('ranked actions', () => {
     );
     const data = rankActions(snapshot(rules, guessed), index).filter((a) => a.kind === 'data');
     expect(data.map((a) => [a.text, a.detail])).toContainEqual([
-      'Settle the 2 undetermined support plans',
-      '1 counted, up to 3 with them',
+      'Settle the undetermined support plans',
+      '1 counted, 2 undetermined (up to 3)',
     ]);
     // It is no longer something to raise: up to 3 may already be there.
     expect(

@@ -150,6 +150,13 @@ describe('where the plans came from', () => {
       ['Silver', undefined, true],
       ['Gold', '2', undefined],
     ]);
+    // A policy on one of Zendesk's own ticket properties says nothing about a guessed plan.
+    const level = findPlanSource([{ id: '3', key: 'support_level', title: 'Support level' }], []);
+    const byPriority = [policy('3', 'priority', 'high')];
+    expect(buildPlans({ high: 2, normal: 5 }, level, byPriority).map((p) => p.guessed)).toEqual([
+      true,
+      true,
+    ]);
     // Plans that SLA policies or the configuration point to are never guessed.
     const policies = [policy('1', 'organization.custom_fields.support_plan', 'gold')];
     const keyed = findPlanSource([], policies);

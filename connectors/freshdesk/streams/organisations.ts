@@ -75,7 +75,8 @@ export const organisations = defineStream<FreshdeskConfig, OrganisationCursor>({
         await ctx.commit({ records: { organisations: records }, quarantined, cursor: state });
         continue;
       }
-      const plans = buildPlans(state.counts, state.votes, policies).filter(
+      // Without --plan-field the tiers are Freshdesk's default account_tier field.
+      const plans = buildPlans(state.counts, state.votes, policies, !ctx.config.planField).filter(
         (p) => Plan.safeParse(p).success,
       );
       await ctx.commit({ records: { organisations: records, plans }, quarantined, cursor: null });

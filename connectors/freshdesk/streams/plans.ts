@@ -44,12 +44,15 @@ const urgentFirstReply = (p: SlaPolicy | undefined) =>
 /**
  * Plan records from the companies counted per value and, per value, how many of its companies
  * each SLA policy names. Tiers rank the plans 1..n by the usual names, then by the tighter urgent
- * first-response target of their policy.
+ * first-response target of their policy. With `fromDefaultField` (no `--plan-field`: the values
+ * are Freshdesk's own account tiers, which may be sales tiers), a plan no SLA policy applies to
+ * is `guessed`.
  */
 export function buildPlans(
   counts: Record<string, number>,
   votes: Record<string, Record<string, number>>,
   policies: SlaPolicy[],
+  fromDefaultField = false,
 ): Plan[] {
   const policyOf = (value: string) => {
     const best = Object.entries(votes[value] ?? {}).sort((a, b) => b[1] - a[1])[0]?.[0];
@@ -70,5 +73,6 @@ export function buildPlans(
       ...(policy ? { slaPolicyId: policy.sourceId } : {}),
       customerCount: counts[v] ?? 0,
       services: [],
+      ...(fromDefaultField && !policy ? { guessed: true } : {}),
     }));
 }

@@ -162,10 +162,52 @@ const titleCase = (v: string) => {
   return s.charAt(0).toUpperCase() + s.slice(1);
 };
 
-/** The SLA policy whose conditions name this plan value. */
-function policyFor(value: string, policies: SlaPolicy[]): SlaPolicy | undefined {
+/**
+ * Ticket properties of Zendesk's own (not custom fields): a plan guessed from a name is not
+ * confirmed by a policy on one of them ("SLA level: high" is not "priority is high").
+ */
+const TICKET_PROPERTIES = new Set([
+  'priority',
+  'type',
+  'ticket_type_id',
+  'status',
+  'group_id',
+  'assignee_id',
+  'requester_id',
+  'submitter_id',
+  'organization_id',
+  'via_id',
+  'brand_id',
+  'ticket_form_id',
+  'satisfaction_score',
+  'description_includes_word',
+  'subject_includes_word',
+  'comment_includes_word',
+]);
+
+/**
+ * The SLA policy whose conditions name this plan value. For a plan source guessed from a name,
+ * only a condition on that organisation field, on tags, or on a custom ticket field counts.
+ */
+function policyFor(
+  value: string,
+  policies: SlaPolicy[],
+  source: PlanSource,
+): SlaPolicy | undefined {
+  const confirms = (field: unknown) => {
+    if (!source.guessed) return true;
+    if (typeof field !== 'string') return false;
+    if (source.kind === 'tags') return TAG_FIELDS.has(field);
+    const key = conditionFieldKey(field);
+    if (key !== undefined) return key === source.key;
+    return (
+      !field.startsWith('organization') && !TICKET_PROPERTIES.has(field.replace(/^ticket\./, ''))
+    );
+  };
   return policies.find(
-    (p) => p.kind === 'sla' && p.conditions.some((c) => conditionValues(c.value).includes(value)),
+    (p) =>
+      p.kind === 'sla' &&
+      p.conditions.some((c) => confirms(c.field) && conditionValues(c.value).includes(value)),
   );
 }
 
@@ -187,7 +229,7 @@ export function buildPlans(
 ): Plan[] {
   const values = Object.keys(counts);
   const order = values
-    .map((v) => ({ v, policy: policyFor(v, policies) }))
+    .map((v) => ({ v, policy: policyFor(v, policies, source) }))
     .sort(
       (a, b) =>
         rankOf(a.v) - rankOf(b.v) ||

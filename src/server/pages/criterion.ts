@@ -57,7 +57,8 @@ export function criterionRoutes(app: FastifyInstance, deps: PageDeps): void {
         title: `${data.view.statement} · ${data.account}`,
         actor: request.actor!,
         queue: deps.queue,
-        charts: true,
+        // A chart needs two snapshots (see chart()): no uPlot for a page that draws none.
+        charts: data.series.some((s) => s.points.length > 1),
         crumbs: [
           { text: 'Portfolio', href: '/' },
           { text: data.account, href: paths.account(data.account) },
