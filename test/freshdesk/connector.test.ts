@@ -270,10 +270,9 @@ describe('lists through the link header, rate limits and faults', () => {
       'SELECT source_id, tier, sla_policy_id, customer_count, guessed FROM plans WHERE account_id = $1 ORDER BY tier',
       [t.account.id],
     );
-    // Basic is only an account tier (no SLA policy applies to its companies): it may be a sales
-    // tier, so it is guessed; Premium has its policy.
+    // Premium has an SLA policy of its own: account_tier holds support plans, Basic included.
     expect(plans).toEqual([
-      { source_id: 'plan:Basic', tier: 1, sla_policy_id: null, customer_count: 1, guessed: true },
+      { source_id: 'plan:Basic', tier: 1, sla_policy_id: null, customer_count: 1, guessed: null },
       {
         source_id: 'plan:Premium',
         tier: 2,
@@ -289,6 +288,25 @@ describe('lists through the link header, rate limits and faults', () => {
     expect(orgs).toEqual([
       { source_id: '8', plan_id: 'plan:Premium', has_csm: true },
       { source_id: '9', plan_id: 'plan:Basic', has_csm: false },
+    ]);
+  });
+
+  it('organisations: account tiers no SLA policy of their own applies to are guessed', async () => {
+    // Only the default policy: nothing shows that account_tier holds support plans, not sales tiers.
+    const policies = fixture<{ applicable_to?: { company_ids?: unknown[] } }[]>(
+      'sla-policies.json',
+    ).filter((p) => !p.applicable_to?.company_ids?.length);
+    nock(BASE).get('/api/v2/sla_policies').query(true).reply(200, policies);
+    nock(BASE).get('/api/v2/companies').query(true).reply(200, fixture('companies.json'));
+    const [outcome] = await syncFreshdesk(t.store, t.account, { streams: ['organisations'] });
+    expect(outcome).toMatchObject({ ok: true });
+    const plans = await t.store.dbForTests.query<Record<string, unknown>>(
+      'SELECT source_id, guessed FROM plans WHERE account_id = $1 ORDER BY tier',
+      [t.account.id],
+    );
+    expect(plans).toEqual([
+      { source_id: 'plan:Basic', guessed: true },
+      { source_id: 'plan:Premium', guessed: true },
     ]);
   });
 

@@ -82,8 +82,7 @@ function expected() {
     'sla.policies.count': [policies.length - stock.length, policies.length],
     'groups.count': [4, 4],
     'agents.count': [10, 10],
-    // Basic is an account tier no SLA policy applies to: undetermined, not counted.
-    'plans.count': [2, 3],
+    'plans.count': [3, 3],
     'automations.count': [4, 4],
     'csat.score': [good.length / ratings.length, ratings.length],
     'csat.answered.count': [ratings.length, ratings.length],

@@ -157,6 +157,15 @@ describe('where the plans came from', () => {
       true,
       true,
     ]);
+    const tiers = findPlanSource([{ id: '4', key: 'support_tier', title: 'Support tier' }], []);
+    const locale = [policy('4', 'locale_id', 1)];
+    expect(buildPlans({ '1': 2, '2': 1 }, tiers, locale).every((p) => p.guessed)).toBe(true);
+    // A custom ticket field (as Zendesk writes it) or a tag holding the value does confirm it.
+    for (const field of ['custom_fields_360001234', 'organization.tags', 'current_tags'])
+      expect(
+        buildPlans({ '1': 2 }, tiers, [policy('5', field, '1')])[0]!.guessed,
+        field,
+      ).toBeUndefined();
     // Plans that SLA policies or the configuration point to are never guessed.
     const policies = [policy('1', 'organization.custom_fields.support_plan', 'gold')];
     const keyed = findPlanSource([], policies);

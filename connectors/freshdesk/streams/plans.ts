@@ -45,8 +45,9 @@ const urgentFirstReply = (p: SlaPolicy | undefined) =>
  * Plan records from the companies counted per value and, per value, how many of its companies
  * each SLA policy names. Tiers rank the plans 1..n by the usual names, then by the tighter urgent
  * first-response target of their policy. With `fromDefaultField` (no `--plan-field`: the values
- * are Freshdesk's own account tiers, which may be sales tiers), a plan no SLA policy applies to
- * is `guessed`.
+ * are Freshdesk's own account tiers, which may be sales tiers), the plans are `guessed` unless an
+ * SLA policy of its own applies to the companies of at least one tier: that shows the field holds
+ * support plans (the base tier is usually left to the default policy).
  */
 export function buildPlans(
   counts: Record<string, number>,
@@ -58,8 +59,9 @@ export function buildPlans(
     const best = Object.entries(votes[value] ?? {}).sort((a, b) => b[1] - a[1])[0]?.[0];
     return policies.find((p) => p.sourceId === best);
   };
-  return Object.keys(counts)
-    .map((v) => ({ v, policy: policyOf(v) }))
+  const ranked = Object.keys(counts).map((v) => ({ v, policy: policyOf(v) }));
+  const guessed = fromDefaultField && !ranked.some((r) => r.policy);
+  return ranked
     .sort(
       (a, b) =>
         rank(a.v) - rank(b.v) ||
@@ -73,6 +75,6 @@ export function buildPlans(
       ...(policy ? { slaPolicyId: policy.sourceId } : {}),
       customerCount: counts[v] ?? 0,
       services: [],
-      ...(fromDefaultField && !policy ? { guessed: true } : {}),
+      ...(guessed ? { guessed: true } : {}),
     }));
 }

@@ -162,32 +162,13 @@ const titleCase = (v: string) => {
   return s.charAt(0).toUpperCase() + s.slice(1);
 };
 
-/**
- * Ticket properties of Zendesk's own (not custom fields): a plan guessed from a name is not
- * confirmed by a policy on one of them ("SLA level: high" is not "priority is high").
- */
-const TICKET_PROPERTIES = new Set([
-  'priority',
-  'type',
-  'ticket_type_id',
-  'status',
-  'group_id',
-  'assignee_id',
-  'requester_id',
-  'submitter_id',
-  'organization_id',
-  'via_id',
-  'brand_id',
-  'ticket_form_id',
-  'satisfaction_score',
-  'description_includes_word',
-  'subject_includes_word',
-  'comment_includes_word',
-]);
+/** A custom ticket field in an SLA condition (`custom_fields_<id>`, as Zendesk writes it). */
+const CUSTOM_TICKET_FIELD = /^(?:ticket\.)?custom_fields[._]\w+$|^ticket_fields_\d+$/;
 
 /**
  * The SLA policy whose conditions name this plan value. For a plan source guessed from a name,
- * only a condition on that organisation field, on tags, or on a custom ticket field counts.
+ * only a condition on that organisation field, on tags (a dropdown's values are tags too) or on a
+ * custom ticket field counts: "support level is high" is not "priority is high".
  */
 function policyFor(
   value: string,
@@ -197,12 +178,9 @@ function policyFor(
   const confirms = (field: unknown) => {
     if (!source.guessed) return true;
     if (typeof field !== 'string') return false;
-    if (source.kind === 'tags') return TAG_FIELDS.has(field);
-    const key = conditionFieldKey(field);
-    if (key !== undefined) return key === source.key;
-    return (
-      !field.startsWith('organization') && !TICKET_PROPERTIES.has(field.replace(/^ticket\./, ''))
-    );
+    if (TAG_FIELDS.has(field)) return true;
+    if (source.kind === 'tags') return false;
+    return conditionFieldKey(field) === source.key || CUSTOM_TICKET_FIELD.test(field);
   };
   return policies.find(
     (p) =>

@@ -57,8 +57,9 @@ export function criterionRoutes(app: FastifyInstance, deps: PageDeps): void {
         title: `${data.view.statement} · ${data.account}`,
         actor: request.actor!,
         queue: deps.queue,
-        // A chart needs two snapshots (see chart()): no uPlot for a page that draws none.
-        charts: data.series.some((s) => s.points.length > 1),
+        // Even with a single snapshot: a decision re-renders the evidence, and a snapshot stored
+        // meanwhile brings a chart that uPlot must be there to draw.
+        charts: true,
         crumbs: [
           { text: 'Portfolio', href: '/' },
           { text: data.account, href: paths.account(data.account) },
