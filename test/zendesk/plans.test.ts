@@ -129,7 +129,7 @@ describe('where the plans came from', () => {
   it('says so when plans were only guessed from tag names, and how to correct it', () => {
     const plans = buildPlans({ premium: 3, standard: 6 }, vocabulary, []);
     expect(plansGuessed(vocabulary, plans)).toBe(
-      '2 support plans (Standard, Premium) read from organisation tags with usual plan names, not from SLA policies; if they are not support plans, name the real ones with maturity connect zendesk --update --plan-field or --plan-tags',
+      '2 support plans (Standard, Premium) read from organisation tags with usual plan names, not from SLA policies: undetermined until named; name the plan field or tags with maturity connect zendesk --update --plan-field or --plan-tags (the same ones to count them, others if they are not support plans)',
     );
     const named = findPlanSource([{ id: '1', key: 'tier', title: 'Customer tier' }], []);
     expect(plansGuessed(named, buildPlans({ gold: 1 }, named, []))).toMatch(

@@ -146,5 +146,6 @@ export function plansGuessed(source: PlanSource, plans: Plan[]): string | undefi
       ? `the organisation field "${source.key}", named like a plan`
       : 'organisation tags with usual plan names';
   const names = plans.map((p) => p.name).join(', ');
-  return `${plans.length} support ${plans.length === 1 ? 'plan' : 'plans'} (${names}) read from ${where}, not from SLA policies; if they are not support plans, name the real ones with maturity connect zendesk --update --plan-field or --plan-tags`;
+  const these = plans.length === 1 ? 'it' : 'them';
+  return `${plans.length} support ${plans.length === 1 ? 'plan' : 'plans'} (${names}) read from ${where}, not from SLA policies: undetermined until named; name the plan field or tags with maturity connect zendesk --update --plan-field or --plan-tags (the same ones to count ${these}, others if ${these === 'it' ? 'it is' : 'they are'} not support plans)`;
 }
