@@ -242,6 +242,96 @@ describe('tickets: the cursor-based incremental export', () => {
   });
 });
 
+describe('tickets: brands as product lines', () => {
+  const BRANDS = '/api/v2/brands.json';
+  const brand = (id: number, name: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    name,
+    active: true,
+    is_deleted: false,
+    ...extra,
+  });
+  const exportOnce = () =>
+    nock(BASE)
+      .get(EXPORT)
+      .query(true)
+      .reply(
+        200,
+        exportPage(
+          [
+            ticket(1, { brand_id: 11 }),
+            ticket(2, { brand_id: 12 }),
+            ticket(3, { brand_id: 13 }),
+            ticket(4, { brand_id: null }),
+          ],
+          'c1',
+          true,
+        ),
+      );
+  const stored = async () =>
+    Object.fromEntries(
+      (
+        await store.dbForTests.query<{ source_id: string; category: string | null }>(
+          'SELECT source_id, category FROM tickets WHERE account_id = $1',
+          [account.id],
+        )
+      ).map((r) => [r.source_id, r.category]),
+    );
+  const covered = async () =>
+    (
+      await store.dbForTests.query<{ field: string }>(
+        "SELECT field FROM field_coverage WHERE account_id = $1 AND kind = 'tickets' ORDER BY field",
+        [account.id],
+      )
+    ).map((r) => r.field);
+
+  it("gives each ticket its brand's name as its category on an account with several brands", async () => {
+    nock(BASE)
+      .get(BRANDS)
+      .query(true)
+      .reply(200, {
+        brands: [brand(11, 'Acme Cloud'), brand(12, 'Acme Mobile')],
+        meta: { has_more: true, after_cursor: 'b1' },
+      })
+      .get(BRANDS)
+      .query((q) => q['page[after]'] === 'b1')
+      .reply(200, {
+        // An inactive brand and a deleted one are not product lines.
+        brands: [brand(13, 'Old', { active: false }), brand(14, 'Gone', { is_deleted: true })],
+        meta: { has_more: false, after_cursor: null },
+      });
+    exportOnce();
+    const [outcome] = await sync(['tickets']);
+    expect(outcome).toMatchObject({ ok: true, records: 4 });
+    expect(await stored()).toEqual({ '1': 'Acme Cloud', '2': 'Acme Mobile', '3': null, '4': null });
+    expect(await covered()).toContain('category');
+  });
+
+  it('leaves the category out with a single brand, and when the brand list cannot be read', async () => {
+    nock(BASE)
+      .get(BRANDS)
+      .query(true)
+      .reply(200, { brands: [brand(11, 'Acme')], meta: { has_more: false, after_cursor: null } });
+    exportOnce();
+    expect((await sync(['tickets']))[0]).toMatchObject({ ok: true, records: 4 });
+    expect(Object.values(await stored()).every((c) => c === null)).toBe(true);
+    expect(await covered()).not.toContain('category');
+
+    account = await store.createAccount(`acme-${++n}`, 'zendesk');
+    nock(BASE).get(BRANDS).query(true).reply(404, { error: 'InvalidEndpoint' });
+    exportOnce();
+    expect((await sync(['tickets']))[0]).toMatchObject({ ok: true, records: 4 });
+    expect(Object.values(await stored()).every((c) => c === null)).toBe(true);
+
+    account = await store.createAccount(`acme-${++n}`, 'zendesk');
+    nock(BASE).get(BRANDS).query(true).times(10).reply(500, 'down');
+    exportOnce();
+    const { sleep } = fakeSleep();
+    expect((await sync(['tickets'], { sleep }))[0]).toMatchObject({ ok: true, records: 4 });
+    expect(Object.values(await stored()).every((c) => c === null)).toBe(true);
+  });
+});
+
 describe('SLA outcomes: the time-based metric-event export', () => {
   const ev = (id: number, type: string, time: string, extra: Record<string, unknown> = {}) => ({
     id,
