@@ -39,18 +39,8 @@ export const ZendeskTicket = z.looseObject({
   problem_id: nullableId,
   has_incidents: z.boolean().nullish(),
   tags: z.array(z.string()).nullish(),
-  brand_id: nullableId,
 });
 export type ZendeskTicket = z.infer<typeof ZendeskTicket>;
-
-// https://developer.zendesk.com/api-reference/ticketing/account-configuration/brands/
-export const ZendeskBrand = z.looseObject({
-  id: zid,
-  name: z.string(),
-  active: z.boolean().nullish(),
-  is_deleted: z.boolean().nullish(),
-});
-export type ZendeskBrand = z.infer<typeof ZendeskBrand>;
 
 // https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metrics/
 export const ZendeskMetricSet = z.looseObject({

@@ -27,8 +27,6 @@ export interface ZendeskData {
   automations: Record<string, unknown>[];
   articles: Record<string, unknown>[];
   satisfactionRatings: Record<string, unknown>[];
-  /** One brand, as most accounts have: every ticket carries it. */
-  brands: Record<string, unknown>[];
 }
 
 export interface ZendeskDataOptions {
@@ -38,8 +36,6 @@ export interface ZendeskDataOptions {
   /** Days of history the tickets spread over (default 180). */
   days?: number;
 }
-
-const BRAND_ID = 360_002_256_672;
 
 const OFFSETS = {
   group: 360_000_000_000,
@@ -433,7 +429,7 @@ export function toZendeskData(org: Required<RecordBatch>, now: Date): ZendeskDat
       fields: [],
       followup_ids: [],
       ticket_form_id: 360_000_389_592,
-      brand_id: BRAND_ID,
+      brand_id: 360_002_256_672,
       allow_channelback: false,
       allow_attachments: true,
     };
@@ -485,16 +481,5 @@ export function toZendeskData(org: Required<RecordBatch>, now: Date): ZendeskDat
     automations: [...shipped('automation'), ...rule('automation')],
     articles,
     satisfactionRatings,
-    brands: [
-      {
-        id: BRAND_ID,
-        name: 'Acme',
-        active: true,
-        default: true,
-        is_deleted: false,
-        subdomain: 'acme',
-        created_at: old,
-      },
-    ],
   };
 }

@@ -247,8 +247,6 @@ export async function startZendeskSimulator(o: SimulatorOptions): Promise<Zendes
         return list('organizations', data.organizations, q, origin, path);
       case '/api/v2/groups':
         return list('groups', data.groups, q, origin, path);
-      case '/api/v2/brands':
-        return list('brands', data.brands, q, origin, path);
       case '/api/v2/group_memberships':
         return list('group_memberships', data.groupMemberships, q, origin, path);
       case '/api/v2/users': {

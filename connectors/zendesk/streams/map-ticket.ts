@@ -28,11 +28,7 @@ export const DEFAULT_KNOWLEDGE_TAGS =
 export function toTicket(
   t: ZendeskTicket,
   m: ZendeskMetricSet | undefined,
-  o: {
-    knowledgeTags?: string[];
-    /** Brand names by id, on an account with several brands: a ticket's brand is its product. */
-    brands?: ReadonlyMap<string, string>;
-  } = {},
+  o: { knowledgeTags?: string[] } = {},
 ): Ticket | undefined {
   if (!STATUSES.has(t.status))
     throw new MaturityError('E_CONNECTOR_RESPONSE', `status "${t.status}" is not a Zendesk status`);
@@ -46,7 +42,6 @@ export function toTicket(
   const reply = m?.reply_time_in_minutes?.calendar;
   // Zendesk timestamps are ISO-8601 with Z; anything else is left to the domain schema to reject.
   const solvedAt = m?.solved_at || undefined;
-  const category = t.brand_id ? o.brands?.get(t.brand_id)?.slice(0, 200) : undefined;
   return {
     sourceId: t.id,
     createdAt: t.created_at,
@@ -58,7 +53,6 @@ export function toTicket(
     ...(t.group_id ? { groupId: t.group_id } : {}),
     ...(t.assignee_id ? { assigneeId: t.assignee_id } : {}),
     ...(t.organization_id ? { organisationId: t.organization_id } : {}),
-    ...(category ? { category } : {}),
     ...(m && typeof m.reopens === 'number' ? { reopenCount: m.reopens } : {}),
     ...(m && (m.group_stations != null || m.assignee_stations != null)
       ? { reassignmentCount: Math.max(0, stations - 1) }

@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import type { TicketFieldFamily } from '../../../src/domain/fields.js';
-import { Ticket } from '../../../src/domain/records.js';
 import { ticketCheck } from '../../../src/domain/ticket-check.js';
 import { MaturityError } from '../../../src/errors.js';
 import { defineStream, type PageResult } from '../../shared/define-connector.js';
 import { mapPage, recordOrSkip, type Invalid } from '../../shared/map-page.js';
-import { ZendeskApi, type ExportedTicket, type PageRef } from '../client.js';
+import { ZendeskApi, type ExportedTicket } from '../client.js';
 import type { ZendeskConfig } from '../config.js';
-import { ZendeskBrand, type ZendeskMetricSet, type ZendeskTicket } from '../schemas.js';
+import type { ZendeskMetricSet, ZendeskTicket } from '../schemas.js';
 import { exportStart, heldStart, historyDate, neededStart } from './export-start.js';
 import { toTicket } from './map-ticket.js';
 
@@ -49,7 +48,6 @@ function readPage(
     metricSets: { items: ZendeskMetricSet[]; invalid: Invalid[] };
   },
   config: ZendeskConfig,
-  brands: ReadonlyMap<string, string> | undefined,
   until?: number,
 ): { result: Omit<PageResult, 'cursor'>; reached: boolean } {
   const byTicket = new Map(page.metricSets.items.map((m) => [m.ticket_id, m]));
@@ -68,63 +66,21 @@ function readPage(
   }
   const { records, quarantined } = mapPage(
     { items: live, invalid: bad },
-    recordOrSkip((t) =>
-      toTicket(t, byTicket.get(t.id), { ...config, ...(brands ? { brands } : {}) }),
-    ),
+    recordOrSkip((t) => toTicket(t, byTicket.get(t.id), config)),
     { domain: ticketCheck },
   );
   // Without configured knowledge tags, a default one on some ticket shows the convention is used.
   const knowledge = !config.knowledgeTags?.length && records.some((t) => t.knowledgeLinked);
-  const fields: TicketFieldFamily[] = [
-    ...(knowledge ? (['knowledge'] as const) : []),
-    ...(brands ? (['category'] as const) : []),
-  ];
   return {
     result: {
       records: { tickets: records },
       deletes: { tickets: deleted },
       quarantined: [...quarantined, ...page.metricSets.invalid],
-      ...(fields.length ? { fields: { tickets: fields } } : {}),
+      ...(knowledge ? { fields: { tickets: ['knowledge'] } } : {}),
     },
     reached,
   };
 }
-
-/**
- * The account's brands by id, when it has two or more: Zendesk brands stand for products or
- * services, so a ticket's brand is its product line (`category`), one of the slices of the work a
- * support partner may run alone (src/metrics/partner.ts). One brand says nothing; a brand list
- * that cannot be read (an account or a server without it) leaves tickets without a category and
- * never fails the ticket sync.
- */
-async function productLines(api: ZendeskApi): Promise<Map<string, string> | undefined> {
-  const names = new Map<string, string>();
-  let page: PageRef | undefined;
-  try {
-    for (let i = 0; i < MAX_BRAND_PAGES; i++) {
-      const res = await api.listPage('/api/v2/brands.json', 'brands', ZendeskBrand, page, {
-        optional: true,
-      });
-      for (const b of res.items) {
-        const name = b.name.trim();
-        if (
-          b.active !== false &&
-          b.is_deleted !== true &&
-          Ticket.shape.category.safeParse(name).success
-        )
-          names.set(b.id, name);
-      }
-      if (!res.next) break;
-      page = res.next;
-    }
-  } catch (err) {
-    if (err instanceof MaturityError && err.code === 'E_CONNECTOR_AUTH') throw err;
-    return undefined;
-  }
-  return names.size >= 2 ? names : undefined;
-}
-/** Brands come 100 a page; an account with more than 1,000 is not one to slice by brand. */
-const MAX_BRAND_PAGES = 10;
 
 const endless = () =>
   new MaturityError(
@@ -148,7 +104,6 @@ export const tickets = defineStream<ZendeskConfig, TicketCursor>({
   }),
   async sync(ctx) {
     const api = new ZendeskApi(ctx.client);
-    const brands = await productLines(api);
     const saved = ctx.cursor ?? {};
     const needed = neededStart(ctx.historyFrom);
     const now = ctx.now();
@@ -162,7 +117,7 @@ export const tickets = defineStream<ZendeskConfig, TicketCursor>({
       const page = await api.ticketsExport(
         state.cursor ? { cursor: state.cursor } : { startTime: state.from! },
       );
-      const { result } = readPage(page, ctx.config, brands);
+      const { result } = readPage(page, ctx.config);
       if (page.afterCursor) state = { ...state, cursor: page.afterCursor };
       await ctx.commit({ ...result, cursor: state });
       if (page.endOfStream) break;
@@ -173,7 +128,7 @@ export const tickets = defineStream<ZendeskConfig, TicketCursor>({
       const page = await api.ticketsExport(
         bf.cursor ? { cursor: bf.cursor } : { startTime: bf.from },
       );
-      const { result, reached } = readPage(page, ctx.config, brands, bf.until);
+      const { result, reached } = readPage(page, ctx.config, bf.until);
       if (reached || page.endOfStream) {
         const { backfill: _, ...rest } = state;
         state = { ...rest, from: bf.from };
