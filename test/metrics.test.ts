@@ -1017,9 +1017,11 @@ const table: Record<string, Case[]> = {
     ),
     c('is absent when plans carry neither tiers nor customers', BARE_PLANS, absent(TOO_LITTLE)),
     c(
-      'is absent while a tier above the base was found only by its name',
+      'is absent while a tier above the base was found only by its name, and says so',
       GUESSED_PLANS,
-      absent(TOO_LITTLE),
+      absent(
+        'plans above the base tier were found only by their names and may be sales tiers; naming the plan field or tags, or a reviewer, settles which customers are on a premium support plan',
+      ),
     ),
     c(
       'is the share on the tiers above a base found by its name',

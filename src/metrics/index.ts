@@ -65,9 +65,11 @@ export async function computeEvidence(
     );
     ctx = { ...ctx, groups: rows.map((g) => classifyGroup(g, o.groupRoles)) };
   }
+  const withheld = new Map<string, string>();
+  const withCtx: MetricContext = { ...ctx, withhold: (id, reason) => withheld.set(id, reason) };
   // The definitions are independent read queries: PostgreSQL runs them side by side on its pool
   // (PGlite, single-threaded, takes them one after the other all the same).
-  const results = await Promise.all(metricDefinitions.map((def) => def.compute(ctx)));
+  const results = await Promise.all(metricDefinitions.map((def) => def.compute(withCtx)));
   const out: Metric[] = [];
   results.forEach((ms, i) => {
     for (const m of ms) {
@@ -80,7 +82,8 @@ export async function computeEvidence(
   const absent: Record<string, string> = {};
   for (const def of metricDefinitions)
     for (const m of def.metrics)
-      if (!produced.has(m.id)) absent[m.id] = whyAbsent(m.needs ?? def.needs, ctx);
+      if (!produced.has(m.id))
+        absent[m.id] = withheld.get(m.id) ?? whyAbsent(m.needs ?? def.needs, ctx);
   return {
     metrics: out.sort((a, b) => a.id.localeCompare(b.id)),
     ...(ctx.groups ? { groups: ctx.groups } : {}),

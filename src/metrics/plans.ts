@@ -117,6 +117,11 @@ export const plans: MetricDefinition = {
       // Tiers above the base found only by their names may be sales tiers: who is on a premium
       // support plan is then unknown, not a share of them.
       const premiumGuessed = num(row?.guessed_premium) > 0;
+      if (premiumGuessed)
+        ctx.withhold?.(
+          'plans.premium_customer_share',
+          'plans above the base tier were found only by their names and may be sales tiers; naming the plan field or tags, or a reviewer, settles which customers are on a premium support plan',
+        );
       if (!premiumGuessed && ctx.covered.has('organisations')) {
         const [orgs] = await ctx.db.query<{ premium: number; n: number }>(
           `SELECT count(*) FILTER (WHERE p.tier > (SELECT min(tier) FROM plans q WHERE q.account_id = $1))::int AS premium,

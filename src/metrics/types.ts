@@ -29,6 +29,11 @@ export interface MetricContext {
   derived?: ReadonlySet<RecordKind>;
   /** The account's groups as read (names, flags, mapping); filled by computeEvidence. */
   groups?: ClassifiedGroup[];
+  /**
+   * Says why a definition leaves out a metric its data would otherwise give (what a reviewer or
+   * more data must settle), instead of the generic reason computeMetrics gives an absent metric.
+   */
+  withhold?: (metricId: string, reason: string) => void;
 }
 
 export type MetricUnit = Metric['unit'];
