@@ -970,7 +970,7 @@ const table: Record<string, Case[]> = {
         undetermined: 2,
         sources: [
           'plans',
-          'plans found only by their names (a field or tags named like plans): a reviewer says whether they are support plans',
+          'plans found only by their names (a field or tags named like plans, or a tier field no SLA policy confirms): a reviewer says whether they are support plans',
         ],
       }),
     ),

@@ -21,7 +21,7 @@ export const plans: MetricDefinition = {
       at: 'asOf',
       unit: 'count',
       description:
-        'Distinct support plans (offerings) defined. Plans found only by their names (an organisation field or tags named like plans, with no SLA policy naming them) are undetermined: they may be sales tiers.',
+        'Distinct support plans (offerings) defined. Plans found only by their names (an organisation field or tags named like plans, or a default tier field, with no SLA policy confirming them) are undetermined: they may be sales tiers.',
     },
     {
       id: 'plans.documented.count',
@@ -86,7 +86,7 @@ export const plans: MetricDefinition = {
             'plans',
             ...(num(row?.guessed)
               ? [
-                  'plans found only by their names (a field or tags named like plans): a reviewer says whether they are support plans',
+                  'plans found only by their names (a field or tags named like plans, or a tier field no SLA policy confirms): a reviewer says whether they are support plans',
                 ]
               : []),
           ]),
