@@ -29,7 +29,7 @@ export const cli = defineCli({
       arg: 'date',
     },
     planField: {
-      help: 'company field that holds the support plan (default: account_tier)',
+      help: 'company field that holds the support plan (default: account_tier, whose tiers count as undetermined plans unless an SLA policy is applied to the companies of one of them)',
       arg: 'key',
     },
   },

@@ -26,7 +26,10 @@ export const cli = defineCli({
       arg: 'url',
       address: true,
     },
-    planField: { help: 'organisation field that holds the support plan', arg: 'key' },
+    planField: {
+      help: 'organisation field that holds the support plan (without it or --plan-tags, plans found only by a name are undetermined)',
+      arg: 'key',
+    },
     planTags: { help: 'comma-separated organisation tags that name plans', arg: 'tags' },
     knowledgeTags: {
       help: 'comma-separated ticket tags meaning "answered with an article"',
