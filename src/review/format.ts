@@ -109,11 +109,19 @@ export function sampleWords(m: Pick<Metric, 'id' | 'unit' | 'value' | 'sampleSiz
   return phrase.replace('{n}', count(m.sampleSize));
 }
 
+/** A value with the members of a count still undetermined: "1 (+2 undetermined)". */
+export function valueWithUndetermined(
+  value: number,
+  unit: Metric['unit'],
+  undetermined?: number,
+): string {
+  return `${valueWords(value, unit)}${undetermined ? ` (+${count(undetermined)} undetermined)` : ''}`;
+}
+
 /** "94.8% of 1,203 SLA targets, last 90 days". */
 export function metricWords(m: Metric, asOf?: string): string {
-  const extra = m.undetermined ? ` (+${count(m.undetermined)} undetermined)` : '';
   const sample = sampleWords(m);
-  return `${valueWords(m.value, m.unit)}${extra}${sample ? ` ${sample}` : ''}, ${whenWords(m, asOf)}`;
+  return `${valueWithUndetermined(m.value, m.unit, m.undetermined)}${sample ? ` ${sample}` : ''}, ${whenWords(m, asOf)}`;
 }
 
 /** "SLA attainment: 94.8% of 1,203 SLA targets, last 90 days". */

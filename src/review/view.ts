@@ -4,7 +4,13 @@ import { criterionAnchor, layerAnchor, metricAnchor, shortLayerName } from './an
 import { RuleIndex } from './conditions.js';
 import { criterionView, exemptWords, type CriterionView } from './criteria.js';
 import { exemptionsOf } from './decision-fields.js';
-import { count, intervalWords, metricLabel, sampleWords, valueWords, whenWords } from './format.js';
+import {
+  intervalWords,
+  metricLabel,
+  sampleWords,
+  valueWithUndetermined,
+  whenWords,
+} from './format.js';
 import {
   historyRows,
   judgedMetrics,
@@ -189,9 +195,8 @@ function evidenceRows(
 function metricCells(m: Metric, asOf: string) {
   const sample = sampleWords(m);
   const interval = intervalWords(m);
-  const unreadable = m.undetermined ? ` (+${count(m.undetermined)} undetermined)` : '';
   return {
-    value: valueWords(m.value, m.unit) + unreadable,
+    value: valueWithUndetermined(m.value, m.unit, m.undetermined),
     when: whenWords(m, asOf),
     ...(sample ? { sample } : {}),
     ...(interval ? { interval } : {}),

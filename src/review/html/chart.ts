@@ -1,4 +1,4 @@
-import { dateWords, valueWords } from '../format.js';
+import { dateWords, valueWithUndetermined, valueWords } from '../format.js';
 import type { MetricSeries, SeriesPoint } from '../history.js';
 import { esc } from './escape.js';
 
@@ -77,8 +77,7 @@ export function lineChart(s: MetricSeries): string {
 
 /** A point's value in words, with the members still undetermined: "1 (+2 undetermined)". */
 export function pointWords(p: SeriesPoint, unit: MetricSeries['unit']): string {
-  if (p.value === undefined) return 'no data';
-  return `${valueWords(p.value, unit)}${p.undetermined ? ` (+${p.undetermined} undetermined)` : ''}`;
+  return p.value === undefined ? 'no data' : valueWithUndetermined(p.value, unit, p.undetermined);
 }
 
 /** The chart in words: "Knowledge freshness over 5 snapshots: 58% to 76%; threshold 60% (Processes L3)". */

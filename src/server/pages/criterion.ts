@@ -223,10 +223,9 @@ function evidence(data: CriterionPage): Raw {
 /** A uPlot chart (drawn by page.js from the JSON beside it), its words, and its values as a table. */
 function chart(s: MetricSeries, snapshots: number): Raw {
   const id = `series-${s.metricId.replace(/[^a-zA-Z0-9_-]+/g, '-')}`;
-  // JSON in a script element: "<" escaped so no "</script>" can end it early.
-  const json = JSON.stringify(s).replace(/</g, '\\u003c');
   // One snapshot makes no line: the words and the value say all a chart would.
   const drawn = s.points.length > 1;
+  const words = chartWords(s);
   return html`<figure class="metric-chart">
     <figcaption>
       <strong>${s.label}</strong>
@@ -234,18 +233,16 @@ function chart(s: MetricSeries, snapshots: number): Raw {
     </figcaption>
     ${
       drawn
-        ? html`<div
-              class="uchart"
-              data-series="${id}"
-              role="img"
-              aria-label="${chartWords(s)}"
-            ></div>
+        ? html`<div class="uchart" data-series="${id}" role="img" aria-label="${words}"></div>
             <script type="application/json" id="${id}">
-              ${raw(json)}
+              ${raw(
+                // JSON in a script element: "<" escaped so no "</script>" can end it early.
+                JSON.stringify(s).replace(/</g, '\\u003c'),
+              )}
             </script>`
         : ''
     }
-    <p class="chart-words">${chartWords(s)}</p>
+    <p class="chart-words">${words}</p>
     <details>
       <summary>Values</summary>
       <table class="rows">
