@@ -48,9 +48,9 @@ const encoders: Record<Column, Encode> = {
   timestamptz: (v) => copyEscape(v as string),
 };
 
-/** The staging table's columns, in the order copyText writes them. */
+/** The columns copyText writes, in its order (the staging table's and the record table's). */
 export function copyColumns(spec: TableSpec): string[] {
-  return ['source_id', ...Object.keys(spec.fields).map(snake)];
+  return ['account_id', 'source_id', ...Object.keys(spec.fields).map(snake)];
 }
 
 /** A table's fields and their encoders, worked out once per table, not per record. */
@@ -66,14 +66,21 @@ function planOf(spec: TableSpec) {
 }
 
 /**
- * Records (each with its sourceId) as COPY text lines, in copyColumns' order: one string built
- * by appending, about half the time of a line per record joined at the end.
+ * An account's records (each with its sourceId) as COPY text lines, in copyColumns' order: one
+ * string built by appending, about half the time of a line per record joined at the end.
  */
-export function copyText(spec: TableSpec, records: readonly Record<string, unknown>[]): string {
+export function copyText(
+  spec: TableSpec,
+  accountId: number,
+  records: readonly Record<string, unknown>[],
+): string {
+  if (!Number.isSafeInteger(accountId)) throw new Error(`not an account id: ${accountId}`);
   const { names, encode } = planOf(spec);
+  const account = `${accountId}\t`;
   let out = '';
   for (let r = 0; r < records.length; r++) {
     const rec = records[r]!;
+    out += account;
     out += copyEscape(rec.sourceId as string);
     for (let c = 0; c < names.length; c++) {
       const v = rec[names[c]!];

@@ -14,11 +14,13 @@ const UPSERT = byKind(upsertFromStageSql);
 const COLUMNS = byKind((k) => copyColumns(tables[k]));
 
 /**
- * Records of one kind made ready to store: deduplicated by source id (the last one wins within a
- * page, as it would across pages) and serialised in pages of BATCH, in COPY's text format.
+ * An account's records of one kind made ready to store: deduplicated by source id (the last one
+ * wins within a page, as it would across pages) and serialised in pages of BATCH, in COPY's text
+ * format.
  */
 export interface PreparedUpsert {
   kind: RecordKind;
+  accountId: number;
   count: number;
   pages: string[];
 }
@@ -26,6 +28,7 @@ export interface PreparedUpsert {
 /** The CPU side of an upsert, done apart so that it can run while the database writes another. */
 export function prepareUpsert<K extends RecordKind>(
   kind: K,
+  accountId: number,
   records: readonly RecordOf<K>[],
 ): PreparedUpsert {
   const spec = tables[kind];
@@ -34,20 +37,43 @@ export function prepareUpsert<K extends RecordKind>(
     const page = new Map<string, RecordOf<K>>();
     for (let j = i; j < Math.min(i + BATCH, records.length); j++)
       page.set(records[j]!.sourceId, records[j]!);
-    pages.push(copyText(spec, [...page.values()]));
+    pages.push(copyText(spec, accountId, [...page.values()]));
   }
-  return { kind, count: records.length, pages };
+  return { kind, accountId, count: records.length, pages };
 }
 
-/** Inserts or updates prepared records by (account, source id). */
+/**
+ * Inserts or updates prepared records by (account, source id). With `insertOnly`, for records the
+ * account is not expected to hold yet (a first sync), each page is copied straight into the
+ * record table: about a quarter less work for the database than staging and upserting, and one
+ * statement less. A record that is stored after all makes it fail with PostgreSQL's
+ * unique_violation (isUniqueViolation), the transaction with it: the caller writes the records
+ * again without `insertOnly`.
+ */
 export async function upsertPrepared(
   db: Db,
-  accountId: number,
   prepared: PreparedUpsert,
+  o: { insertOnly?: boolean } = {},
 ): Promise<number> {
-  for (const text of prepared.pages)
-    await upsertPage(db, accountId, prepared.kind, text, UPSERT[prepared.kind]);
+  const { kind } = prepared;
+  for (const text of prepared.pages) {
+    if (!o.insertOnly) await upsertPage(db, kind, text, UPSERT[kind]);
+    else if (text) await db.copyFrom(tables[kind].table, COLUMNS[kind], text);
+  }
   return prepared.count;
+}
+
+/** The error PostgreSQL (and PGlite) raise for a row whose key is already stored. */
+export const isUniqueViolation = (err: unknown) =>
+  (err as { code?: unknown } | null)?.code === '23505';
+
+/** Whether the account holds any record of a kind. */
+export async function hasRecords(db: Db, accountId: number, kind: RecordKind): Promise<boolean> {
+  const rows = await db.query<{ any: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM ${tables[kind].table} WHERE account_id = $1) AS any`,
+    [accountId],
+  );
+  return rows[0]?.any === true;
 }
 
 /**
@@ -61,7 +87,7 @@ export async function upsertRecords<K extends RecordKind>(
   records: RecordOf<K>[],
 ): Promise<number> {
   for (let i = 0; i < records.length; i += BATCH)
-    await upsertPrepared(db, accountId, prepareUpsert(kind, records.slice(i, i + BATCH)));
+    await upsertPrepared(db, prepareUpsert(kind, accountId, records.slice(i, i + BATCH)));
   return records.length;
 }
 
@@ -79,7 +105,7 @@ export async function upsertLatestTickets(
   tickets: Ticket[],
 ): Promise<void> {
   if (!tickets.length) return;
-  await upsertPage(db, accountId, 'tickets', copyText(tables.tickets, tickets), upsertLatestSql);
+  await upsertPage(db, 'tickets', copyText(tables.tickets, accountId, tickets), upsertLatestSql);
 }
 
 /**
@@ -87,13 +113,7 @@ export async function upsertLatestTickets(
  * statement) through the session's staging table (tables.ts), in a transaction (the caller's
  * when there is one).
  */
-async function upsertPage(
-  db: Db,
-  accountId: number,
-  kind: RecordKind,
-  text: string,
-  sql: string,
-): Promise<void> {
+async function upsertPage(db: Db, kind: RecordKind, text: string, sql: string): Promise<void> {
   if (!text) return;
   await db.transaction(async (tx) => {
     // Emptied first: a transaction may store several pages of a kind (an import does). TRUNCATE,
@@ -110,7 +130,7 @@ async function upsertPage(
       );
     });
     await tx.copyFrom(stageTable(kind), COLUMNS[kind], text);
-    await tx.query(sql, [accountId]);
+    await tx.query(sql);
   });
 }
 

@@ -168,9 +168,20 @@ export class Store {
     return records.upsertRecords(this.db, accountId, kind, list);
   }
 
-  /** Upserts records made ready with records.prepareUpsert (a sync prepares a page early). */
-  upsertPrepared(accountId: number, prepared: records.PreparedUpsert): Promise<number> {
-    return records.upsertPrepared(this.db, accountId, prepared);
+  /**
+   * Upserts records made ready with records.prepareUpsert (a sync prepares a page early); with
+   * `insertOnly`, only inserts them and fails on one already stored (records.upsertPrepared).
+   */
+  upsertPrepared(
+    prepared: records.PreparedUpsert,
+    o: { insertOnly?: boolean } = {},
+  ): Promise<number> {
+    return records.upsertPrepared(this.db, prepared, o);
+  }
+
+  /** Whether the account holds any record of a kind. */
+  hasRecords(accountId: number, kind: RecordKind): Promise<boolean> {
+    return records.hasRecords(this.db, accountId, kind);
   }
 
   /** Upserts tickets, except where the stored ticket was updated later than the row. */

@@ -1,10 +1,21 @@
 import type { SyncSink } from '../../connectors/shared/sync-sink.js';
 import type { RecordKind } from '../domain/records.js';
-import { prepareUpsert } from './records.js';
+import { isUniqueViolation, prepareUpsert } from './records.js';
 import type { Store } from './store.js';
 
 /** The store side of a sync, for one account: each page and each completed stream in one transaction. */
 export function storeSyncSink(store: Store, accountId: number): SyncSink {
+  /**
+   * Per kind, whether this run may still write pages by insertion alone: the account held no
+   * record of it when the run first wrote it (a first sync), and no page since met a stored one.
+   */
+  const fresh = new Map<RecordKind, boolean>();
+  const isFresh = async (tx: Store, kind: RecordKind) => {
+    let f = fresh.get(kind);
+    if (f === undefined) fresh.set(kind, (f = !(await tx.hasRecords(accountId, kind))));
+    return f;
+  };
+
   return {
     holdStream: (stream, o) => store.holdSyncStream(accountId, stream, o),
 
@@ -14,19 +25,32 @@ export function storeSyncSink(store: Store, accountId: number): SyncSink {
       // Serialised now, while the page before is written; stored once it is.
       const upserts = Object.entries(page.records ?? {})
         .filter(([, list]) => list?.length)
-        .map(([kind, list]) => prepareUpsert(kind as RecordKind, list as never));
+        .map(([kind, list]) => prepareUpsert(kind as RecordKind, accountId, list as never));
       await after;
-      return store.transaction(async (tx) => {
-        for (const prepared of upserts) await tx.upsertPrepared(accountId, prepared);
-        for (const [kind, ids] of Object.entries(page.deletes ?? {})) {
-          if (ids?.length) await tx.remove(accountId, kind as RecordKind, ids);
-        }
-        for (const [kind, fields] of Object.entries(page.fields ?? {})) {
-          if (fields?.length) await tx.addFields(accountId, kind as RecordKind, fields, stream);
-        }
-        for (const q of page.quarantined ?? []) await tx.quarantine(accountId, stream, q);
-        return tx.saveCursor(accountId, stream, page.cursor, fullRefresh);
-      });
+      const write = (mayInsertOnly: boolean) =>
+        store.transaction(async (tx) => {
+          for (const prepared of upserts) {
+            const insertOnly = mayInsertOnly && (await isFresh(tx, prepared.kind));
+            await tx.upsertPrepared(prepared, { insertOnly });
+          }
+          for (const [kind, ids] of Object.entries(page.deletes ?? {})) {
+            if (ids?.length) await tx.remove(accountId, kind as RecordKind, ids);
+          }
+          for (const [kind, fields] of Object.entries(page.fields ?? {})) {
+            if (fields?.length) await tx.addFields(accountId, kind as RecordKind, fields, stream);
+          }
+          for (const q of page.quarantined ?? []) await tx.quarantine(accountId, stream, q);
+          return tx.saveCursor(accountId, stream, page.cursor, fullRefresh);
+        });
+      try {
+        return await write(true);
+      } catch (err) {
+        // A record of a first sync was stored after all (read twice as it changed meanwhile, or
+        // written by another command): this page and the rest of the run upsert.
+        if (!isUniqueViolation(err) || !upserts.some((p) => fresh.get(p.kind))) throw err;
+        for (const p of upserts) fresh.set(p.kind, false);
+        return write(false);
+      }
     },
 
     completeStream(stream, o) {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineStream, type StreamDefinition } from '../../connectors/shared/define-connector.js';
 import { memorySink } from '../../connectors/shared/memory-sink.js';
 import type { SyncSink } from '../../connectors/shared/sync-sink.js';
+import type { Store } from '../../src/store/store.js';
 import { storeSyncSink } from '../../src/store/sync-sink.js';
 import { backends } from '../helpers/backends.js';
 import { runFake } from '../helpers/fake-connector.js';
@@ -129,6 +130,108 @@ describe.each(backends)('the store sink on $name', (backend) => {
       ).rejects.toThrow('disk full');
       expect((await store.countRecords(a.id)).automations).toBe(1);
       expect(await sink.readCursor('fake:pages')).toEqual({ page: 'a2' });
+    } finally {
+      await store.close();
+    }
+  });
+  const ticket = (id: string, status: 'open' | 'solved') => ({
+    sourceId: id,
+    createdAt: '2026-03-01T09:00:00.000Z',
+    updatedAt: status === 'open' ? '2026-03-01T09:00:00.000Z' : '2026-03-02T09:00:00.000Z',
+    status,
+    tags: [],
+  });
+  const tickets = (ids: [string, 'open' | 'solved'][], n: number) => ({
+    records: { tickets: ids.map(([id, status]) => ticket(id, status)) },
+    cursor: { page: n },
+  });
+  const stored = async (store: Store, accountId: number) =>
+    (
+      await store.dbForTests.query<{ source_id: string; status: string }>(
+        'SELECT source_id, status FROM tickets WHERE account_id = $1 ORDER BY source_id',
+        [accountId],
+      )
+    ).map((r) => `${r.source_id}:${r.status}`);
+
+  it('stores a record a first sync reads twice (it changed meanwhile) once, as last read', async () => {
+    const store = await backend.open();
+    try {
+      const a = await store.createAccount('acme', 'records');
+      const other = await store.createAccount('other', 'records');
+      // Another account's records do not make this one's first sync any less new.
+      await store.upsert(other.id, 'tickets', [ticket('t1', 'open')]);
+      const sink = storeSyncSink(store, a.id);
+      await sink.commitPage(
+        'fake:tickets',
+        tickets(
+          [
+            ['t1', 'open'],
+            ['t2', 'open'],
+          ],
+          1,
+        ),
+        false,
+        undefined,
+      );
+      // t1 was updated while the sync read on: the keyed paging meets it again on a later page.
+      await sink.commitPage(
+        'fake:tickets',
+        tickets(
+          [
+            ['t3', 'open'],
+            ['t1', 'solved'],
+          ],
+          2,
+        ),
+        false,
+        undefined,
+      );
+      // Another command stored t4 meanwhile.
+      await store.upsert(a.id, 'tickets', [ticket('t4', 'open')]);
+      await sink.commitPage(
+        'fake:tickets',
+        tickets(
+          [
+            ['t4', 'solved'],
+            ['t5', 'open'],
+          ],
+          3,
+        ),
+        false,
+        undefined,
+      );
+      expect(await stored(store, a.id)).toEqual([
+        't1:solved',
+        't2:open',
+        't3:open',
+        't4:solved',
+        't5:open',
+      ]);
+      expect(await stored(store, other.id)).toEqual(['t1:open']);
+      expect(await sink.readCursor('fake:tickets')).toEqual({ page: 3 });
+
+      // The next run of an account that holds records updates them as ever.
+      const next = storeSyncSink(store, a.id);
+      await next.commitPage(
+        'fake:tickets',
+        tickets(
+          [
+            ['t2', 'solved'],
+            ['t6', 'open'],
+          ],
+          4,
+        ),
+        false,
+        undefined,
+      );
+      expect(await stored(store, a.id)).toEqual([
+        't1:solved',
+        't2:solved',
+        't3:open',
+        't4:solved',
+        't5:open',
+        't6:open',
+      ]);
     } finally {
       await store.close();
     }
