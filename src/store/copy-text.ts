@@ -65,28 +65,49 @@ function planOf(spec: TableSpec) {
   return plan;
 }
 
+/** Bytes a record's line takes, about (a ticket's is some 300): the buffer's first size. */
+const LINE_BYTES = 320;
+
 /**
- * An account's records (each with its sourceId) as COPY text lines, in copyColumns' order: one
- * string built by appending, about half the time of a line per record joined at the end.
+ * An account's records (each with its sourceId) as COPY text lines, in copyColumns' order,
+ * UTF-8 encoded into one buffer as they are written. A string built by appending would hold
+ * some half a million short-lived pieces per page of 10,000 tickets until it is encoded: the
+ * garbage collector copied them over and over while the rest of the sync ran, and that cost
+ * more than the writing itself.
  */
 export function copyText(
   spec: TableSpec,
   accountId: number,
   records: readonly Record<string, unknown>[],
-): string {
+): Buffer {
   if (!Number.isSafeInteger(accountId)) throw new Error(`not an account id: ${accountId}`);
   const { names, encode } = planOf(spec);
   const account = `${accountId}\t`;
-  let out = '';
+  let buf = Buffer.allocUnsafe(records.length * LINE_BYTES + 1024);
+  let pos = 0;
+  /** Room for `n` more bytes, the buffer doubled when it lacks it. */
+  const room = (n: number) => {
+    if (pos + n <= buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + n));
+    buf.copy(bigger, 0, 0, pos);
+    buf = bigger;
+  };
+  // A UTF-8 character of a JavaScript string's one or two code units takes at most 3 bytes each.
+  const text = (s: string) => {
+    room(s.length * 3);
+    pos += buf.write(s, pos);
+  };
   for (let r = 0; r < records.length; r++) {
     const rec = records[r]!;
-    out += account;
-    out += copyEscape(rec.sourceId as string);
+    // A line is built as a string and written at once: a write per value cost more in calls.
+    let line = account + copyEscape(rec.sourceId as string);
     for (let c = 0; c < names.length; c++) {
       const v = rec[names[c]!];
-      out += v === undefined || v === null ? '\t\\N' : `\t${encode[c]!(v)}`;
+      line += v === undefined || v === null ? '\t\\N' : `\t${encode[c]!(v)}`;
     }
-    out += '\n';
+    text(line);
+    room(1);
+    buf[pos++] = 10; // newline
   }
-  return out;
+  return buf.subarray(0, pos);
 }

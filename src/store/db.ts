@@ -25,7 +25,7 @@ export interface Db extends QueryDb {
    * COPY FROM STDIN on PostgreSQL, from a blob on PGlite. Call it within a transaction when the
    * table is a temporary one (on PostgreSQL, the pool may lend another connection otherwise).
    */
-  copyFrom(table: string, columns: readonly string[], data: string): Promise<void>;
+  copyFrom(table: string, columns: readonly string[], data: Buffer): Promise<void>;
   /**
    * Holds a named lock across processes sharing the database (PostgreSQL: a session advisory
    * lock on a connection of its own, released if the process dies; PGlite, which one process
@@ -157,7 +157,8 @@ function pgliteDb(
     },
     async copyFrom(table, columns, data) {
       await lite.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], {
-        blob: new Blob([data]),
+        // copy-text.ts's buffers are on a plain ArrayBuffer, never a shared one.
+        blob: new Blob([data as Uint8Array<ArrayBuffer>]),
       });
     },
     async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {

@@ -22,7 +22,7 @@ export interface PreparedUpsert {
   kind: RecordKind;
   accountId: number;
   count: number;
-  pages: string[];
+  pages: Buffer[];
 }
 
 /** The CPU side of an upsert, done apart so that it can run while the database writes another. */
@@ -32,7 +32,7 @@ export function prepareUpsert<K extends RecordKind>(
   records: readonly RecordOf<K>[],
 ): PreparedUpsert {
   const spec = tables[kind];
-  const pages: string[] = [];
+  const pages: Buffer[] = [];
   for (let i = 0; i < records.length; i += BATCH) {
     const page = new Map<string, RecordOf<K>>();
     for (let j = i; j < Math.min(i + BATCH, records.length); j++)
@@ -58,7 +58,7 @@ export async function upsertPrepared(
   const { kind } = prepared;
   for (const text of prepared.pages) {
     if (!o.insertOnly) await upsertPage(db, kind, text, UPSERT[kind]);
-    else if (text) await db.copyFrom(tables[kind].table, COLUMNS[kind], text);
+    else if (text.length) await db.copyFrom(tables[kind].table, COLUMNS[kind], text);
   }
   return prepared.count;
 }
@@ -113,8 +113,8 @@ export async function upsertLatestTickets(
  * statement) through the session's staging table (tables.ts), in a transaction (the caller's
  * when there is one).
  */
-async function upsertPage(db: Db, kind: RecordKind, text: string, sql: string): Promise<void> {
-  if (!text) return;
+async function upsertPage(db: Db, kind: RecordKind, text: Buffer, sql: string): Promise<void> {
+  if (!text.length) return;
   await db.transaction(async (tx) => {
     // Emptied first: a transaction may store several pages of a kind (an import does). TRUNCATE,
     // not DELETE: deleted rows would stay in the table until the transaction ends, and each page
