@@ -8,6 +8,7 @@ import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import { MaturityError } from '../errors.js';
 import { lockStore, type StoreLockOptions } from './lock-store.js';
+import { startLiteThread, type LiteThread } from './pglite-thread.js';
 
 /** A query-only handle: what the metrics get (no exec, no transaction, no close). */
 export interface QueryDb {
@@ -76,10 +77,9 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
   const lock = await lockStore(dir, options.lock);
   try {
     ownerOnly(dir);
-    const lite = await PGlite.create(dir);
+    const db = threadDb(await startLiteThread(dir), memoryLocks());
     // PGlite creates its files world-writable (a new store's, and some on every start).
     ownerOnly(dir);
-    const db = pgliteDb(lite, memoryLocks());
     return {
       ...db,
       async close() {
@@ -171,6 +171,58 @@ function pgliteDb(
     },
   };
   return db;
+}
+
+/**
+ * The Db over PGlite in its own thread. A transaction has the database to itself: statements
+ * from outside it wait until it ends (PGlite, one connection, would otherwise run them inside
+ * it), as PGlite's own transaction() makes them wait in process.
+ */
+function threadDb(lite: LiteThread, holdLock: HoldLock): Db {
+  let turn: Promise<void> = Promise.resolve();
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const before = turn;
+    let done!: () => void;
+    turn = new Promise((r) => (done = r));
+    await before;
+    try {
+      return await fn();
+    } finally {
+      done();
+    }
+  };
+  const copySql = (table: string, columns: readonly string[]) =>
+    `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`;
+  /** The statements of a transaction under way: straight through. */
+  const inside: Db = {
+    kind: 'pglite',
+    query: (sql, params) => lite.query(sql, params),
+    exec: (sql) => lite.exec(sql),
+    copyFrom: (table, columns, data) => lite.copy(copySql(table, columns), data),
+    transaction: (fn) => fn(inside),
+    holdLock,
+    close: () => Promise.resolve(),
+  };
+  return {
+    kind: 'pglite',
+    query: (sql, params) => exclusive(() => lite.query(sql, params)),
+    exec: (sql) => exclusive(() => lite.exec(sql)),
+    copyFrom: (table, columns, data) => exclusive(() => lite.copy(copySql(table, columns), data)),
+    transaction: (fn) =>
+      exclusive(async () => {
+        await lite.exec('BEGIN');
+        try {
+          const out = await fn(inside);
+          await lite.exec('COMMIT');
+          return out;
+        } catch (err) {
+          await lite.exec('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+      }),
+    holdLock,
+    close: () => exclusive(() => lite.close()),
+  };
 }
 
 async function openPostgres(url: string, schema?: string): Promise<Db> {
