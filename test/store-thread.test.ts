@@ -103,4 +103,32 @@ describe('the embedded store in a directory', () => {
       await again.close();
     }
   });
+  it('refuses a statement of a transaction that has ended, rather than run it in the next one', async () => {
+    const store = await Store.open({ dir: storeDir() });
+    try {
+      let late!: Store;
+      await store.transaction(async (tx) => {
+        late = tx;
+      });
+      await expect(late.createAccount('late', 'records')).rejects.toThrow(
+        'a statement came after its transaction had ended',
+      );
+      await store.transaction((tx) => tx.createAccount('next', 'records'));
+      expect((await store.listAccounts()).map((x) => x.name)).toEqual(['next']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('says what it cannot take or do: a parameter that is no plain value, a request after close', async () => {
+    const store = await Store.open({ dir: storeDir() });
+    const db = store.dbForTests;
+    await expect(db.query('SELECT $1::text', [new URL('https://example.com/')])).rejects.toThrow(
+      'the embedded store takes plain values as parameters, not a URL object',
+    );
+    await expect(db.query('SELECT $1::text', [() => 1])).rejects.toThrow(/could not be cloned/);
+    expect(await db.query('SELECT $1::text AS v', ['still there'])).toEqual([{ v: 'still there' }]);
+    await store.close();
+    await expect(db.query('SELECT 1')).rejects.toThrow('the embedded store is closed');
+  });
 });

@@ -75,9 +75,10 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
   const dir = path.resolve(options.dir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const lock = await lockStore(dir, options.lock);
+  let opened: Db | undefined;
   try {
     ownerOnly(dir);
-    const db = threadDb(await startLiteThread(dir), memoryLocks());
+    const db = (opened = threadDb(await startLiteThread(dir), memoryLocks()));
     // PGlite creates its files world-writable (a new store's, and some on every start).
     ownerOnly(dir);
     return {
@@ -92,6 +93,8 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
       },
     };
   } catch (err) {
+    // The database is let go of before the lock: no other process may open it while it is open.
+    await opened?.close().catch(() => undefined);
     lock.release();
     throw err;
   }
@@ -193,15 +196,24 @@ function threadDb(lite: LiteThread, holdLock: HoldLock): Db {
   };
   const copySql = (table: string, columns: readonly string[]) =>
     `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`;
-  /** The statements of a transaction under way: straight through. */
-  const inside: Db = {
-    kind: 'pglite',
-    query: (sql, params) => lite.query(sql, params),
-    exec: (sql) => lite.exec(sql),
-    copyFrom: (table, columns, data) => lite.copy(copySql(table, columns), data),
-    transaction: (fn) => fn(inside),
-    holdLock,
-    close: () => Promise.resolve(),
+  /**
+   * The statements of one transaction under way: straight through, and refused once it has
+   * ended (a statement nobody awaited would otherwise run in whatever comes next).
+   */
+  const insideOf = () => {
+    let open = true;
+    const guard = <T>(f: () => Promise<T>) =>
+      open ? f() : Promise.reject(new Error('a statement came after its transaction had ended'));
+    const tx: Db = {
+      kind: 'pglite',
+      query: (sql, params) => guard(() => lite.query(sql, params)),
+      exec: (sql) => guard(() => lite.exec(sql)),
+      copyFrom: (table, columns, data) => guard(() => lite.copy(copySql(table, columns), data)),
+      transaction: (fn) => guard(() => fn(tx)),
+      holdLock,
+      close: () => Promise.resolve(),
+    };
+    return { tx, end: () => (open = false) };
   };
   return {
     kind: 'pglite',
@@ -210,12 +222,15 @@ function threadDb(lite: LiteThread, holdLock: HoldLock): Db {
     copyFrom: (table, columns, data) => exclusive(() => lite.copy(copySql(table, columns), data)),
     transaction: (fn) =>
       exclusive(async () => {
+        const inside = insideOf();
         await lite.exec('BEGIN');
         try {
-          const out = await fn(inside);
+          const out = await fn(inside.tx);
+          inside.end();
           await lite.exec('COMMIT');
           return out;
         } catch (err) {
+          inside.end();
           await lite.exec('ROLLBACK').catch(() => undefined);
           throw err;
         }

@@ -28,6 +28,21 @@ function rebuilt(fields: Record<string, unknown>): Error {
   return err;
 }
 
+/**
+ * A parameter goes to the thread by structured clone, which keeps primitives, dates, bytes,
+ * arrays and plain objects as they are but would drop what another object makes of itself
+ * (its toJSON, say): such a value is refused, not stored differently from PostgreSQL's.
+ */
+function checkParam(v: unknown): void {
+  if (v === null || typeof v !== 'object') return;
+  if (v instanceof Date || ArrayBuffer.isView(v)) return;
+  if (Array.isArray(v)) return v.forEach(checkParam);
+  if (Object.getPrototypeOf(v) === Object.prototype) return Object.values(v).forEach(checkParam);
+  throw new TypeError(
+    `the embedded store takes plain values as parameters, not a ${v.constructor?.name ?? 'special'} object`,
+  );
+}
+
 export async function startLiteThread(dir: string): Promise<LiteThread> {
   const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), {
     workerData: { dir },
@@ -76,22 +91,41 @@ export async function startLiteThread(dir: string): Promise<LiteThread> {
   const call = (msg: Record<string, unknown>) =>
     new Promise<unknown[]>((resolve, reject) => {
       if (ended) return reject(ended);
+      // The caller's stack, for the error an answer brings (rebuilt has only this file's).
+      const caller = new Error();
+      const withCaller = (err: Error) => {
+        err.stack = `${err.name}: ${err.message}\n${caller.stack?.split('\n').slice(1).join('\n') ?? ''}`;
+        reject(err);
+      };
       const id = ++next;
-      pending.set(id, { resolve, reject });
+      pending.set(id, { resolve, reject: withCaller });
       worker.ref();
-      worker.postMessage({ id, ...msg });
+      try {
+        worker.postMessage({ id, ...msg });
+      } catch (err) {
+        // A value postMessage cannot carry: nothing was sent, nothing is waited for.
+        pending.delete(id);
+        if (!pending.size && !closing) worker.unref();
+        reject(err as Error);
+      }
     });
   worker.unref();
 
   return {
-    query: async <T>(sql: string, params?: unknown[]) =>
-      (await call({ op: 'query', sql, params })) as T[],
+    query: async <T>(sql: string, params?: unknown[]) => {
+      params?.forEach(checkParam);
+      return (await call({ op: 'query', sql, params })) as T[];
+    },
     exec: async (sql) => void (await call({ op: 'exec', sql })),
     copy: async (sql, data) => void (await call({ op: 'copy', sql, data })),
     async close() {
+      if (closing) return exited;
       closing = true;
       worker.ref();
-      if (!ended) await call({ op: 'close' });
+      if (!ended) {
+        await call({ op: 'close' });
+        ended = new MaturityError('E_STORE', 'the embedded store is closed');
+      }
       await exited;
     },
   };
