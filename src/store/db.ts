@@ -159,7 +159,7 @@ function pgliteDb(
       await lite.exec(sql);
     },
     async copyFrom(table, columns, data) {
-      await lite.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], {
+      await lite.query(blobCopySql(table, columns), [], {
         // copy-text.ts's buffers are on a plain ArrayBuffer, never a shared one.
         blob: new Blob([data as Uint8Array<ArrayBuffer>]),
       });
@@ -176,26 +176,25 @@ function pgliteDb(
   return db;
 }
 
+/** PGlite's COPY of rows in COPY text, handed over as its `/dev/blob`. */
+const blobCopySql = (table: string, columns: readonly string[]) =>
+  `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`;
+
 /**
  * The Db over PGlite in its own thread. A transaction has the database to itself: statements
  * from outside it wait until it ends (PGlite, one connection, would otherwise run them inside
  * it), as PGlite's own transaction() makes them wait in process.
  */
 function threadDb(lite: LiteThread, holdLock: HoldLock): Db {
-  let turn: Promise<void> = Promise.resolve();
+  const turns = memoryLocks();
   const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const before = turn;
-    let done!: () => void;
-    turn = new Promise((r) => (done = r));
-    await before;
+    const release = await turns('database');
     try {
       return await fn();
     } finally {
-      done();
+      await release();
     }
   };
-  const copySql = (table: string, columns: readonly string[]) =>
-    `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`;
   /**
    * The statements of one transaction under way: straight through, and refused once it has
    * ended (a statement nobody awaited would otherwise run in whatever comes next).
@@ -208,7 +207,7 @@ function threadDb(lite: LiteThread, holdLock: HoldLock): Db {
       kind: 'pglite',
       query: (sql, params) => guard(() => lite.query(sql, params)),
       exec: (sql) => guard(() => lite.exec(sql)),
-      copyFrom: (table, columns, data) => guard(() => lite.copy(copySql(table, columns), data)),
+      copyFrom: (table, columns, data) => guard(() => lite.copy(blobCopySql(table, columns), data)),
       transaction: (fn) => guard(() => fn(tx)),
       holdLock,
       close: () => Promise.resolve(),
@@ -219,7 +218,8 @@ function threadDb(lite: LiteThread, holdLock: HoldLock): Db {
     kind: 'pglite',
     query: (sql, params) => exclusive(() => lite.query(sql, params)),
     exec: (sql) => exclusive(() => lite.exec(sql)),
-    copyFrom: (table, columns, data) => exclusive(() => lite.copy(copySql(table, columns), data)),
+    copyFrom: (table, columns, data) =>
+      exclusive(() => lite.copy(blobCopySql(table, columns), data)),
     transaction: (fn) =>
       exclusive(async () => {
         const inside = insideOf();

@@ -20,7 +20,6 @@ const COLUMNS = byKind((k) => copyColumns(tables[k]));
  */
 export interface PreparedUpsert {
   kind: RecordKind;
-  accountId: number;
   count: number;
   pages: Buffer[];
 }
@@ -39,7 +38,7 @@ export function prepareUpsert<K extends RecordKind>(
       page.set(records[j]!.sourceId, records[j]!);
     pages.push(copyText(spec, accountId, [...page.values()]));
   }
-  return { kind, accountId, count: records.length, pages };
+  return { kind, count: records.length, pages };
 }
 
 /**

@@ -27,12 +27,10 @@ export function storeSyncSink(store: Store, accountId: number): SyncSink {
         .filter(([, list]) => list?.length)
         .map(([kind, list]) => prepareUpsert(kind as RecordKind, accountId, list as never));
       await after;
-      const write = (mayInsertOnly: boolean) =>
+      const write = () =>
         store.transaction(async (tx) => {
-          for (const prepared of upserts) {
-            const insertOnly = mayInsertOnly && (await isFresh(tx, prepared.kind));
-            await tx.upsertPrepared(prepared, { insertOnly });
-          }
+          for (const prepared of upserts)
+            await tx.upsertPrepared(prepared, { insertOnly: await isFresh(tx, prepared.kind) });
           for (const [kind, ids] of Object.entries(page.deletes ?? {})) {
             if (ids?.length) await tx.remove(accountId, kind as RecordKind, ids);
           }
@@ -43,13 +41,13 @@ export function storeSyncSink(store: Store, accountId: number): SyncSink {
           return tx.saveCursor(accountId, stream, page.cursor, fullRefresh);
         });
       try {
-        return await write(true);
+        return await write();
       } catch (err) {
         // A record of a first sync was stored after all (read twice as it changed meanwhile, or
         // written by another command): this page and the rest of the run upsert.
         if (!isUniqueViolation(err) || !upserts.some((p) => fresh.get(p.kind))) throw err;
         for (const p of upserts) fresh.set(p.kind, false);
-        return write(false);
+        return write();
       }
     },
 
