@@ -30,16 +30,21 @@ export function toPriority(v: string | undefined): Priority | undefined {
   return undefined;
 }
 
+/** Values of incident.incident_state / incident.state on a base instance. */
+const stateValues: Partial<Record<number, Ticket['status']>> = {
+  1: 'new',
+  2: 'open',
+  3: 'hold',
+  6: 'solved',
+  7: 'closed',
+  8: 'closed',
+};
+
 /** incident_state / state, value or label → ticket status; undefined when unknown. */
 export function toStatus(v: string | undefined): Ticket['status'] | undefined {
   if (v === undefined) return undefined;
   const n = choiceNumber(v);
-  if (n !== undefined && String(n) === v.trim()) {
-    // Values of incident.incident_state / incident.state on a base instance.
-    return ({ 1: 'new', 2: 'open', 3: 'hold', 6: 'solved', 7: 'closed', 8: 'closed' } as const)[
-      n as 1 | 2 | 3 | 6 | 7 | 8
-    ];
-  }
+  if (n !== undefined && String(n) === v.trim()) return stateValues[n];
   const t = slug(v);
   if (t === 'new') return 'new';
   if (/^(in_progress|active|assigned|work_in_progress|open)$/.test(t)) return 'open';

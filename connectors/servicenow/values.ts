@@ -17,6 +17,14 @@ const SPACE = /\s/;
 const isSpace = (c: number) =>
   c === 32 || (c >= 9 && c <= 13) || (c > 127 && SPACE.test(String.fromCharCode(c)));
 
+/**
+ * Whether a value starting with this character may be one of MISSING's spellings: empty, `?`,
+ * `(`, or n or u in either case. Most short values (digits, choice values) are not, and skip
+ * the lower-casing and the lookup.
+ */
+const mayBeMissing = (c: number) =>
+  Number.isNaN(c) || c === 63 || c === 40 || c === 110 || c === 78 || c === 117 || c === 85;
+
 /** One field value of any shape → its stored value as a string, or undefined when missing. */
 export function flattenValue(v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
@@ -24,7 +32,9 @@ export function flattenValue(v: unknown): string | undefined {
     // Most values (sys_ids, dates) are long and already trimmed: no copy, no lower-casing.
     const t =
       v.length && (isSpace(v.charCodeAt(0)) || isSpace(v.charCodeAt(v.length - 1))) ? v.trim() : v;
-    return t.length <= MISSING_MAX && MISSING.has(t.toLowerCase()) ? undefined : t;
+    return t.length <= MISSING_MAX && mayBeMissing(t.charCodeAt(0)) && MISSING.has(t.toLowerCase())
+      ? undefined
+      : t;
   }
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (typeof v === 'object') {
@@ -76,25 +86,50 @@ export function bool(v: string | undefined): boolean | undefined {
 /** "3", "3.0", "1,234" → integer; anything else → undefined. */
 export function int(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
+  const plain = plainDigits(v);
+  if (plain !== undefined) return plain;
   const t = v.replace(/,/g, '');
   if (!/^-?\d+(\.0+)?$/.test(t)) return undefined;
   return Number.parseInt(t, 10);
 }
 
+/**
+ * A string of one to nine ASCII digits as its number (most counts and choice values are), else
+ * undefined: the general paths then decide, with their regular expressions.
+ */
+function plainDigits(v: string): number | undefined {
+  const n = v.length;
+  if (n === 0 || n > 9) return undefined;
+  let x = 0;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return undefined;
+    x = x * 10 + c;
+  }
+  return x;
+}
+
 /** A choice value or its label: "3" or "3 - Moderate" → 3. */
 export function choiceNumber(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
+  const plain = plainDigits(v);
+  if (plain !== undefined) return plain;
   const m = /^(-?\d+)(\s*-\s*.*)?$/.exec(v.trim());
   return m ? Number(m[1]) : undefined;
 }
 
+/** A value that is its own slug already (a choice value such as `phone` or `self_service`). */
+const SLUG = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
+
 /** Lower-case label with runs of spaces, hyphens and punctuation as one underscore. */
 export const slug = (v: string) =>
-  v
-    .trim()
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_|_$/g, '');
+  SLUG.test(v)
+    ? v
+    : v
+        .trim()
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '_')
+        .replace(/^_|_$/g, '');
 
 /**
  * Order of day, month and year in slash/dot dates. The Table API always sends
