@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flattenValue, parseDate } from '../../connectors/servicenow/values.js';
+import {
+  choiceNumber,
+  flattenValue,
+  int,
+  parseDate,
+  slug,
+} from '../../connectors/servicenow/values.js';
 import { textProblem } from '../../src/domain/text.js';
 
 const p = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -48,6 +54,41 @@ describe('ServiceNow values', () => {
           expect(flattenValue(v)).toBe(MISSING.includes(t.toLowerCase()) ? undefined : t);
         },
       ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads slugs, counts and choice values the same by their quick paths as by the general ones', () => {
+    // The general forms, as they were before the quick paths: the quick ones must agree.
+    const generalSlug = (v: string) =>
+      v
+        .trim()
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '_')
+        .replace(/^_|_$/g, '');
+    const generalInt = (v: string) => {
+      const t = v.replace(/,/g, '');
+      return /^-?\d+(\.0+)?$/.test(t) ? Number.parseInt(t, 10) : undefined;
+    };
+    const generalChoice = (v: string) => {
+      const m = /^(-?\d+)(\s*-\s*.*)?$/.exec(v.trim());
+      return m ? Number(m[1]) : undefined;
+    };
+    const chars = (alphabet: string, maxLength: number) =>
+      fc.string({ unit: fc.constantFrom(...alphabet), maxLength });
+    fc.assert(
+      fc.property(chars('ab09_- .Z', 14), (v) => {
+        expect(slug(v)).toBe(generalSlug(v));
+      }),
+      { numRuns: 3000 },
+    );
+    fc.assert(
+      fc.property(chars('0123456789', 12), chars('0 ,.-x', 2), (digits, tail) => {
+        for (const v of [digits, `${digits}${tail}`, `${tail}${digits}`]) {
+          expect(int(v)).toBe(generalInt(v));
+          expect(choiceNumber(v)).toBe(generalChoice(v));
+        }
+      }),
       { numRuns: 3000 },
     );
   });
