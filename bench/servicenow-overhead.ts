@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -32,6 +32,70 @@ export interface OverheadResult {
   /** The process's first sync, before the measured ones. */
   coldSyncSeconds: number;
   backend: string;
+  /** CPU seconds each arm spent, medians of the measured runs (Linux; absent elsewhere). */
+  cpu?: { bare: CpuSplit; sync: CpuSplit; cores: number };
+}
+
+/** Where an arm's CPU time went, in seconds. */
+export interface CpuSplit {
+  /** The bench process's main thread: requests, parsing, mapping, checking, COPY text. */
+  main: number;
+  /** The bench process's other threads: PGlite's worker thread, the garbage collector's helpers. */
+  otherThreads: number;
+  /** Every PostgreSQL process of the machine (its backends, WAL writer, checkpointer). */
+  database: number;
+  /** The local instance's process. */
+  instance: number;
+}
+
+/** Seconds of CPU a process or one of its threads has used, from /proc (Linux only). */
+function procCpu(pid: number, tid = pid): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and
+    // 13th, in clock ticks of 1/100 s on Linux.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds used so far by every process named postgres (0 when there is none). */
+function postgresCpu(): number {
+  let sum = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    sum += procCpu(Number(pid)) ?? 0;
+  }
+  return sum;
+}
+
+/** A reading of every CPU counter an arm is measured by; `split` subtracts two of them. */
+function cpuNow(instancePid: number) {
+  const proc = process.cpuUsage();
+  return {
+    main: procCpu(process.pid),
+    all: (proc.user + proc.system) / 1e6,
+    database: postgresCpu(),
+    instance: procCpu(instancePid),
+  };
+}
+type CpuReading = ReturnType<typeof cpuNow>;
+function split(a: CpuReading, b: CpuReading): CpuSplit | undefined {
+  if (a.main === undefined || b.main === undefined) return undefined;
+  if (a.instance === undefined || b.instance === undefined) return undefined;
+  const main = b.main - a.main;
+  return {
+    main,
+    otherThreads: Math.max(0, b.all - a.all - main),
+    database: b.database - a.database,
+    instance: b.instance - a.instance,
+  };
 }
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
@@ -76,7 +140,9 @@ export function makeRows(n: number): Record<string, string>[] {
 const ORDER = 'ORDERBYsys_updated_on^ORDERBYsys_id';
 
 /** The instance runs in its own process, so its work never counts in either arm's time. */
-async function serveInChild(rows: number): Promise<{ url: string; close(): Promise<void> }> {
+async function serveInChild(
+  rows: number,
+): Promise<{ url: string; pid: number; close(): Promise<void> }> {
   const script = fileURLToPath(new URL('./servicenow-server-process.ts', import.meta.url));
   const child = spawn(process.execPath, [...process.execArgv, script, String(rows)], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -86,6 +152,7 @@ async function serveInChild(rows: number): Promise<{ url: string; close(): Promi
   );
   return {
     url: (JSON.parse(line) as { url: string }).url,
+    pid: child.pid!,
     close: () =>
       new Promise<void>((r) => {
         child.once('exit', () => r());
@@ -138,6 +205,15 @@ async function bareLoop(
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
+ * The least wall time an arm's CPU allows on this machine: its main thread's CPU (one thread
+ * runs on one core at a time), and all of its CPU shared out over every core.
+ */
+export function cpuFloor(c: CpuSplit, cores: number): number {
+  const total = c.main + c.otherThreads + c.database + c.instance;
+  return Math.max(c.main, total / cores);
+}
+
+/**
  * Both arms warm, alternated, medians of `runs`: the instance has served every page once, and
  * one sync into an account of its own has run before the measured ones (the first sync of a
  * process also pays for compiling the mapping and store code: `coldSyncSeconds`). Each measured
@@ -168,6 +244,7 @@ export async function benchServiceNowOverhead(o: {
     const sync = async () => {
       const account = await store.createAccount(`sn${++accounts}`, 'servicenow', {});
       let requests = 0;
+      const c0 = cpuNow(server.pid);
       const t = performance.now();
       const outcomes = await runSync({
         sink: storeSyncSink(store, account.id),
@@ -178,30 +255,48 @@ export async function benchServiceNowOverhead(o: {
         onProgress: (p) => (requests = p.pages),
       });
       const seconds = (performance.now() - t) / 1000;
+      const cpu = split(c0, cpuNow(server.pid));
       const out = outcomes[0]!;
       if (!out.ok || out.records !== o.rows)
         throw new Error(
           `bench sync stored ${out.records} of ${o.rows} rows (${out.error?.message})`,
         );
-      return { seconds, requests };
+      return { seconds, requests, cpu };
     };
     const bare = async () => {
+      const c0 = cpuNow(server.pid);
       const t = performance.now();
       const r = await bareLoop(server.url, o.pageSize);
-      return { seconds: (performance.now() - t) / 1000, requests: r.requests };
+      const seconds = (performance.now() - t) / 1000;
+      return { seconds, requests: r.requests, cpu: split(c0, cpuNow(server.pid)) };
     };
     await bare();
     const cold = await sync();
     const bares: number[] = [];
     const syncs: number[] = [];
+    const bareCpu: (CpuSplit | undefined)[] = [];
+    const syncCpu: (CpuSplit | undefined)[] = [];
     let requests = 0;
     for (let i = 0; i < (o.runs ?? 3); i++) {
       const b = await bare();
       const s = await sync();
       bares.push(b.seconds);
       syncs.push(s.seconds);
+      bareCpu.push(b.cpu);
+      syncCpu.push(s.cpu);
       requests = Math.max(b.requests, s.requests);
     }
+    const medianSplit = (xs: (CpuSplit | undefined)[]): CpuSplit | undefined =>
+      xs.every((x): x is CpuSplit => x !== undefined)
+        ? {
+            main: median(xs.map((x) => x.main)),
+            otherThreads: median(xs.map((x) => x.otherThreads)),
+            database: median(xs.map((x) => x.database)),
+            instance: median(xs.map((x) => x.instance)),
+          }
+        : undefined;
+    const bareSplit = medianSplit(bareCpu);
+    const syncSplit = medianSplit(syncCpu);
     return {
       rows: o.rows,
       pageSize: o.pageSize,
@@ -212,6 +307,9 @@ export async function benchServiceNowOverhead(o: {
       syncRange: [Math.min(...syncs), Math.max(...syncs)],
       coldSyncSeconds: cold.seconds,
       backend: o.store,
+      ...(bareSplit && syncSplit
+        ? { cpu: { bare: bareSplit, sync: syncSplit, cores: os.cpus().length } }
+        : {}),
     };
   } finally {
     if (o.store === 'postgres')
