@@ -23,7 +23,8 @@ import { benchZendeskSync } from './zendesk-sync.js';
  * snapshot against the simulator enforcing Zendesk's per-minute limits.
  * (6) the ServiceNow CSV import of 100,000 and 1,000,000 rows, for flat memory.
  * (7) the Zendesk tickets stream at 100,000 and 1,000,000 tickets from a streaming source, for flat memory.
- * BENCH_ONLY=snapshot|queue|sync|sync-memory|overhead|limits|csv runs one part; BENCH_TICKETS and BENCH_ACCOUNTS change the sizes.
+ * BENCH_ONLY=snapshot|queue|sync|sync-memory|overhead|limits|csv runs one part; BENCH_TICKETS and BENCH_ACCOUNTS change the sizes,
+ * BENCH_OVERHEAD_ROWS and BENCH_OVERHEAD_PAGE the overhead bench's (100,000 rows in pages of 10,000).
  */
 const n = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const accounts = Number(process.env.BENCH_ACCOUNTS ?? 200);
@@ -62,7 +63,7 @@ function writeSection(key: string, title: string, body: string): void {
 if (process.argv[2] === '--overhead-child') {
   const r = await benchServiceNowOverhead({
     rows: Number(process.env.BENCH_OVERHEAD_ROWS ?? 100_000),
-    pageSize: 10_000,
+    pageSize: Number(process.env.BENCH_OVERHEAD_PAGE ?? 10_000),
     store: process.argv[3] as 'pglite' | 'postgres',
     pgUrl,
   });
@@ -224,7 +225,7 @@ if (!only || only === 'overhead') {
     'overhead',
     'ServiceNow sync overhead: a full sync against a bare download of the same pages',
     [
-      `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. A local ServiceNow instance (its own process) serves ${rows.toLocaleString('en-US')} incidents in pages of 10,000 through the Table API's keyed paging. The bare loop sends the same requests and reads and parses every page, storing nothing; the sync is the connector's incident stream into the store (mapping, validation, write and checkpoint per page), a first sync of a new account each time, PGlite in a store directory on disk. Both arms run warm and alternate, three times each after one run of each (the instance has then served every page, and the sync's code is compiled); the table gives their medians and spread, and the first sync of the process apart. Each store is measured in a process of its own.`,
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. A local ServiceNow instance (its own process) serves ${rows.toLocaleString('en-US')} incidents in pages of ${(results[0]?.pageSize ?? 10_000).toLocaleString('en-US')} through the Table API's keyed paging. The bare loop sends the same requests and reads and parses every page, storing nothing; the sync is the connector's incident stream into the store (mapping, validation, write and checkpoint per page), a first sync of a new account each time, PGlite in a store directory on disk. Both arms run warm and alternate, three times each after one run of each (the instance has then served every page, and the sync's code is compiled); the table gives their medians and spread, and the first sync of the process apart. Each store is measured in a process of its own.`,
       '',
       '| store | pages | bare download + parse | full sync | ratio (medians) | first sync of the process |',
       '|---|---|---|---|---|---|',
