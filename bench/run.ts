@@ -258,13 +258,13 @@ function cpuTable(results: OverheadResult[]): string[] {
   const row = (r: OverheadResult, arm: 'bare' | 'sync') => {
     const c: CpuSplit = r.cpu![arm];
     const floor = cpuFloor(c, r.cpu!.cores);
-    return `| ${r.backend} | ${arm === 'bare' ? 'bare loop' : 'sync'} | ${s(c.main)} | ${s(c.otherThreads)} | ${s(c.database)} | ${s(c.instance)} | ${s(floor)} | ${(floor / r.bareSeconds).toFixed(1)}x |`;
+    return `| ${r.backend} | ${arm === 'bare' ? 'bare loop' : 'sync'} | ${s(c.main)} | ${s(c.otherThreads)} | ${s(c.database)} | ${s(c.instance)} | ${s(c.busiest)} | ${s(floor)} | ${(floor / r.bareSeconds).toFixed(1)}x |`;
   };
   return [
-    `CPU time of each arm (medians of the measured runs, from /proc), and the least wall time it allows on these ${measured[0]!.cpu!.cores} cores: the main thread's CPU (it runs on one core at a time), or all of the arm's CPU shared out over every core, whichever is more. The last column sets that floor against the bare loop's median: the sync cannot be nearer the bare loop than that on this machine, however its work is scheduled.`,
+    `CPU time of each arm (medians of the measured runs, from /proc), and the least wall time it allows on these ${measured[0]!.cpu!.cores} cores: the CPU of its busiest thread (the main thread, PGlite's thread, a PostgreSQL backend or the instance: a thread runs on one core at a time), or all of the arm's CPU shared out over every core, whichever is more. The last column sets that floor against the bare loop's median: the sync cannot be nearer the bare loop than that on this machine, however its work is scheduled.`,
     '',
-    '| store | arm | main thread | other threads of the process | PostgreSQL processes | instance | floor | floor / bare loop |',
-    '|---|---|---|---|---|---|---|---|',
+    '| store | arm | main thread | other threads of the process | PostgreSQL processes | instance | busiest thread | floor | floor / bare loop |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...measured.flatMap((r) => [row(r, 'bare'), row(r, 'sync')]),
   ];
 }
