@@ -186,6 +186,37 @@ describe('the quick Ticket check', () => {
     );
   });
 
+  it('sends to the schema a ticket with a field it cannot see or an extra it cannot count', () => {
+    const base = () => ({
+      sourceId: 'INC1',
+      createdAt: '2024-02-29T10:00:00Z',
+      status: 'open',
+      tags: ['a'],
+    });
+    const hidden = (o: Record<string, unknown>) =>
+      Object.defineProperty(o, 'channel', { value: 'email', enumerable: false });
+    // A hidden field and an extra key, or a field set to undefined, would count the same.
+    for (const c of [hidden({ ...base(), extra: 1 }), hidden({ ...base(), region: undefined })]) {
+      expect(plainTicket(c)).toBe(false);
+      const quick = safeParseTicket(c);
+      const schema = Ticket.safeParse(c);
+      expect(quick.success).toBe(schema.success);
+      if (quick.success) expect(quick.data).toStrictEqual(schema.data);
+    }
+    // A field inherited from a polluted prototype is not the ticket's own.
+    Object.defineProperty(Object.prototype, 'channel', {
+      value: 'email',
+      enumerable: false,
+      configurable: true,
+    });
+    try {
+      expect(plainTicket({ ...base(), extra: 1 })).toBe(false);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).channel;
+    }
+    expect(plainTicket(base())).toBe(true);
+  });
+
   it.skipIf(!snFixtures || !zdFixtures)(
     'takes the quick way for the tickets the connectors map from real samples',
     () => {
