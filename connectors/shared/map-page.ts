@@ -110,11 +110,17 @@ export function mapPage<V, R>(
   return out;
 }
 
-/** Items mapped between two yields to the event loop by mapPageAsync: a few milliseconds. */
-const SLICE = 500;
+/**
+ * Items mapped between two yields to the event loop by mapPageAsync: some tenths of a
+ * millisecond. Each statement of the write of the page before waits that long for its answer to
+ * be read; with pages of 1,000 tickets the write is what the sync waits for, and yielding every
+ * 500 items made a sync of 100,000 incidents about a tenth slower (the same with pages of
+ * 10,000).
+ */
+const SLICE = 100;
 
 /**
- * mapPage for pages of thousands of items, letting other work run every few hundred items: the
+ * mapPage for pages of thousands of items, letting other work run every hundred items: the
  * database answers the write of the page before (each statement of it waits for the event loop),
  * a server its requests. Mapping a page of 10,000 tickets in one go holds the event loop for
  * tens of milliseconds.
