@@ -122,6 +122,7 @@ function split(a: CpuReading, b: CpuReading): CpuSplit | undefined {
   const instance = b.instance - a.instance;
   return {
     main,
+    // From the process's total, which also counts threads that ended between the readings.
     otherThreads: Math.max(0, b.all - a.all - main),
     database: sum(database.values()),
     instance,
