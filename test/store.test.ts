@@ -1,9 +1,12 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Ticket } from '../src/domain/records.js';
+import { recordKinds, type Ticket } from '../src/domain/records.js';
+import { prepareUpsert } from '../src/store/records.js';
+import { tables } from '../src/store/tables.js';
 import { migrate } from '../src/store/migrate.js';
 import { Store } from '../src/store/store.js';
 import { backends, PG_URL, type Backend } from './helpers/backends.js';
@@ -182,6 +185,75 @@ describe.each(backends)('store on $name', (backend) => {
     expect(await count()).toEqual([{ n: 4, solved: 1 }]);
   });
 
+  it('writes records only for an account that exists, in one clear line, and stores nothing otherwise', async () => {
+    store = await backend.open();
+    const a = await store.createAccount('acme', 'records');
+    const page = prepareUpsert('tickets', a.id, [ticket('1'), ticket('2')]);
+    expect(await store.removeAccount('acme')).toBe(true);
+    for (const insertOnly of [true, false]) {
+      await expect(store.upsertPrepared(page, { insertOnly })).rejects.toThrow(
+        new RegExp(
+          `^account ${a.id} was removed while its records were being written; nothing was stored$`,
+        ),
+      );
+    }
+    await expect(
+      store.upsert(a.id, 'agents', [{ sourceId: 'x', role: 'agent', groupIds: [], active: true }]),
+    ).rejects.toThrow(/was removed while its records were being written/);
+    await expect(store.upsertLatestTickets(a.id, [ticket('3')])).rejects.toThrow(
+      /was removed while its records were being written/,
+    );
+    const rows = await store.dbForTests.query<{ n: number }>(
+      'SELECT (SELECT count(*) FROM tickets) + (SELECT count(*) FROM agents) AS n',
+    );
+    expect(Number(rows[0]!.n)).toBe(0);
+  });
+
+  it('checks foreign keys again for whatever a transaction writes after a page of records', async () => {
+    store = await backend.open();
+    const a = await store.createAccount('acme', 'records');
+    for (const insertOnly of [true, false]) {
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.upsertPrepared(prepareUpsert('tickets', a.id, [ticket(`p${insertOnly}`)]), {
+            insertOnly,
+          });
+          // A row for an account that does not exist, written by hand after the page.
+          await tx.dbForTests.query(
+            `INSERT INTO tickets (account_id, source_id, created_at, status) VALUES ($1, 'ghost', now(), 'open')`,
+            [a.id + 1000],
+          );
+        }),
+      ).rejects.toMatchObject({ code: '23503' });
+    }
+    expect((await store.countRecords(a.id)).tickets).toBe(0);
+  });
+
+  it('has no trigger or rule on a record table but its foreign key to accounts (records.ts skips them while it writes)', async () => {
+    store = await backend.open();
+    const names = recordKinds.map((k) => tables[k].table);
+    const triggers = await store.dbForTests.query<{ name: string }>(
+      `SELECT c.relname || '.' || t.tgname AS name
+         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+        WHERE c.relname = ANY($1::text[]) AND c.relnamespace = to_regnamespace(current_schema())::oid
+          AND NOT (t.tgisinternal AND t.tgconstraint IN (
+                SELECT oid FROM pg_constraint WHERE contype = 'f' AND confrelid = 'accounts'::regclass))`,
+      [names],
+    );
+    expect(triggers).toEqual([]);
+    const rules = await store.dbForTests.query(
+      'SELECT rulename FROM pg_rules WHERE tablename = ANY($1::text[]) AND schemaname = current_schema()',
+      [names],
+    );
+    expect(rules).toEqual([]);
+    const keys = await store.dbForTests.query<{ table: string; refers: string }>(
+      `SELECT conrelid::regclass::text AS table, confrelid::regclass::text AS refers
+         FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY($1::text[])`,
+      [names],
+    );
+    expect(keys.map((k) => k.refers)).toEqual(names.map(() => 'accounts'));
+  });
+
   it('keeps accounts apart: the same source id in two accounts is two records', async () => {
     store = await backend.open();
     const a = await store.createAccount('a', 'records');
@@ -270,6 +342,82 @@ describe.each(backends)('store on $name', (backend) => {
     }
   });
 });
+
+describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
+  'store on PostgreSQL: an account removed by another command while its records are written',
+  () => {
+    it('waits for the page, then removes its records with the account: none is left behind', async () => {
+      const db = sameDatabase.postgres();
+      const writer = await db.open();
+      const other = await db.open();
+      try {
+        for (const insertOnly of [true, false]) {
+          const a = await writer.createAccount(`acme-${insertOnly}`, 'records');
+          let removal: Promise<boolean> | undefined;
+          let removed = false;
+          await writer.transaction(async (tx) => {
+            await tx.upsertPrepared(prepareUpsert('tickets', a.id, [ticket('1'), ticket('2')]), {
+              insertOnly,
+            });
+            removal = other.removeAccount(a.name).then((r) => (removed = r));
+            await sleep(300);
+            // The account's row is held until this transaction ends.
+            expect(removed).toBe(false);
+          });
+          expect(await removal).toBe(true);
+          const left = await other.dbForTests.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM tickets WHERE account_id = $1',
+            [a.id],
+          );
+          expect(left).toEqual([{ n: 0 }]);
+        }
+      } finally {
+        await writer.close();
+        await other.close();
+        await db.drop();
+      }
+    });
+  },
+);
+
+describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
+  'store on PostgreSQL as a role that is not a superuser',
+  () => {
+    it('stores a first sync and an upsert with every row checked, and refuses a removed account', async () => {
+      // Such a role may not turn the foreign-key checks off: each row is checked, as before.
+      const name = `plain_${process.pid}_${Date.now().toString(36)}`;
+      const admin = new pg.Client({ connectionString: PG_URL });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE ROLE ${name} LOGIN NOSUPERUSER`);
+        await admin.query(`CREATE DATABASE ${name} OWNER ${name}`);
+        const url = new URL(PG_URL);
+        url.username = name;
+        url.pathname = `/${name}`;
+        const store = await Store.open({ url: url.toString(), schema: 'app' });
+        try {
+          const a = await store.createAccount('acme', 'records');
+          await store.upsertPrepared(prepareUpsert('tickets', a.id, [ticket('1'), ticket('2')]), {
+            insertOnly: true,
+          });
+          await store.upsert(a.id, 'tickets', [ticket('2', { status: 'solved' }), ticket('3')]);
+          expect((await store.countRecords(a.id)).tickets).toBe(3);
+          const page = prepareUpsert('tickets', a.id, [ticket('4')]);
+          await store.removeAccount('acme');
+          await expect(store.upsertPrepared(page, { insertOnly: true })).rejects.toThrow(
+            /was removed while its records were being written/,
+          );
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+        await admin.query(`DROP ROLE IF EXISTS ${name}`).catch(() => undefined);
+        await admin.end();
+      }
+    });
+  },
+);
 
 describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
   'store on a PostgreSQL that refuses temporary tables',
