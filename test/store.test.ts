@@ -381,6 +381,83 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
 );
 
 describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
+  'store on PostgreSQL whose connections the server ends (a restart, a terminate)',
+  () => {
+    const terminate = async (pid: number) => {
+      const admin = new pg.Client({ connectionString: PG_URL });
+      await admin.connect();
+      try {
+        await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+        // The server has ended it once it is gone from pg_stat_activity.
+        for (let i = 0; i < 50; i++) {
+          const left = await admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]);
+          if (!left.rowCount) return;
+          await sleep(20);
+        }
+      } finally {
+        await admin.end();
+      }
+    };
+    /** Runs `fn`, failing it when an error escapes to the process meanwhile (it would end a server). */
+    const noUncaught = async (fn: () => Promise<void>) => {
+      const escaped: unknown[] = [];
+      const catcher = (err: unknown) => escaped.push(err);
+      process.on('uncaughtException', catcher);
+      try {
+        await fn();
+        await sleep(100);
+      } finally {
+        process.off('uncaughtException', catcher);
+      }
+      expect(escaped.map((e) => (e as Error).message)).toEqual([]);
+    };
+    const backendPid = async (db: { query<T>(sql: string): Promise<T[]> }) =>
+      (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
+
+    it('carries on after an idle connection is ended: the next statement opens another', async () => {
+      const db = sameDatabase.postgres();
+      const store = await db.open();
+      try {
+        const a = await store.createAccount('acme', 'records');
+        await noUncaught(async () => {
+          await terminate(await backendPid(store.dbForTests));
+          await sleep(100);
+        });
+        await store.upsert(a.id, 'tickets', [ticket('1')]);
+        expect((await store.countRecords(a.id)).tickets).toBe(1);
+      } finally {
+        await store.close();
+        await db.drop();
+      }
+    });
+
+    it('fails the transaction whose connection is ended, stores none of it, and carries on', async () => {
+      const db = sameDatabase.postgres();
+      const store = await db.open();
+      try {
+        const a = await store.createAccount('acme', 'records');
+        await noUncaught(() =>
+          expect(
+            store.transaction(async (tx) => {
+              await tx.upsert(a.id, 'tickets', [ticket('1')]);
+              await terminate(await backendPid(tx.dbForTests));
+              await sleep(100);
+              await tx.upsert(a.id, 'tickets', [ticket('2')]);
+            }),
+          ).rejects.toThrow(/connection/i),
+        );
+        expect((await store.countRecords(a.id)).tickets).toBe(0);
+        await store.upsert(a.id, 'tickets', [ticket('3')]);
+        expect((await store.countRecords(a.id)).tickets).toBe(1);
+      } finally {
+        await store.close();
+        await db.drop();
+      }
+    });
+  },
+);
+
+describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
   'store on PostgreSQL as a role that is not a superuser',
   () => {
     it('stores a first sync and an upsert with every row checked, and refuses a removed account', async () => {

@@ -248,6 +248,12 @@ async function openPostgres(url: string, schema?: string): Promise<Db> {
     max: 4,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+  // A connection PostgreSQL ends (a restart, an administrator's terminate, a failover) is dropped
+  // by the pool, and the next statement opens another. Its error event must not end the process
+  // (a server or worker outlives many such ends): a statement under way on it fails with the
+  // error itself, which its caller sees; an idle one has nothing to tell.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   const holdLock = advisoryLocks(url, schema);
   const on = (client: pg.Pool | pg.PoolClient): Db => ({
