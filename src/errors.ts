@@ -36,6 +36,11 @@ export const errorCatalogue = {
   },
   E_RULES_INVALID: { meaning: 'A rules file failed validation.', retry: 'no', exit: 2 },
   E_STORE: { meaning: 'The database could not be opened or migrated.', retry: 'no', exit: 1 },
+  E_STORE_UNAVAILABLE: {
+    meaning: 'PostgreSQL ended the connection during a step (a restart, a failover); nothing of that step was stored.',
+    retry: 'backoff',
+    exit: 1,
+  },
   E_STORE_BUSY: {
     meaning: 'Another command holds the embedded store; this one waited, then gave up.',
     retry: 'backoff',

@@ -160,7 +160,11 @@ function installErrors(app: FastifyInstance): void {
       });
     }
     if (err instanceof MaturityError) {
-      if (err.code === 'E_STORE' || err.code === 'E_RULES_INVALID')
+      if (
+        err.code === 'E_STORE' ||
+        err.code === 'E_STORE_UNAVAILABLE' ||
+        err.code === 'E_RULES_INVALID'
+      )
         request.log.error({ err }, 'request failed');
       return send(reply, { ...problemOf(err, request.url), detail: say(err.message) });
     }

@@ -259,39 +259,45 @@ async function openPostgres(url: string, schema?: string): Promise<Db> {
   const on = (client: pg.Pool | pg.PoolClient): Db => ({
     kind: 'postgres',
     async query<T>(sql: string, params?: unknown[]) {
-      const res = await client.query(sql, params);
+      const res = await client.query(sql, params).catch(rethrowLost);
       return res.rows as T[];
     },
     async exec(sql: string) {
-      await client.query(sql);
+      await client.query(sql).catch(rethrowLost);
     },
     async copyFrom(table, columns, data) {
       const copy = async (conn: pg.PoolClient) =>
         pipeline(
           Readable.from([data]),
           conn.query(copyFromStdin(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)),
-        );
+        ).catch(rethrowLost);
       if (client !== pool) return copy(client as pg.PoolClient);
-      const conn = await pool.connect();
+      const conn = await pool.connect().catch(rethrowLost);
+      let failed: unknown;
       try {
         await copy(conn);
+      } catch (err) {
+        throw (failed = err);
       } finally {
-        conn.release();
+        conn.release(isLost(failed));
       }
     },
     async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       if (client !== pool) return fn(on(client));
-      const conn = await pool.connect();
+      const conn = await pool.connect().catch(rethrowLost);
+      let failed: unknown;
       try {
-        await conn.query('BEGIN');
+        await conn.query('BEGIN').catch(rethrowLost);
         const out = await fn(on(conn));
-        await conn.query('COMMIT');
+        await conn.query('COMMIT').catch(rethrowLost);
         return out;
       } catch (err) {
-        await conn.query('ROLLBACK').catch(() => undefined);
+        failed = err;
+        if (!isLost(err)) await conn.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
-        conn.release();
+        // A connection the server ended leaves the pool, not back into it.
+        conn.release(isLost(failed));
       }
     },
     holdLock,
@@ -300,6 +306,28 @@ async function openPostgres(url: string, schema?: string): Promise<Db> {
     },
   });
   return on(pool);
+}
+
+/** PostgreSQL ended or refused the connection: nothing the statement did stays (not its fault). */
+function isLost(err: unknown): boolean {
+  if (err instanceof MaturityError) return err.code === 'E_STORE_UNAVAILABLE';
+  const e = err as { code?: unknown; message?: unknown } | null | undefined;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  // SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, crash, not accepting).
+  if (/^08|^57P0[1-3]$/.test(code)) return true;
+  if (['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|not queryable/.test(message);
+}
+
+/** A lost connection as one line that says what it means for the step; any other error as is. */
+function rethrowLost(err: unknown): never {
+  if (!isLost(err) || err instanceof MaturityError) throw err;
+  throw new MaturityError(
+    'E_STORE_UNAVAILABLE',
+    `PostgreSQL ended the connection (${(err as Error).message}); nothing of this step was stored: run it again`,
+    { cause: err },
+  );
 }
 
 /**

@@ -99,7 +99,7 @@ async function ofAccount(db: Db, accountId: number, fn: (tx: Db) => Promise<void
     const held = await tx.query<{ unchecked: boolean }>(HOLD_ACCOUNT, [accountId]);
     if (!held.length)
       throw new MaturityError(
-        'E_STORE',
+        'E_ACCOUNT_NOT_FOUND',
         `account ${accountId} was removed while its records were being written; nothing was stored`,
       );
     await fn(tx);
