@@ -462,22 +462,46 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
   },
 );
 
+/**
+ * A role (not a superuser) and a database of the test's own, set up by `grants` as the admin,
+ * and a store opened as that role; both are dropped afterwards.
+ */
+async function asOwnRole(
+  prefix: string,
+  grants: (admin: pg.Client, name: string) => Promise<void>,
+  fn: (store: Store) => Promise<void>,
+): Promise<void> {
+  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE ROLE ${name} LOGIN NOSUPERUSER`);
+    await grants(admin, name);
+    const url = new URL(PG_URL);
+    url.username = name;
+    url.pathname = `/${name}`;
+    const store = await Store.open({ url: url.toString(), schema: 'app' });
+    try {
+      await fn(store);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+    await admin.query(`DROP ROLE IF EXISTS ${name}`).catch(() => undefined);
+    await admin.end();
+  }
+}
+
 describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
   'store on PostgreSQL as a role that is not a superuser',
   () => {
     it('stores a first sync and an upsert with every row checked, and refuses a removed account', async () => {
       // Such a role may not turn the foreign-key checks off: each row is checked, as before.
-      const name = `plain_${process.pid}_${Date.now().toString(36)}`;
-      const admin = new pg.Client({ connectionString: PG_URL });
-      await admin.connect();
-      try {
-        await admin.query(`CREATE ROLE ${name} LOGIN NOSUPERUSER`);
-        await admin.query(`CREATE DATABASE ${name} OWNER ${name}`);
-        const url = new URL(PG_URL);
-        url.username = name;
-        url.pathname = `/${name}`;
-        const store = await Store.open({ url: url.toString(), schema: 'app' });
-        try {
+      await asOwnRole(
+        'plain',
+        (admin, name) => admin.query(`CREATE DATABASE ${name} OWNER ${name}`).then(() => undefined),
+        async (store) => {
           const a = await store.createAccount('acme', 'records');
           await store.upsertPrepared(prepareUpsert('tickets', a.id, [ticket('1'), ticket('2')]), {
             insertOnly: true,
@@ -489,14 +513,8 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
           await expect(store.upsertPrepared(page, { insertOnly: true })).rejects.toThrow(
             /was removed while its records were being written/,
           );
-        } finally {
-          await store.close();
-        }
-      } finally {
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-        await admin.query(`DROP ROLE IF EXISTS ${name}`).catch(() => undefined);
-        await admin.end();
-      }
+        },
+      );
     });
   },
 );
@@ -507,32 +525,21 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
     it('says which grant is missing, and stores nothing', async () => {
       // Pages go through a temporary staging table; a hardened server may revoke TEMPORARY from
       // PUBLIC. A database and a role of the test's own, so nothing else loses the privilege.
-      const name = `notemp_${process.pid}_${Date.now().toString(36)}`;
-      const admin = new pg.Client({ connectionString: PG_URL });
-      await admin.connect();
-      try {
-        await admin.query(`CREATE ROLE ${name} LOGIN`);
-        await admin.query(`CREATE DATABASE ${name}`);
-        await admin.query(`REVOKE TEMPORARY ON DATABASE ${name} FROM PUBLIC`);
-        await admin.query(`GRANT CREATE ON DATABASE ${name} TO ${name}`);
-        const url = new URL(PG_URL);
-        url.username = name;
-        url.pathname = `/${name}`;
-        const store = await Store.open({ url: url.toString(), schema: 'app' });
-        try {
+      await asOwnRole(
+        'notemp',
+        async (admin, name) => {
+          await admin.query(`CREATE DATABASE ${name}`);
+          await admin.query(`REVOKE TEMPORARY ON DATABASE ${name} FROM PUBLIC`);
+          await admin.query(`GRANT CREATE ON DATABASE ${name} TO ${name}`);
+        },
+        async (store) => {
           const a = await store.createAccount('acme', 'records');
           await expect(store.upsert(a.id, 'tickets', [ticket('1')])).rejects.toThrow(
             /may not create temporary tables.*GRANT TEMPORARY ON DATABASE/,
           );
           expect((await store.countRecords(a.id)).tickets).toBe(0);
-        } finally {
-          await store.close();
-        }
-      } finally {
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-        await admin.query(`DROP ROLE IF EXISTS ${name}`).catch(() => undefined);
-        await admin.end();
-      }
+        },
+      );
     });
   },
 );
