@@ -152,7 +152,7 @@ export function parseDate(
   order: DateOrder = 'ymd',
 ): string | undefined | null {
   if (v === undefined) return undefined;
-  const quick = tableApiDate(v);
+  const quick = tableApiDate(v) ?? (order === 'ymd' ? undefined : exportDate(v, order));
   if (quick !== undefined) return quick;
   const t = v.trim();
   let y: number, mo: number, d: number, h: number, mi: number, s: number;
@@ -218,6 +218,68 @@ function tableApiDate(v: string): string | null | undefined {
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   if (d > (mo === 2 && leap ? 29 : MONTH_DAYS[mo - 1]!)) return null;
   return `${v.slice(0, 10)}T${v.slice(11)}.000Z`;
+}
+
+/** 00 to 99, for writing ISO dates without padStart. */
+const TWO = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+/** The digit at `i`, or -1 (another character, or past the end). */
+const digitAt = (s: string, i: number) => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+};
+/** A separator of the day, month and year of an export's date: / . - */
+const dateSep = (c: number) => c === 47 || c === 46 || c === 45;
+
+/**
+ * An export's `d/m/yyyy H:mm` (or `H:mm:ss`, or no time; day or month first as `order` says;
+ * separators / . -), read without a regular expression or a Date: an import reads several per
+ * row. Undefined for any other shape (a 12-hour clock, surrounding spaces: the general path
+ * decides), null for that shape with an impossible day or time, as the general path would.
+ */
+function exportDate(v: string, order: 'dmy' | 'mdy'): string | null | undefined {
+  const len = v.length;
+  let i = 0;
+  let a = digitAt(v, i++);
+  if (a < 0) return undefined;
+  if (digitAt(v, i) >= 0) a = a * 10 + digitAt(v, i++);
+  if (!dateSep(v.charCodeAt(i++))) return undefined;
+  let b = digitAt(v, i++);
+  if (b < 0) return undefined;
+  if (digitAt(v, i) >= 0) b = b * 10 + digitAt(v, i++);
+  if (!dateSep(v.charCodeAt(i++))) return undefined;
+  const yearAt = i;
+  let y = 0;
+  for (const end = i + 4; i < end; i++) {
+    const c = digitAt(v, i);
+    if (c < 0) return undefined;
+    y = y * 10 + c;
+  }
+  let h = 0;
+  let mi = 0;
+  let s = 0;
+  if (i < len) {
+    if (v.charCodeAt(i++) !== 32 /* space */) return undefined;
+    h = digitAt(v, i++);
+    if (h < 0) return undefined;
+    if (digitAt(v, i) >= 0) h = h * 10 + digitAt(v, i++);
+    if (v.charCodeAt(i++) !== 58 /* : */) return undefined;
+    mi = digitAt(v, i) * 10 + digitAt(v, i + 1);
+    if (digitAt(v, i) < 0 || digitAt(v, i + 1) < 0) return undefined;
+    i += 2;
+    if (i < len) {
+      if (v.charCodeAt(i++) !== 58) return undefined;
+      s = digitAt(v, i) * 10 + digitAt(v, i + 1);
+      if (digitAt(v, i) < 0 || digitAt(v, i + 1) < 0) return undefined;
+      i += 2;
+    }
+    if (i !== len) return undefined;
+  }
+  const d = order === 'dmy' ? a : b;
+  const mo = order === 'dmy' ? b : a;
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (mo === 2 && leap ? 29 : MONTH_DAYS[mo - 1]!)) return null;
+  return `${v.slice(yearAt, yearAt + 4)}-${TWO[mo]}-${TWO[d]}T${TWO[h]}:${TWO[mi]}:${TWO[s]}.000Z`;
 }
 
 /**

@@ -40,6 +40,52 @@ describe('ServiceNow values', () => {
       expect(parseDate(v)).toBeNull();
   });
 
+  it("reads an export's day/month/year date the same by its quick path as by the general one", () => {
+    const part = (n: number, width: 1 | 2) => (width === 2 ? p(n) : String(n));
+    fc.assert(
+      fc.property(
+        fc.record({
+          a: fc.integer({ min: 0, max: 39 }),
+          b: fc.integer({ min: 0, max: 39 }),
+          y: fc.integer({ min: 0, max: 9999 }),
+          h: fc.integer({ min: 0, max: 29 }),
+          mi: fc.integer({ min: 0, max: 65 }),
+          s: fc.integer({ min: 0, max: 65 }),
+          widths: fc.tuple(fc.constantFrom(1, 2), fc.constantFrom(1, 2), fc.constantFrom(1, 2)),
+          seps: fc.tuple(fc.constantFrom('/', '.', '-'), fc.constantFrom('/', '.', '-')),
+          time: fc.constantFrom('none', 'hm', 'hms', 'T', 'pm', 'hms pm'),
+          order: fc.constantFrom('dmy' as const, 'mdy' as const),
+        }),
+        ({ a, b, y, h, mi, s, widths, seps, time, order }) => {
+          if ((widths[0] === 1 && a > 9) || (widths[1] === 1 && b > 9)) return;
+          if (widths[2] === 1 && h > 9) return;
+          const date = `${part(a, widths[0])}${seps[0]}${part(b, widths[1])}${seps[1]}${p(y, 4)}`;
+          const clock = `${part(h, widths[2])}:${p(mi)}`;
+          const v =
+            time === 'none'
+              ? date
+              : time === 'hm'
+                ? `${date} ${clock}`
+                : time === 'hms'
+                  ? `${date} ${clock}:${p(s)}`
+                  : time === 'T'
+                    ? `${date}T${clock}`
+                    : time === 'pm'
+                      ? `${date} ${clock} PM`
+                      : `${date} ${clock}:${p(s)} am`;
+          // A leading space takes the general path (values are trimmed first).
+          expect(parseDate(v, order)).toEqual(parseDate(` ${v}`, order));
+        },
+      ),
+      { numRuns: 8000 },
+    );
+    expect(parseDate('29/2/2016 01:16', 'dmy')).toBe('2016-02-29T01:16:00.000Z');
+    expect(parseDate('2/29/2016 1:16:05', 'mdy')).toBe('2016-02-29T01:16:05.000Z');
+    expect(parseDate('29/2/2015 01:16', 'dmy')).toBeNull();
+    expect(parseDate('31/4/2016', 'dmy')).toBe(null);
+    expect(parseDate('5/3/2016 12:00', 'dmy')).toBe('2016-03-05T12:00:00.000Z');
+  });
+
   it('trims a value exactly as String.prototype.trim does, by its quick path too', () => {
     const MISSING = ['', '?', 'null', '(empty)', 'undefined'];
     const space = fc.constantFrom(' ', '\t', '\n', '\u00a0', '\u2003', '\ufeff', '\u3000');
