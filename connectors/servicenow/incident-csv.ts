@@ -9,11 +9,11 @@ import { MaturityError } from '../../src/errors.js';
 import { incidentToTicket } from './map-incident.js';
 import {
   dateOrderHint,
+  flattenStringsInPlace,
   flattenValue,
   int,
   parseDate,
   type DateOrder,
-  type Fields,
 } from './values.js';
 
 /**
@@ -314,21 +314,23 @@ export async function readIncidentCsv(file: string, o: ReadCsvOptions): Promise<
   });
   for await (const { record, info } of records) {
     rows++;
-    const f: Fields = {};
-    for (const [k, v] of Object.entries(record)) f[k] = flattenValue(v);
+    // csv-parse makes a new object of strings per record: flattened where it is.
+    const f = flattenStringsInPlace(record);
     const mapped = incidentToTicket(f, { dateOrder: o.dateOrder });
     if (!mapped.ok) {
       o.onBad(info.lines, oneLine(mapped.error));
       continue;
     }
     const updated = parseDate(f.sys_updated_on, o.dateOrder);
-    await o.onRow({
+    const stored = o.onRow({
       ticket: mapped.record,
       key: f.number ?? mapped.record.sourceId,
       version: [int(f.sys_mod_count) ?? -1, updated ? Date.parse(updated) : 0],
       line: info.lines,
       ...(f.resolved_by ? { resolvedBy: f.resolved_by } : {}),
     });
+    // Awaited only when onRow has something to wait for (a batch being written).
+    if (stored) await stored;
   }
   return rows;
 }
