@@ -37,7 +37,8 @@ export const errorCatalogue = {
   E_RULES_INVALID: { meaning: 'A rules file failed validation.', retry: 'no', exit: 2 },
   E_STORE: { meaning: 'The database could not be opened or migrated.', retry: 'no', exit: 1 },
   E_STORE_UNAVAILABLE: {
-    meaning: 'PostgreSQL ended the connection during a step (a restart, a failover); nothing of that step was stored.',
+    meaning:
+      'PostgreSQL ended the connection during a step (a restart, a failover); nothing of that step was stored.',
     retry: 'backoff',
     exit: 1,
   },
