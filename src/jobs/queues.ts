@@ -266,7 +266,12 @@ export async function waitForSnapshot<T = unknown>(
         o.onNote?.(`Redis is back after ${Math.round((Date.now() - downSince) / 1000)} s`);
         downSince = undefined;
       }
-      if (job && state === 'completed') return job.returnvalue as T;
+      if (job && state === 'completed') {
+        // The job was read before its state: one that completed in between was read without
+        // the value it returned (null). Read it again now that it is complete.
+        const done = await within(Job.fromId(q, jobId), 3000, 'no answer in 3 s');
+        return (done ?? job).returnvalue as T;
+      }
       if (job && state === 'failed') throw await failureOf(setup, jobId, job.failedReason);
       if (!job || state === 'unknown') {
         if (!o.requeue || requeued >= (o.requeueLimit ?? 2))
