@@ -244,8 +244,14 @@ export async function waitForSnapshot<T = unknown>(
       let job: Job | undefined;
       let state: string;
       try {
-        job = await within(Job.fromId(q, jobId), 3000, 'no answer in 3 s');
-        state = job ? await within(job.getState(), 3000, 'no answer in 3 s') : 'unknown';
+        // The state first, then the job: one read after it was completed (or failed) holds
+        // what it returned (or why it failed); read the other way round, a job that completes
+        // in between is read without its return value.
+        state = await within(q.getJobState(jobId), 3000, 'no answer in 3 s');
+        job =
+          state === 'unknown'
+            ? undefined
+            : await within(Job.fromId(q, jobId), 3000, 'no answer in 3 s');
       } catch (err) {
         const now = Date.now();
         if (downSince === undefined) {
@@ -266,12 +272,7 @@ export async function waitForSnapshot<T = unknown>(
         o.onNote?.(`Redis is back after ${Math.round((Date.now() - downSince) / 1000)} s`);
         downSince = undefined;
       }
-      if (job && state === 'completed') {
-        // The job was read before its state: one that completed in between was read without
-        // the value it returned (null). Read it again now that it is complete.
-        const done = await within(Job.fromId(q, jobId), 3000, 'no answer in 3 s');
-        return (done ?? job).returnvalue as T;
-      }
+      if (job && state === 'completed') return job.returnvalue as T;
       if (job && state === 'failed') throw await failureOf(setup, jobId, job.failedReason);
       if (!job || state === 'unknown') {
         if (!o.requeue || requeued >= (o.requeueLimit ?? 2))

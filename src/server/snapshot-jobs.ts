@@ -187,9 +187,12 @@ export class SnapshotJobs {
     }
     if (!this.deps.queue) return undefined;
     this.evaluate ??= queue(this.deps.queue, QUEUES.evaluate);
+    // The state first, then the job (as waitForSnapshot does): a job read before it completed
+    // holds no result or finishing time.
+    const state = await this.evaluate.getJobState(id);
+    if (state === 'unknown') return undefined;
     const job = await BullJob.fromId(this.evaluate, id);
     if (!job) return undefined;
-    const state = await job.getState();
     const data = job.data as { account?: string; accountId?: number };
     const view = queuedView(id, data.account ?? '', stateOf(state), job.timestamp);
     if (state === 'completed') {
