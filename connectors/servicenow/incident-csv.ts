@@ -49,7 +49,8 @@ export function normaliseHeader(h: string): string {
     .replace(/^incident\./, '')
     .replace(/[^a-z0-9_.]+/g, '_')
     .replace(/^_|_$/g, '');
-  return HEADER_ALIASES[t] ?? t;
+  // Own keys only: a column named `constructor` or `__proto__` is itself, not Object's.
+  return Object.hasOwn(HEADER_ALIASES, t) ? HEADER_ALIASES[t]! : t;
 }
 
 const DATE_COLUMNS = ['opened_at', 'sys_created_on', 'sys_updated_on', 'resolved_at', 'closed_at'];

@@ -241,6 +241,19 @@ describe('import servicenow-incidents', () => {
     expect(new Date(t!.solved_at as string).toISOString()).toBe('2016-02-13T10:00:00.000Z');
   });
 
+  it("reads columns named like Object's own properties as plain columns", async () => {
+    // A header looked up in the alias table must not find Object.prototype's members.
+    const csv = [
+      'Number,Opened,Updated,Constructor,___proto___,toString,Priority',
+      'INC7,29/2/2016 08:00,29/2/2016 10:00,x,y,z,1 - Critical',
+    ].join('\n');
+    const r = await importServiceNowIncidents(store, write('proto.csv', csv), { name: 'proto' });
+    expect(r.rows).toBe(1);
+    expect(r.bad.count).toBe(0);
+    const [t] = await tickets(r.account.id);
+    expect(t).toMatchObject({ source_id: 'INC7', priority: 'urgent' });
+  });
+
   it('asks for --date-format when every date is ambiguous', async () => {
     const file = write(
       'ambiguous.csv',
