@@ -38,7 +38,7 @@ export const errorCatalogue = {
   E_STORE: { meaning: 'The database could not be opened or migrated.', retry: 'no', exit: 1 },
   E_STORE_UNAVAILABLE: {
     meaning:
-      'PostgreSQL ended the connection during a step (a restart, a failover); nothing of that step was stored.',
+      'The connection to PostgreSQL was lost during a step (a restart, a failover); the step did not finish.',
     retry: 'backoff',
     exit: 1,
   },

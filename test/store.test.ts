@@ -229,6 +229,26 @@ describe.each(backends)('store on $name', (backend) => {
     expect((await store.countRecords(a.id)).tickets).toBe(0);
   });
 
+  it("keeps every check on for a record table with a trigger of its own (an operator's audit, say)", async () => {
+    store = await backend.open();
+    const a = await store.createAccount('acme', 'records');
+    await store.dbForTests.exec(`
+      CREATE FUNCTION stamp_category() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN NEW.category := 'stamped'; RETURN NEW; END $$;
+      CREATE TRIGGER stamp BEFORE INSERT ON tickets FOR EACH ROW EXECUTE FUNCTION stamp_category();`);
+    await store.upsertPrepared(prepareUpsert('tickets', a.id, [ticket('1')]), {
+      insertOnly: true,
+    });
+    await store.upsert(a.id, 'tickets', [ticket('2')]);
+    const rows = await store.dbForTests.query<{ source_id: string; category: string }>(
+      'SELECT source_id, category FROM tickets ORDER BY source_id',
+    );
+    expect(rows).toEqual([
+      { source_id: '1', category: 'stamped' },
+      { source_id: '2', category: 'stamped' },
+    ]);
+  });
+
   it('has no trigger or rule on a record table but its foreign key to accounts (records.ts skips them while it writes)', async () => {
     store = await backend.open();
     const names = recordKinds.map((k) => tables[k].table);
@@ -431,6 +451,54 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
       }
     });
 
+    it('says a statement on its own was cut off unconfirmed, and takes a protocol error as it is', async () => {
+      const db = sameDatabase.postgres();
+      const store = await db.open();
+      try {
+        await noUncaught(async () => {
+          const tag = `sleep_${process.pid}_${Date.now()}`;
+          // Its error is taken at once (a rejection nobody handles yet would be reported).
+          const sleeping = store.dbForTests.query(`SELECT pg_sleep(5) AS ${tag}`).then(
+            () => 'finished',
+            (e: unknown) => e,
+          );
+          const admin = new pg.Client({ connectionString: PG_URL });
+          await admin.connect();
+          try {
+            let pid: number | undefined;
+            for (let i = 0; i < 100 && pid === undefined; i++) {
+              const r = await admin.query<{ pid: number }>(
+                'SELECT pid FROM pg_stat_activity WHERE query LIKE $1',
+                [`%AS ${tag}`],
+              );
+              pid = r.rows[0]?.pid;
+              if (pid === undefined) await sleep(20);
+            }
+            await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+          } finally {
+            await admin.end();
+          }
+          expect(await sleeping).toMatchObject({
+            code: 'E_STORE_UNAVAILABLE',
+            message: expect.stringMatching(
+              /did not confirm this step, which may or may not be stored/,
+            ),
+          });
+        });
+        // A wrong number of parameters is the statement's fault (SQLSTATE 08P01), not a lost
+        // connection: PostgreSQL's own error, and the connection goes on.
+        const err = await store.dbForTests
+          .query('SELECT $1::int AS a, $2::int AS b', [1])
+          .catch((e: unknown) => e);
+        expect(err).not.toMatchObject({ code: 'E_STORE_UNAVAILABLE' });
+        expect((err as Error).message).toMatch(/parameters/);
+        expect(await store.dbForTests.query('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
+      } finally {
+        await store.close();
+        await db.drop();
+      }
+    });
+
     it('fails the transaction whose connection is ended in one clear line, stores none of it, and carries on', async () => {
       const db = sameDatabase.postgres();
       const store = await db.open();
@@ -447,7 +515,7 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
           ).rejects.toMatchObject({
             code: 'E_STORE_UNAVAILABLE',
             message: expect.stringMatching(
-              /^PostgreSQL ended the connection \(.+\); nothing of this step was stored: run it again$/,
+              /^lost the connection to PostgreSQL \(.+\); nothing of this step was stored: run it again$/,
             ),
           }),
         );

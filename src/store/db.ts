@@ -256,79 +256,101 @@ async function openPostgres(url: string, schema?: string): Promise<Db> {
   pool.on('connect', (client) => client.on('error', () => undefined));
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   const holdLock = advisoryLocks(url, schema);
-  const on = (client: pg.Pool | pg.PoolClient): Db => ({
-    kind: 'postgres',
-    async query<T>(sql: string, params?: unknown[]) {
-      const res = await client.query(sql, params).catch(rethrowLost);
-      return res.rows as T[];
-    },
-    async exec(sql: string) {
-      await client.query(sql).catch(rethrowLost);
-    },
-    async copyFrom(table, columns, data) {
-      const copy = async (conn: pg.PoolClient) =>
-        pipeline(
-          Readable.from([data]),
-          conn.query(copyFromStdin(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)),
-        ).catch(rethrowLost);
-      if (client !== pool) return copy(client as pg.PoolClient);
-      const conn = await pool.connect().catch(rethrowLost);
-      let failed: unknown;
-      try {
-        await copy(conn);
-      } catch (err) {
-        throw (failed = err);
-      } finally {
-        conn.release(isLost(failed));
-      }
-    },
-    async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-      if (client !== pool) return fn(on(client));
-      const conn = await pool.connect().catch(rethrowLost);
-      let failed: unknown;
-      try {
-        await conn.query('BEGIN').catch(rethrowLost);
-        const out = await fn(on(conn));
-        await conn.query('COMMIT').catch(rethrowLost);
-        return out;
-      } catch (err) {
-        failed = err;
-        if (!isLost(err)) await conn.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        // A connection the server ended leaves the pool, not back into it.
-        conn.release(isLost(failed));
-      }
-    },
-    holdLock,
-    async close() {
-      if (client === pool) await pool.end();
-    },
-  });
+  const on = (client: pg.Pool | pg.PoolClient): Db => {
+    // A statement of a transaction cut off stored nothing (the server rolls the transaction
+    // back); one on its own may have committed before its answer was lost.
+    const lost = client === pool ? lostUnconfirmed : lostBefore;
+    return {
+      kind: 'postgres',
+      async query<T>(sql: string, params?: unknown[]) {
+        const res = await client.query(sql, params).catch(lost);
+        return res.rows as T[];
+      },
+      async exec(sql: string) {
+        await client.query(sql).catch(lost);
+      },
+      async copyFrom(table, columns, data) {
+        const copy = async (conn: pg.PoolClient) =>
+          pipeline(
+            Readable.from([data]),
+            conn.query(copyFromStdin(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)),
+          );
+        if (client !== pool) return copy(client as pg.PoolClient).catch(lost);
+        const conn = await pool.connect().catch(lostBefore);
+        let failed: unknown;
+        try {
+          // On a connection of its own, outside a transaction: a COPY cut off may have committed.
+          await copy(conn).catch(lostUnconfirmed);
+        } catch (err) {
+          throw (failed = err);
+        } finally {
+          conn.release(isStoreLost(failed));
+        }
+      },
+      async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+        if (client !== pool) return fn(on(client));
+        const conn = await pool.connect().catch(lostBefore);
+        let failed: unknown;
+        try {
+          await conn.query('BEGIN').catch(lostBefore);
+          const out = await fn(on(conn));
+          // Cut off during COMMIT, the server may have committed before the answer was lost.
+          await conn.query('COMMIT').catch(lostUnconfirmed);
+          return out;
+        } catch (err) {
+          failed = err;
+          if (!isStoreLost(err)) await conn.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        } finally {
+          // A connection the server ended leaves the pool, not back into it.
+          conn.release(isStoreLost(failed));
+        }
+      },
+      holdLock,
+      async close() {
+        if (client === pool) await pool.end();
+      },
+    };
+  };
   return on(pool);
 }
 
-/** PostgreSQL ended or refused the connection: nothing the statement did stays (not its fault). */
+/**
+ * PostgreSQL ended or refused the connection: not the statement's fault. Of SQLSTATE class 08
+ * only the codes of a connection that is gone (08P01, a protocol violation such as a wrong
+ * number of parameters, leaves it usable), and the server's shutdown codes.
+ */
 function isLost(err: unknown): boolean {
-  if (err instanceof MaturityError) return err.code === 'E_STORE_UNAVAILABLE';
   const e = err as { code?: unknown; message?: unknown } | null | undefined;
   const code = typeof e?.code === 'string' ? e.code : '';
-  // SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, crash, not accepting).
-  if (/^08|^57P0[1-3]$/.test(code)) return true;
+  if (/^(08000|08003|08006|57P0[1-3])$/.test(code)) return true;
   if (['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true;
   const message = typeof e?.message === 'string' ? e.message : '';
   return /Connection terminated|not queryable/.test(message);
 }
 
-/** A lost connection as one line that says what it means for the step; any other error as is. */
-function rethrowLost(err: unknown): never {
+/** An error of this store's own statements that says their connection is gone (lostBefore…). */
+const isStoreLost = (err: unknown) =>
+  err instanceof MaturityError && err.code === 'E_STORE_UNAVAILABLE';
+
+/** A lost connection as one line saying what it means for the step; any other error as is. */
+function lostAs(err: unknown, stored: string): never {
   if (!isLost(err) || err instanceof MaturityError) throw err;
   throw new MaturityError(
     'E_STORE_UNAVAILABLE',
-    `PostgreSQL ended the connection (${(err as Error).message}); nothing of this step was stored: run it again`,
+    `lost the connection to PostgreSQL (${(err as Error).message}); ${stored}`,
     { cause: err },
   );
 }
+/** Lost before anything of the step could commit. */
+const lostBefore = (err: unknown): never =>
+  lostAs(err, 'nothing of this step was stored: run it again');
+/** Lost while (or before the answer that) the step committed: it may be stored. */
+const lostUnconfirmed = (err: unknown): never =>
+  lostAs(
+    err,
+    'the server did not confirm this step, which may or may not be stored: check, then run it again',
+  );
 
 /**
  * Session advisory locks, each on a connection of its own (outside the pool, so holders never

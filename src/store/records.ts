@@ -58,7 +58,7 @@ export async function upsertPrepared(
   const { kind, accountId } = prepared;
   const pages = prepared.pages.filter((text) => text.length);
   if (!pages.length) return prepared.count;
-  await ofAccount(db, accountId, async (tx) => {
+  await ofAccount(db, accountId, tables[kind].table, async (tx) => {
     for (const text of pages) {
       if (o.insertOnly) await tx.copyFrom(tables[kind].table, COLUMNS[kind], text);
       else await upsertPage(tx, kind, text, UPSERT[kind]);
@@ -69,41 +69,67 @@ export async function upsertPrepared(
 
 /**
  * The account's row locked FOR KEY SHARE (what the foreign key's check takes for each row), and,
- * when this session may, the record tables' foreign-key checks off until `fn` has written.
- * CASE, not AND: SQL does not promise to evaluate AND's left side first, and a role that is not
- * a superuser may not set session_replication_role. A session already in another role is left
- * as it is.
+ * when this session may, the record table's foreign-key checks off until `fn` has written.
+ * Only where that skips nothing else: a table with a trigger or rule of its own (an operator's
+ * audit trigger, say) keeps every check. CASE, not AND: SQL does not promise to evaluate AND's
+ * left side first, and a role that is not a superuser may not set session_replication_role. A
+ * session already in another role is left as it is.
  */
 const HOLD_ACCOUNT = `SELECT CASE
     WHEN current_setting('is_superuser') = 'on'
      AND current_setting('session_replication_role') = 'origin'
+     AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = $2::regclass AND NOT t.tgisinternal)
+     AND NOT EXISTS (SELECT 1 FROM pg_rewrite r WHERE r.ev_class = $2::regclass)
     THEN set_config('session_replication_role', 'replica', true) = 'replica'
     ELSE false END AS unchecked
   FROM accounts WHERE id = $1 FOR KEY SHARE`;
 const CHECK_AGAIN = `SELECT set_config('session_replication_role', 'origin', true)`;
+/**
+ * CHECK_AGAIN when the role may have been set without the row being returned (a row removed
+ * as it was locked: its select list may have run first); a role that may not set it has not.
+ */
+const CHECK_AGAIN_IF_SET = `SELECT CASE
+    WHEN current_setting('is_superuser') = 'on'
+     AND current_setting('session_replication_role') = 'replica'
+    THEN set_config('session_replication_role', 'origin', true) END`;
 
 /**
- * Runs `fn`, which writes records of the account (every row with `accountId`: copyText writes
- * it), in a transaction (the caller's when there is one) that first locks the account's row
- * against removal. The foreign key from the record table to accounts would check each row
- * (a query per row, a third of a first sync's COPY); with the row held, none of them can fail or
- * go stale before the commit, so the checks are skipped where the session may (a superuser:
- * PGlite, and PostgreSQL as such a role) and are back on for whatever the transaction does
- * next. This skips every trigger of the tables written: the record tables have none but their
- * foreign key's (test/store.test.ts holds them to it). An account removed before the page
- * fails it with a clear error; a removal that comes during it waits for the commit, then
+ * Runs `fn`, which writes records of the account into `table` (every row with `accountId`:
+ * copyText writes it), in a transaction (the caller's when there is one) that first locks the
+ * account's row against removal. The foreign key from the record table to accounts would check
+ * each row (a query per row, a third of a first sync's COPY); with the row held, none of them
+ * can fail or go stale before the commit, so the checks are skipped where the session may (a
+ * superuser: PGlite, and PostgreSQL as such a role) and are back on for whatever the transaction
+ * does next, whether `fn` wrote or failed. This store's record tables have no trigger or rule
+ * but their foreign key's (test/store.test.ts holds them to it). An account removed before the
+ * page fails it with a clear error; a removal that comes during it waits for the commit, then
  * removes the page's records with the rest.
  */
-async function ofAccount(db: Db, accountId: number, fn: (tx: Db) => Promise<void>): Promise<void> {
+async function ofAccount(
+  db: Db,
+  accountId: number,
+  table: string,
+  fn: (tx: Db) => Promise<void>,
+): Promise<void> {
   await db.transaction(async (tx) => {
-    const held = await tx.query<{ unchecked: boolean }>(HOLD_ACCOUNT, [accountId]);
-    if (!held.length)
+    const held = await tx.query<{ unchecked: boolean }>(HOLD_ACCOUNT, [accountId, table]);
+    if (!held.length) {
+      await tx.query(CHECK_AGAIN_IF_SET);
       throw new MaturityError(
         'E_ACCOUNT_NOT_FOUND',
         `account ${accountId} was removed while its records were being written; nothing was stored`,
       );
-    await fn(tx);
-    if (held[0]!.unchecked) await tx.query(CHECK_AGAIN);
+    }
+    const unchecked = held[0]!.unchecked;
+    try {
+      await fn(tx);
+    } catch (err) {
+      // A caller that catches this and goes on in the transaction gets the checks back (in a
+      // transaction the error aborted, this fails too, and the rollback ends the role anyway).
+      if (unchecked) await tx.query(CHECK_AGAIN).catch(() => undefined);
+      throw err;
+    }
+    if (unchecked) await tx.query(CHECK_AGAIN);
   });
 }
 
@@ -150,7 +176,9 @@ export async function upsertLatestTickets(
 ): Promise<void> {
   if (!tickets.length) return;
   const text = copyText(tables.tickets, accountId, tickets);
-  await ofAccount(db, accountId, (tx) => upsertPage(tx, 'tickets', text, upsertLatestSql));
+  await ofAccount(db, accountId, tables.tickets.table, (tx) =>
+    upsertPage(tx, 'tickets', text, upsertLatestSql),
+  );
 }
 
 /**
