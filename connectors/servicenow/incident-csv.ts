@@ -12,7 +12,6 @@ import {
   flattenStringsInPlace,
   flattenValue,
   int,
-  parseDate,
   type DateOrder,
 } from './values.js';
 
@@ -322,7 +321,8 @@ export async function readIncidentCsv(file: string, o: ReadCsvOptions): Promise<
       o.onBad(info.lines, oneLine(mapped.error));
       continue;
     }
-    const updated = parseDate(f.sys_updated_on, o.dateOrder);
+    // The ticket's updatedAt is sys_updated_on as the mapper read it (a bad one quarantined it).
+    const updated = mapped.record.updatedAt;
     const stored = o.onRow({
       ticket: mapped.record,
       key: f.number ?? mapped.record.sourceId,
