@@ -403,10 +403,18 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
 describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
   'store on PostgreSQL whose connections the server ends (a restart, a terminate)',
   () => {
-    const terminate = async (pid: number) => {
+    /** A connection of the test's own, as the administrator. */
+    const asAdmin = async <T>(fn: (admin: pg.Client) => Promise<T>): Promise<T> => {
       const admin = new pg.Client({ connectionString: PG_URL });
       await admin.connect();
       try {
+        return await fn(admin);
+      } finally {
+        await admin.end();
+      }
+    };
+    const terminate = (pid: number) =>
+      asAdmin(async (admin) => {
         await admin.query('SELECT pg_terminate_backend($1)', [pid]);
         // The server has ended it once it is gone from pg_stat_activity.
         for (let i = 0; i < 50; i++) {
@@ -414,8 +422,16 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
           if (!left.rowCount) return;
           await sleep(20);
         }
+      });
+    /** A store on a schema of its own, closed and dropped after `fn`. */
+    const withStore = async (fn: (store: Store) => Promise<void>) => {
+      const db = sameDatabase.postgres();
+      const store = await db.open();
+      try {
+        await fn(store);
       } finally {
-        await admin.end();
+        await store.close();
+        await db.drop();
       }
     };
     /** Runs `fn`, failing it when an error escapes to the process meanwhile (it would end a server). */
@@ -434,10 +450,8 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
     const backendPid = async (db: { query<T>(sql: string): Promise<T[]> }) =>
       (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
 
-    it('carries on after an idle connection is ended: the next statement opens another', async () => {
-      const db = sameDatabase.postgres();
-      const store = await db.open();
-      try {
+    it('carries on after an idle connection is ended: the next statement opens another', () =>
+      withStore(async (store) => {
         const a = await store.createAccount('acme', 'records');
         await noUncaught(async () => {
           await terminate(await backendPid(store.dbForTests));
@@ -445,16 +459,10 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
         });
         await store.upsert(a.id, 'tickets', [ticket('1')]);
         expect((await store.countRecords(a.id)).tickets).toBe(1);
-      } finally {
-        await store.close();
-        await db.drop();
-      }
-    });
+      }));
 
-    it('says a statement on its own was cut off unconfirmed, and takes a protocol error as it is', async () => {
-      const db = sameDatabase.postgres();
-      const store = await db.open();
-      try {
+    it('says a statement on its own was cut off unconfirmed, and takes a protocol error as it is', () =>
+      withStore(async (store) => {
         await noUncaught(async () => {
           const tag = `sleep_${process.pid}_${Date.now()}`;
           // Its error is taken at once (a rejection nobody handles yet would be reported).
@@ -462,22 +470,18 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
             () => 'finished',
             (e: unknown) => e,
           );
-          const admin = new pg.Client({ connectionString: PG_URL });
-          await admin.connect();
-          try {
-            let pid: number | undefined;
-            for (let i = 0; i < 100 && pid === undefined; i++) {
+          const pid = await asAdmin(async (admin) => {
+            for (let i = 0; i < 100; i++) {
               const r = await admin.query<{ pid: number }>(
                 'SELECT pid FROM pg_stat_activity WHERE query LIKE $1',
                 [`%AS ${tag}`],
               );
-              pid = r.rows[0]?.pid;
-              if (pid === undefined) await sleep(20);
+              if (r.rows[0]) return r.rows[0].pid;
+              await sleep(20);
             }
-            await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-          } finally {
-            await admin.end();
-          }
+            throw new Error('the sleeping statement never showed in pg_stat_activity');
+          });
+          await terminate(pid);
           expect(await sleeping).toMatchObject({
             code: 'E_STORE_UNAVAILABLE',
             message: expect.stringMatching(
@@ -493,16 +497,10 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
         expect(err).not.toMatchObject({ code: 'E_STORE_UNAVAILABLE' });
         expect((err as Error).message).toMatch(/parameters/);
         expect(await store.dbForTests.query('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
-      } finally {
-        await store.close();
-        await db.drop();
-      }
-    });
+      }));
 
-    it('fails the transaction whose connection is ended in one clear line, stores none of it, and carries on', async () => {
-      const db = sameDatabase.postgres();
-      const store = await db.open();
-      try {
+    it('fails the transaction whose connection is ended in one clear line, stores none of it, and carries on', () =>
+      withStore(async (store) => {
         const a = await store.createAccount('acme', 'records');
         await noUncaught(() =>
           expect(
@@ -522,11 +520,7 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
         expect((await store.countRecords(a.id)).tickets).toBe(0);
         await store.upsert(a.id, 'tickets', [ticket('3')]);
         expect((await store.countRecords(a.id)).tickets).toBe(1);
-      } finally {
-        await store.close();
-        await db.drop();
-      }
-    });
+      }));
   },
 );
 

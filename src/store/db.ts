@@ -256,6 +256,18 @@ async function openPostgres(url: string, schema?: string): Promise<Db> {
   pool.on('connect', (client) => client.on('error', () => undefined));
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   const holdLock = advisoryLocks(url, schema);
+  /** A connection of the pool for `fn`; one the server ended leaves the pool, not back into it. */
+  const lend = async <T>(fn: (conn: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const conn = await pool.connect().catch(lostBefore);
+    let failed: unknown;
+    try {
+      return await fn(conn);
+    } catch (err) {
+      throw (failed = err);
+    } finally {
+      conn.release(isStoreLost(failed));
+    }
+  };
   const on = (client: pg.Pool | pg.PoolClient): Db => {
     // A statement of a transaction cut off stored nothing (the server rolls the transaction
     // back); one on its own may have committed before its answer was lost.
@@ -276,35 +288,23 @@ async function openPostgres(url: string, schema?: string): Promise<Db> {
             conn.query(copyFromStdin(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)),
           );
         if (client !== pool) return copy(client as pg.PoolClient).catch(lost);
-        const conn = await pool.connect().catch(lostBefore);
-        let failed: unknown;
-        try {
-          // On a connection of its own, outside a transaction: a COPY cut off may have committed.
-          await copy(conn).catch(lostUnconfirmed);
-        } catch (err) {
-          throw (failed = err);
-        } finally {
-          conn.release(isStoreLost(failed));
-        }
+        // On a connection of its own, outside a transaction: a COPY cut off may have committed.
+        return lend((conn) => copy(conn).catch(lostUnconfirmed));
       },
       async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
         if (client !== pool) return fn(on(client));
-        const conn = await pool.connect().catch(lostBefore);
-        let failed: unknown;
-        try {
+        return lend(async (conn) => {
           await conn.query('BEGIN').catch(lostBefore);
-          const out = await fn(on(conn));
-          // Cut off during COMMIT, the server may have committed before the answer was lost.
-          await conn.query('COMMIT').catch(lostUnconfirmed);
-          return out;
-        } catch (err) {
-          failed = err;
-          if (!isStoreLost(err)) await conn.query('ROLLBACK').catch(() => undefined);
-          throw err;
-        } finally {
-          // A connection the server ended leaves the pool, not back into it.
-          conn.release(isStoreLost(failed));
-        }
+          try {
+            const out = await fn(on(conn));
+            // Cut off during COMMIT, the server may have committed before the answer was lost.
+            await conn.query('COMMIT').catch(lostUnconfirmed);
+            return out;
+          } catch (err) {
+            if (!isStoreLost(err)) await conn.query('ROLLBACK').catch(() => undefined);
+            throw err;
+          }
+        });
       },
       holdLock,
       async close() {

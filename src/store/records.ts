@@ -83,12 +83,12 @@ const HOLD_ACCOUNT = `SELECT CASE
     THEN set_config('session_replication_role', 'replica', true) = 'replica'
     ELSE false END AS unchecked
   FROM accounts WHERE id = $1 FOR KEY SHARE`;
-const CHECK_AGAIN = `SELECT set_config('session_replication_role', 'origin', true)`;
 /**
- * CHECK_AGAIN when the role may have been set without the row being returned (a row removed
- * as it was locked: its select list may have run first); a role that may not set it has not.
+ * The checks back on, where HOLD_ACCOUNT may have turned them off: also when it returned no row
+ * (one removed as it was locked: its select list may have run first). A role that may not set
+ * session_replication_role has not.
  */
-const CHECK_AGAIN_IF_SET = `SELECT CASE
+const CHECK_AGAIN = `SELECT CASE
     WHEN current_setting('is_superuser') = 'on'
      AND current_setting('session_replication_role') = 'replica'
     THEN set_config('session_replication_role', 'origin', true) END`;
@@ -114,7 +114,7 @@ async function ofAccount(
   await db.transaction(async (tx) => {
     const held = await tx.query<{ unchecked: boolean }>(HOLD_ACCOUNT, [accountId, table]);
     if (!held.length) {
-      await tx.query(CHECK_AGAIN_IF_SET);
+      await tx.query(CHECK_AGAIN);
       throw new MaturityError(
         'E_ACCOUNT_NOT_FOUND',
         `account ${accountId} was removed while its records were being written; nothing was stored`,
