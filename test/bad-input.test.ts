@@ -87,6 +87,7 @@ function writeInputs(): void {
   put('year-0000.json', oneTicket({ createdAt: '0000-06-01T10:00:00Z' }));
   put('year-past-2100.json', oneTicket({ createdAt: '2100-12-31T23:59:59-14:00' }));
   put('feb-30.json', oneTicket({ createdAt: '2026-02-30T10:00:00Z' }));
+  put('offset-16h.json', oneTicket({ createdAt: '2026-06-01T10:00:00+16:00' }));
   put('no-zone.json', oneTicket({ createdAt: '2026-06-01T10:00:00' }));
   put('latin1.json', Buffer.from('{"groups": [{"sourceId": "g", "name": "Caf\xe9"}]}', 'latin1'));
   put('truncated.json', '{"tickets": [');
@@ -200,6 +201,11 @@ const cases: Case[] = [
     'records',
     ['import', 'records', f('year-past-2100.json'), '--name', 'acme'],
     `${f('year-past-2100.json')}: tickets[0] (sourceId 1) field createdAt: must be a date from 1970 to 2100 (got "2100-12-31T23:59:59-14:00"); nothing was stored`,
+  ],
+  [
+    'records',
+    ['import', 'records', f('offset-16h.json'), '--name', 'acme'],
+    `${f('offset-16h.json')}: tickets[0] (sourceId 1) field createdAt: must have a zone offset from -15:59 to +15:59 (got "2026-06-01T10:00:00+16:00"); nothing was stored`,
   ],
   [
     'records',

@@ -14,7 +14,8 @@ import { jsonTextProblem, textProblem } from './text.js';
  * - numbers of minutes: finite (JSON's 1e400 parses as Infinity);
  * - times: ISO-8601 with a zone, a real calendar day, from 1970 to 2100. No helpdesk record is
  *   older than 1970, and a year like 0000 (which PostgreSQL refuses) or 9999 is a typo or a
- *   placeholder, never evidence.
+ *   placeholder, never evidence. A zone's offset is at most 15:59 either way, as PostgreSQL
+ *   takes (no place on Earth is past +14:00).
  * A failure's message is a phrase that follows the field's name, quoting the value (`shown`).
  */
 const text = (min: number, max: number) =>
@@ -49,6 +50,14 @@ export function dateRangeProblem(ms: number): string | undefined {
   return ms >= EARLIEST && ms < LATEST ? undefined : 'must be a date from 1970 to 2100';
 }
 
+/** Why a date-time's zone offset is past what PostgreSQL takes (±15:59), or undefined. */
+function offsetProblem(s: string): string | undefined {
+  const hours = /[+-](\d\d):\d\d$/.exec(s)?.[1];
+  return hours !== undefined && Number(hours) > 15
+    ? 'must have a zone offset from -15:59 to +15:59'
+    : undefined;
+}
+
 const time = z.iso
   .datetime({
     offset: true,
@@ -56,7 +65,7 @@ const time = z.iso
       `must be an ISO-8601 date-time with a zone on a real calendar day, like 2026-06-01T09:12:00Z (got ${shown(i.input)})`,
   })
   .superRefine((s, ctx) => {
-    const problem = dateRangeProblem(Date.parse(s));
+    const problem = dateRangeProblem(Date.parse(s)) ?? offsetProblem(s);
     if (problem)
       ctx.addIssue({ code: 'custom', message: `${problem} (got ${shown(s)})`, input: s });
   });

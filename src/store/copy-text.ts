@@ -55,13 +55,17 @@ const TYPE: Record<Column, number> = {
   'text[]': 4,
   jsonb: 5,
 };
-const plans = new WeakMap<TableSpec, { names: string[]; types: number[] }>();
-function planOf(spec: TableSpec) {
-  let plan = plans.get(spec);
+type Plan = { names: string[]; types: number[] };
+const plans = new WeakMap<Record<Column, number>, WeakMap<TableSpec, Plan>>();
+/** A table's field names and their types as `codes` numbers them, worked out once per table. */
+export function fieldPlan(spec: TableSpec, codes: Record<Column, number>): Plan {
+  let byTable = plans.get(codes);
+  if (!byTable) plans.set(codes, (byTable = new WeakMap()));
+  let plan = byTable.get(spec);
   if (!plan) {
     const entries = Object.entries(spec.fields);
-    plan = { names: entries.map(([f]) => f), types: entries.map(([, type]) => TYPE[type]) };
-    plans.set(spec, plan);
+    plan = { names: entries.map(([f]) => f), types: entries.map(([, type]) => codes[type]) };
+    byTable.set(spec, plan);
   }
   return plan;
 }
@@ -82,7 +86,7 @@ export function copyText(
   records: readonly Record<string, unknown>[],
 ): Buffer {
   if (!Number.isSafeInteger(accountId)) throw new Error(`not an account id: ${accountId}`);
-  const { names, types } = planOf(spec);
+  const { names, types } = fieldPlan(spec, TYPE);
   const account = `${accountId}\t`;
   let buf = Buffer.allocUnsafe(records.length * LINE_BYTES + 1024);
   let pos = 0;

@@ -7,6 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import { MaturityError } from '../errors.js';
+import { copyOptions, type CopyPage } from './copy-binary.js';
 import { lockStore, type StoreLockOptions } from './lock-store.js';
 import { startLiteThread, type LiteThread } from './pglite-thread.js';
 
@@ -22,11 +23,11 @@ export interface Db extends QueryDb {
   exec(sql: string): Promise<void>;
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
-   * Loads rows in COPY's text format (copy-text.ts) into `table` (its `columns`, in order):
-   * COPY FROM STDIN on PostgreSQL, from a blob on PGlite. Call it within a transaction when the
+   * Loads a page of rows (copy-binary.ts) into `table` (its `columns`, in order): COPY FROM
+   * STDIN on PostgreSQL, from a blob on PGlite. Call it within a transaction when the
    * table is a temporary one (on PostgreSQL, the pool may lend another connection otherwise).
    */
-  copyFrom(table: string, columns: readonly string[], data: Buffer): Promise<void>;
+  copyFrom(table: string, columns: readonly string[], page: CopyPage): Promise<void>;
   /**
    * Holds a named lock across processes sharing the database (PostgreSQL: a session advisory
    * lock on a connection of its own, released if the process dies; PGlite, which one process
@@ -158,10 +159,10 @@ function pgliteDb(
     async exec(sql: string) {
       await lite.exec(sql);
     },
-    async copyFrom(table, columns, data) {
-      await lite.query(blobCopySql(table, columns), [], {
-        // copy-text.ts's buffers are on a plain ArrayBuffer, never a shared one.
-        blob: new Blob([data as Uint8Array<ArrayBuffer>]),
+    async copyFrom(table, columns, page) {
+      await lite.query(blobCopySql(table, columns, page), [], {
+        // copyPage's buffers are on a plain ArrayBuffer, never a shared one.
+        blob: new Blob([page.data as Uint8Array<ArrayBuffer>]),
       });
     },
     async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
@@ -176,9 +177,9 @@ function pgliteDb(
   return db;
 }
 
-/** PGlite's COPY of rows in COPY text, handed over as its `/dev/blob`. */
-const blobCopySql = (table: string, columns: readonly string[]) =>
-  `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`;
+/** PGlite's COPY of a page, handed over as its `/dev/blob`. */
+const blobCopySql = (table: string, columns: readonly string[], page: CopyPage) =>
+  `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'${copyOptions(page.format)}`;
 
 /**
  * The Db over PGlite in its own thread. A transaction has the database to itself: statements
@@ -207,7 +208,8 @@ function threadDb(lite: LiteThread, holdLock: HoldLock): Db {
       kind: 'pglite',
       query: (sql, params) => guard(() => lite.query(sql, params)),
       exec: (sql) => guard(() => lite.exec(sql)),
-      copyFrom: (table, columns, data) => guard(() => lite.copy(blobCopySql(table, columns), data)),
+      copyFrom: (table, columns, page) =>
+        guard(() => lite.copy(blobCopySql(table, columns, page), page.data)),
       transaction: (fn) => guard(() => fn(tx)),
       holdLock,
       close: () => Promise.resolve(),
@@ -218,8 +220,8 @@ function threadDb(lite: LiteThread, holdLock: HoldLock): Db {
     kind: 'pglite',
     query: (sql, params) => exclusive(() => lite.query(sql, params)),
     exec: (sql) => exclusive(() => lite.exec(sql)),
-    copyFrom: (table, columns, data) =>
-      exclusive(() => lite.copy(blobCopySql(table, columns), data)),
+    copyFrom: (table, columns, page) =>
+      exclusive(() => lite.copy(blobCopySql(table, columns, page), page.data)),
     transaction: (fn) =>
       exclusive(async () => {
         const inside = insideOf();
@@ -281,12 +283,10 @@ async function openPostgres(url: string, schema?: string): Promise<Db> {
       async exec(sql: string) {
         await client.query(sql).catch(lost);
       },
-      async copyFrom(table, columns, data) {
+      async copyFrom(table, columns, page) {
+        const sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN${copyOptions(page.format)}`;
         const copy = async (conn: pg.PoolClient) =>
-          pipeline(
-            Readable.from([data]),
-            conn.query(copyFromStdin(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)),
-          );
+          pipeline(Readable.from([page.data]), conn.query(copyFromStdin(sql)));
         if (client !== pool) return copy(client as pg.PoolClient).catch(lost);
         // On a connection of its own, outside a transaction: a COPY cut off may have committed.
         return lend((conn) => copy(conn).catch(lostUnconfirmed));

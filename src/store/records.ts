@@ -1,7 +1,8 @@
 import { recordKinds, type RecordKind, type RecordOf, type Ticket } from '../domain/records.js';
 import { MaturityError } from '../errors.js';
 import type { Db } from './db.js';
-import { copyColumns, copyText } from './copy-text.js';
+import { copyPage, type CopyPage } from './copy-binary.js';
+import { copyColumns } from './copy-text.js';
 import { stageSql, stageTable, tables, upsertFromStageSql } from './tables.js';
 
 const BATCH = 10_000;
@@ -15,14 +16,14 @@ const COLUMNS = byKind((k) => copyColumns(tables[k]));
 
 /**
  * An account's records of one kind made ready to store: deduplicated by source id (the last one
- * wins within a page, as it would across pages) and serialised in pages of BATCH, in COPY's text
- * format.
+ * wins within a page, as it would across pages) and serialised in pages of BATCH for COPY
+ * (copy-binary.ts).
  */
 export interface PreparedUpsert {
   kind: RecordKind;
   accountId: number;
   count: number;
-  pages: Buffer[];
+  pages: CopyPage[];
 }
 
 /** The CPU side of an upsert, done apart so that it can run while the database writes another. */
@@ -32,12 +33,12 @@ export function prepareUpsert<K extends RecordKind>(
   records: readonly RecordOf<K>[],
 ): PreparedUpsert {
   const spec = tables[kind];
-  const pages: Buffer[] = [];
+  const pages: CopyPage[] = [];
   for (let i = 0; i < records.length; i += BATCH) {
     const page = new Map<string, RecordOf<K>>();
     for (let j = i; j < Math.min(i + BATCH, records.length); j++)
       page.set(records[j]!.sourceId, records[j]!);
-    pages.push(copyText(spec, accountId, [...page.values()]));
+    pages.push(copyPage(spec, accountId, [...page.values()]));
   }
   return { kind, accountId, count: records.length, pages };
 }
@@ -56,12 +57,12 @@ export async function upsertPrepared(
   o: { insertOnly?: boolean } = {},
 ): Promise<number> {
   const { kind, accountId } = prepared;
-  const pages = prepared.pages.filter((text) => text.length);
+  const pages = prepared.pages.filter((page) => page.rows);
   if (!pages.length) return prepared.count;
   await ofAccount(db, accountId, tables[kind].table, async (tx) => {
-    for (const text of pages) {
-      if (o.insertOnly) await tx.copyFrom(tables[kind].table, COLUMNS[kind], text);
-      else await upsertPage(tx, kind, text, UPSERT[kind]);
+    for (const page of pages) {
+      if (o.insertOnly) await tx.copyFrom(tables[kind].table, COLUMNS[kind], page);
+      else await upsertPage(tx, kind, page, UPSERT[kind]);
     }
   });
   return prepared.count;
@@ -95,7 +96,7 @@ const CHECK_AGAIN = `SELECT CASE
 
 /**
  * Runs `fn`, which writes records of the account into `table` (every row with `accountId`:
- * copyText writes it), in a transaction (the caller's when there is one) that first locks the
+ * copyPage writes it), in a transaction (the caller's when there is one) that first locks the
  * account's row against removal. The foreign key from the record table to accounts would check
  * each row (a query per row, a third of a first sync's COPY); with the row held, none of them
  * can fail or go stale before the commit, so the checks are skipped where the session may (a
@@ -175,19 +176,19 @@ export async function upsertLatestTickets(
   tickets: Ticket[],
 ): Promise<void> {
   if (!tickets.length) return;
-  const text = copyText(tables.tickets, accountId, tickets);
+  const page = copyPage(tables.tickets, accountId, tickets);
   await ofAccount(db, accountId, tables.tickets.table, (tx) =>
-    upsertPage(tx, 'tickets', text, upsertLatestSql),
+    upsertPage(tx, 'tickets', page, upsertLatestSql),
   );
 }
 
 /**
- * One page (COPY text, each source id once: ON CONFLICT may not touch a row twice in one
+ * One page (for COPY, each source id once: ON CONFLICT may not touch a row twice in one
  * statement) through the session's staging table (tables.ts), in a transaction (the caller's
  * when there is one: ofAccount's).
  */
-async function upsertPage(db: Db, kind: RecordKind, text: Buffer, sql: string): Promise<void> {
-  if (!text.length) return;
+async function upsertPage(db: Db, kind: RecordKind, page: CopyPage, sql: string): Promise<void> {
+  if (!page.rows) return;
   await db.transaction(async (tx) => {
     // Emptied first: a transaction may store several pages of a kind (an import does). TRUNCATE,
     // not DELETE: deleted rows would stay in the table until the transaction ends, and each page
@@ -202,7 +203,7 @@ async function upsertPage(db: Db, kind: RecordKind, text: Buffer, sql: string): 
         { cause: err },
       );
     });
-    await tx.copyFrom(stageTable(kind), COLUMNS[kind], text);
+    await tx.copyFrom(stageTable(kind), COLUMNS[kind], page);
     await tx.query(sql);
   });
 }

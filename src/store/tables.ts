@@ -130,13 +130,14 @@ export const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toL
 /**
  * A page of records is stored in three steps, the same on PGlite and PostgreSQL: COPY into a
  * staging table of the session (stageSql: a temporary table, emptied at each commit), then one
- * INSERT … SELECT … ON CONFLICT DO UPDATE from it (upsertFromStageSql). COPY's text format is
- * the cheapest way for PostgreSQL to read values: a page of 10,000 tickets took about 1.3 s of
- * its CPU per 100,000 tickets this way, against 3.3 s as one JSON parameter read by
- * json_to_recordset (and more as jsonb). Inserted and updated rows alike get synced_at = now()
- * (the transaction's time). Each line carries its account id (copyText), so that a page of
- * records the account cannot hold yet (a first sync) can also be copied straight into the
- * record table (records.upsertPrepared with insertOnly), its synced_at by the column's default.
+ * INSERT … SELECT … ON CONFLICT DO UPDATE from it (upsertFromStageSql). COPY is the cheapest
+ * way for PostgreSQL to read values: a page of 10,000 tickets in its text format took about
+ * 1.3 s of its CPU per 100,000 tickets, against 3.3 s as one JSON parameter read by
+ * json_to_recordset (and more as jsonb); its binary format takes less again (copy-binary.ts).
+ * Inserted and updated rows alike get synced_at = now() (the transaction's time). Each row
+ * carries its account id (copyPage), so that a page of records the account cannot hold yet (a
+ * first sync) can also be copied straight into the record table (records.upsertPrepared with
+ * insertOnly), its synced_at by the column's default.
  */
 export const stageTable = (kind: RecordKind) => `stage_${tables[kind].table}`;
 
