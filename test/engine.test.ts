@@ -136,6 +136,30 @@ describe('criteria', () => {
     expect(evalOne(tiers, [count(1)]).status).toBe('unmet');
   });
 
+  it('leaves a ratio unknown while its undetermined members could still carry it over the threshold', () => {
+    const proactive: Criterion = {
+      id: 'proactive-tickets-opened',
+      statement: '5% of tickets opened proactively',
+      when: { metric: 'tickets.proactive_share', op: '>=', value: 0.05 },
+    };
+    // 400 tickets: `hits` proactive, `undetermined` more opened through the API.
+    const share = (hits: number, undetermined?: number): Metric => ({
+      ...metric('tickets.proactive_share', hits / 400, 400),
+      ...(undetermined ? { undetermined } : {}),
+    });
+    // 2%, and 40 of 400 (10 points) may count: up to 12%.
+    expect(evalOne(proactive, [share(8, 40)])).toMatchObject({
+      status: 'unknown',
+      reason: expect.stringMatching(
+        /is 0\.02, but 40 more of its 400 are undetermined .*up to 0\.12/,
+      ),
+    });
+    expect(evalOne(proactive, [share(20, 40)]).status).toBe('met');
+    // 2%, up to 4.5% with the 10 undetermined: short either way.
+    expect(evalOne(proactive, [share(8, 10)]).status).toBe('unmet');
+    expect(evalOne(proactive, [share(8)]).status).toBe('unmet');
+  });
+
   it('lets confirm-only data prove a criterion but never rule it out', () => {
     const c: Criterion = {
       id: 'partner-runs-scheduling',

@@ -672,17 +672,30 @@ const table: Record<string, Case[]> = {
   ],
   'tickets.proactive_share': [
     c(
-      'is the share of tickets with a channel opened by monitoring, the API or outbound work',
+      'is the share of tickets with a channel opened by monitoring, alerts or outbound work',
       {
         tickets: [
           t(1, { channel: 'email' }),
           t(2, { channel: 'email' }),
           t(3, { channel: 'monitoring' }),
-          t(4, { channel: 'api' }),
+          t(4, { channel: 'outbound' }),
           t(5), // no channel: not known
         ],
       },
       share(2, 4),
+    ),
+    c(
+      'holds tickets opened through the API undetermined, unless a proactive tag settles them',
+      {
+        tickets: [
+          t(1, { channel: 'email' }),
+          t(2, { channel: 'alert' }),
+          t(3, { channel: 'api' }),
+          t(4, { channel: 'api' }),
+          t(5, { channel: 'api', tags: ['monitoring'] }),
+        ],
+      },
+      share(2, 5, { undetermined: 2 }),
     ),
     c(
       'reads tags where the source delivers them, over every ticket',

@@ -80,13 +80,17 @@ const customerTicket = (k: Knobs) =>
     slaPolicyId: sometimes(fc.constant('p1'), k.sla),
   });
 
-/** Opened by monitoring, the API or outbound work: marked by channel, by tag, or both. */
+/**
+ * Opened by monitoring, alerts or outbound work: marked by channel, by tag, or both. A ticket
+ * opened through the API is proactive only with the tag (alone, its origin is undetermined).
+ */
 const proactiveTicket = fc
   .record({
     ...ticketFields({ sla: 0, knowledge: 5, problem: 5, other: 5 }),
     mark: fc.constantFrom('channel', 'tag', 'both'),
-    channel: fc.constantFrom('monitoring', 'api'),
+    channel: fc.constantFrom('monitoring', 'alert', 'outbound', 'api'),
   })
+  .filter(({ mark, channel }) => channel !== 'api' || mark === 'both')
   .map(({ mark, channel, ...t }) => ({
     ...t,
     ...(mark !== 'tag' ? { channel } : {}),

@@ -200,7 +200,7 @@ export const profiles: Record<ProfileName, Profile> = {
     kbPlansArticle: true,
     olas: 3,
     attainment: 0.95,
-    channels: { email: 0.35, web: 0.25, chat: 0.2, phone: 0.08, api: 0.07, monitoring: 0.05 },
+    channels: { email: 0.35, web: 0.25, chat: 0.2, phone: 0.08, api: 0.04, monitoring: 0.08 },
     macros: 150,
     triggers: 70,
     automations: 30,

@@ -12,16 +12,27 @@ export const Metric = z.object({
   interval: z.tuple([z.number(), z.number()]).optional(),
   breakdown: z.record(z.string(), z.number()).optional(),
   /**
-   * Counts only: how many of the things counted are undetermined, because they could not be read
-   * (groups whose anonymised names say nothing about their role) or may not be the team's own (a
-   * helpdesk's default SLA policy nobody changed, and the targets measured against it). The true
-   * count lies between value and value + undetermined, so a threshold in that range is unknown,
-   * not unmet.
+   * How many things may count that the data cannot settle: of a count, things that could not be
+   * read (groups whose anonymised names say nothing about their role) or may not be the team's own
+   * (a helpdesk's default SLA policy nobody changed, and the targets measured against it); of a
+   * ratio, members of the sample that may or may not be hits (a ticket opened through the API may
+   * be a monitoring alert or a customer's web form). The true count lies between value and
+   * value + undetermined, the true ratio between value and value + undetermined / sampleSize
+   * (undeterminedTop), so a threshold in that range is unknown, not unmet.
    */
   undetermined: z.number().int().min(1).optional(),
   sources: z.array(z.string()),
 });
 export type Metric = z.infer<typeof Metric>;
+
+/** The most a metric may be once its undetermined members are settled (see Metric). */
+export function undeterminedTop(
+  m: Pick<Metric, 'value' | 'unit' | 'sampleSize' | 'undetermined'>,
+): number {
+  const u = m.undetermined ?? 0;
+  if (m.unit !== 'ratio') return m.value + u;
+  return m.sampleSize ? Math.min(1, m.value + u / m.sampleSize) : m.value;
+}
 
 export type CriterionStatus = 'met' | 'unmet' | 'unknown';
 

@@ -1,5 +1,5 @@
 import type { Decision } from '../domain/decisions.js';
-import type { CriterionResult, Metric } from '../domain/evidence.js';
+import { undeterminedTop, type CriterionResult, type Metric } from '../domain/evidence.js';
 import { noteOf } from './active-decisions.js';
 import type { Condition, Criterion } from './rules-schema.js';
 
@@ -184,17 +184,20 @@ function evaluateCondition(
             ? x < t
             : x === t;
   const shown = c.bound && c.bound !== 'value' ? `${name} (${c.bound} bound)` : name;
-  // A count with undetermined members lies in [v, v + u]: decided only where the whole range agrees.
+  // A metric with undetermined members lies in [v, top] (evidence.ts): decided only where the
+  // whole range agrees.
   const u = !c.breakdown && !c.bound ? (m.undetermined ?? 0) : 0;
+  const top = u ? undeterminedTop(m) : v;
   const low = ok(v);
-  const high = ok(v + u);
+  const high = ok(top);
   if (low && high) return { status: 'met', values };
   if (!low && !high)
     return { status: 'unmet', values, gap: `${shown} ${apart(v, t)}, needs ${c.op} ${fmt(t)}` };
+  const more = m.unit === 'ratio' ? `${u} more of its ${m.sampleSize}` : `${u} more`;
   return {
     status: 'unknown',
     values,
-    reason: `${c.metric} is ${fmt(v)}, but ${u} more are undetermined and may count (up to ${fmt(v + u)}; needs ${c.op} ${fmt(t)})`,
+    reason: `${c.metric} is ${fmt(v)}, but ${more} are undetermined and may count (up to ${fmt(top)}; needs ${c.op} ${fmt(t)})`,
     wouldDecide: `data that settles the ${u} undetermined behind ${c.metric}, or an attestation`,
   };
 }

@@ -1,7 +1,7 @@
 import type { Metric } from '../domain/evidence.js';
 import { ALL_FIELDS, type TicketFieldFamily } from '../domain/fields.js';
 import type { RecordKind } from '../domain/records.js';
-import { botChannels, botTags, proactiveChannels, proactiveTags } from './patterns.js';
+import { apiChannels, botChannels, botTags, proactiveChannels, proactiveTags } from './patterns.js';
 import type { MetricContext, MetricUnit } from './types.js';
 
 const Z95 = 1.959963984540054;
@@ -23,6 +23,10 @@ export const round = (x: number, digits = 4) => {
 };
 
 /** A proportion metric, absent when nothing was measured. */
+/**
+ * A ratio of `successes` in `n`, with its Wilson interval; `undetermined` more of the `n` may be
+ * successes (Metric's undetermined).
+ */
 export function proportion(
   ctx: MetricContext,
   id: string,
@@ -30,6 +34,7 @@ export function proportion(
   n: number,
   sources: string[],
   breakdown?: Record<string, number>,
+  undetermined = 0,
 ): Metric[] {
   if (!n) return [];
   return [
@@ -41,6 +46,7 @@ export function proportion(
       window: ctx.window.spec,
       interval: wilson(successes, n),
       ...(breakdown ? { breakdown } : {}),
+      ...(undetermined > 0 ? { undetermined } : {}),
       sources,
     },
   ];
@@ -115,8 +121,9 @@ export function sourcesOf(ctx: MetricContext, kind: RecordKind, table: string): 
 const list = (xs: string[]) => `ARRAY[${xs.map((x) => `'${x}'`).join(',')}]::text[]`;
 
 /**
- * SQL: the ticket (alias `t`) was opened by monitoring, the API or outbound work rather than by a
+ * SQL: the ticket (alias `t`) was opened by monitoring, alerts or outbound work rather than by a
  * customer. Only the families delivered are looked at; with neither channel nor tags it is false.
+ * A ticket opened through the API is not proactive by its channel alone (apiOpenedSql).
  */
 export function proactiveSql(ctx: MetricContext, t = 't'): string {
   const parts = [
@@ -124,6 +131,15 @@ export function proactiveSql(ctx: MetricContext, t = 't'): string {
     ...(delivers(ctx, 'tags') ? [`${t}.tags && ${list(proactiveTags)}`] : []),
   ];
   return parts.length ? `COALESCE(${parts.join(' OR ')}, false)` : 'false';
+}
+
+/**
+ * SQL: the ticket came through the API (patterns.ts apiChannels) and nothing marks it proactive:
+ * whether another system raised it or a customer sent it is undetermined.
+ */
+export function apiOpenedSql(ctx: MetricContext, t = 't'): string {
+  if (!delivers(ctx, 'channel')) return 'false';
+  return `COALESCE(${t}.channel = ANY(${list(apiChannels)}) AND NOT ${proactiveSql(ctx, t)}, false)`;
 }
 
 /** SQL: the ticket was handled or resolved by a bot or an AI agent (same rule as proactiveSql). */
@@ -137,9 +153,10 @@ export function botSql(ctx: MetricContext, t = 't'): string {
 
 /**
  * SQL: the ticket is a customer request worked by people — not opened proactively, not handled by
- * a bot. Ratios about how customer requests are worked (SLA coverage, knowledge links, channels,
- * hours, partner share) use only these, so records that are evidence of a higher level (alerts,
- * bot-resolved tickets) never dilute them.
+ * a bot, not opened through the API by a system that may not be a customer's. Ratios about how
+ * customer requests are worked (SLA coverage, knowledge links, channels, hours, partner share)
+ * use only these, so records that are evidence of a higher level (alerts, bot-resolved tickets)
+ * never dilute them, and tickets of undetermined origin are left apart.
  */
 export const customerRequestSql = (ctx: MetricContext) =>
-  `(NOT ${proactiveSql(ctx)} AND NOT ${botSql(ctx)})`;
+  `(NOT ${proactiveSql(ctx)} AND NOT ${apiOpenedSql(ctx)} AND NOT ${botSql(ctx)})`;

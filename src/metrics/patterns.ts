@@ -6,11 +6,18 @@
  */
 
 /**
- * Channels and tags that mark work the company started itself (monitoring, API, outbound). Tags
- * are stored in lower case (src/domain/records.ts), so these lists are matched exactly with the
- * array-overlap operator, which costs nothing next to a regular expression per tag.
+ * Channels and tags that mark work the company started itself (monitoring, alerts, outbound).
+ * Tags are stored in lower case (src/domain/records.ts), so these lists are matched exactly with
+ * the array-overlap operator, which costs nothing next to a regular expression per tag.
  */
-export const proactiveChannels = ['api', 'monitoring', 'outbound', 'alert', 'event'];
+export const proactiveChannels = ['monitoring', 'outbound', 'alert', 'event'];
+/**
+ * Channels of tickets another system opened through the helpdesk's API (Zendesk's `api` and
+ * `web_service`, mapped to `api`): a monitoring tool's alert, or just as often a customer's
+ * request sent by a web form, a shop or a CRM. Their origin is undetermined: neither proactive
+ * work nor a customer request as far as the data says, unless a proactive tag settles it.
+ */
+export const apiChannels = ['api'];
 export const proactiveTags = [
   'proactive',
   'alert',

@@ -1,6 +1,7 @@
 import type { TicketFieldFamily } from '../domain/fields.js';
 import { onboardingTags } from './patterns.js';
 import {
+  apiOpenedSql,
   botSql,
   delivers,
   inWindow,
@@ -21,6 +22,8 @@ interface Share {
   hit: (ctx: MetricContext) => string;
   /** The ticket counts in the denominator (its field is known and it belongs to the ratio). */
   known: (ctx: MetricContext) => string;
+  /** A ticket of the denominator that may be a hit or not: the data cannot say (undetermined). */
+  maybe?: (ctx: MetricContext) => string;
 }
 
 /**
@@ -81,10 +84,11 @@ const shares: Share[] = [
     label: 'Tickets opened proactively',
     sample: 'of {n} tickets',
     description:
-      'Share of tickets opened by monitoring, the API or outbound work rather than by a customer.',
+      "Share of tickets opened by monitoring, alerts or outbound work rather than by a customer. Tickets opened through the API with no proactive tag are undetermined: an integration may raise alerts or pass on customers' requests.",
     families: ['channel', 'tags'],
     hit: () => 't.proactive',
     known: (ctx) => (delivers(ctx, 'tags') ? 'true' : 't.channel IS NOT NULL'),
+    maybe: () => 't.api',
   },
   {
     id: 'tickets.bot_resolved_share',
@@ -95,7 +99,7 @@ const shares: Share[] = [
     families: ['channel', 'tags'],
     hit: () => 't.bot',
     known: (ctx) =>
-      `${delivers(ctx, 'tags') ? 'true' : 't.channel IS NOT NULL'} AND NOT t.proactive`,
+      `${delivers(ctx, 'tags') ? 'true' : 't.channel IS NOT NULL'} AND NOT t.proactive AND NOT t.api`,
   },
   {
     id: 'tickets.onboarding_share',
@@ -105,8 +109,9 @@ const shares: Share[] = [
       'Share of tickets about onboarding or implementation (customer requests and onboarding outreach).',
     families: ['tags'],
     hit: () => 't.onboarding',
-    // Outbound work that is not onboarding is left out, so alerts never dilute the share.
-    known: () => '(NOT t.proactive OR t.onboarding)',
+    // Outbound work that is not onboarding is left out, so alerts never dilute the share; so are
+    // tickets of undetermined origin.
+    known: () => '(NOT (t.proactive OR t.api) OR t.onboarding)',
   },
   {
     id: 'tickets.fcr_rate',
@@ -144,7 +149,10 @@ export const ticketShares: MetricDefinition = {
     const cols = live
       .map((s, i) => {
         const known = s.known(ctx);
-        return `count(*) FILTER (WHERE ${known} AND ${s.hit(ctx)})::int AS h${i}, count(*) FILTER (WHERE ${known})::int AS n${i}`;
+        const maybe = s.maybe
+          ? `, count(*) FILTER (WHERE ${known} AND NOT ${s.hit(ctx)} AND ${s.maybe(ctx)})::int AS u${i}`
+          : '';
+        return `count(*) FILTER (WHERE ${known} AND ${s.hit(ctx)})::int AS h${i}, count(*) FILTER (WHERE ${known})::int AS n${i}${maybe}`;
       })
       .join(',\n');
     // Each ticket's flags are worked out once, and the SLA outcome lookup runs only for tickets
@@ -154,17 +162,26 @@ export const ticketShares: MetricDefinition = {
       : 'false';
     const [row] = await ctx.db.query<Record<string, number>>(
       `SELECT ${cols} FROM (
-         SELECT x.*, ${proactiveSql(ctx, 'x')} AS proactive, ${botSql(ctx, 'x')} AS bot,
+         SELECT x.*, ${proactiveSql(ctx, 'x')} AS proactive, ${apiOpenedSql(ctx, 'x')} AS api,
+                ${botSql(ctx, 'x')} AS bot,
                 ${delivers(ctx, 'tags') ? `EXISTS (SELECT 1 FROM unnest(x.tags) g WHERE g ~* '${onboardingTags}')` : 'false'} AS onboarding,
                 (x.sla_policy_id IS NOT NULL OR x.made_sla IS NOT NULL OR ${outcome}) AS sla_hit
          FROM tickets x
          WHERE x.account_id = $1 AND ${inWindow('x.created_at')}
          OFFSET 0 -- keeps the planner from inlining the flags into every FILTER that uses them
-       ) t0, LATERAL (SELECT t0.*, NOT t0.proactive AND NOT t0.bot AS customer) t`,
+       ) t0, LATERAL (SELECT t0.*, NOT t0.proactive AND NOT t0.api AND NOT t0.bot AS customer) t`,
       windowParams(ctx),
     );
     return live.flatMap((s, i) =>
-      proportion(ctx, s.id, num(row?.[`h${i}`]), num(row?.[`n${i}`]), ['tickets']),
+      proportion(
+        ctx,
+        s.id,
+        num(row?.[`h${i}`]),
+        num(row?.[`n${i}`]),
+        ['tickets'],
+        undefined,
+        num(row?.[`u${i}`]),
+      ),
     );
   },
 };

@@ -1,4 +1,9 @@
-import type { CriterionResult, LayerSuggestion, SnapshotBody } from '../domain/evidence.js';
+import {
+  undeterminedTop,
+  type CriterionResult,
+  type LayerSuggestion,
+  type SnapshotBody,
+} from '../domain/evidence.js';
 import { criterionAnchor, shortLayerName } from './anchors.js';
 import { atChosenBaseline } from './chosen-baseline.js';
 import {
@@ -8,7 +13,7 @@ import {
   type RuleIndex,
 } from './conditions.js';
 import { exemptionsOf, isExempt, layerExempt, type Exemption } from './decision-fields.js';
-import { conditionAction, inSentence, metricLabel, valueWords } from './format.js';
+import { conditionAction, count, inSentence, metricLabel, valueWords } from './format.js';
 
 /**
  * The next steps, ranked.
@@ -234,10 +239,14 @@ function dataDraft(r: ConditionReading): Omit<Draft, 'criteria'> {
   const undetermined = r.metric?.undetermined;
   if (undetermined && r.value !== undefined && r.metric && /undetermined/.test(r.reason ?? '')) {
     const unit = r.metric.unit;
+    const top = valueWords(undeterminedTop({ ...r.metric, value: r.value }), unit);
     return {
       kind: 'data',
       text: `Settle the undetermined ${label}`,
-      detail: `${r.valueWords ?? valueWords(r.value, unit)} counted, ${valueWords(undetermined, unit)} undetermined (up to ${valueWords(r.value + undetermined, unit)})`,
+      detail:
+        unit === 'ratio'
+          ? `${r.valueWords ?? valueWords(r.value, unit)}, ${count(undetermined)} of ${count(r.metric.sampleSize)} undetermined (up to ${top})`
+          : `${r.valueWords ?? valueWords(r.value, unit)} counted, ${valueWords(undetermined, unit)} undetermined (up to ${top})`,
     };
   }
   // The reason without the metric it is about, which the text names already.

@@ -1,4 +1,4 @@
-import type { CriterionStatus, Metric } from '../domain/evidence.js';
+import { undeterminedTop, type CriterionStatus, type Metric } from '../domain/evidence.js';
 import { DEFAULT_MIN_SAMPLE, evaluateCriterion } from '../engine/evaluate-criterion.js';
 import type { Condition, Criterion, Layer, Model, RuleSet } from '../engine/rules-schema.js';
 import {
@@ -8,6 +8,7 @@ import {
   count,
   inSentence,
   metricLabel,
+  valueWords,
 } from './format.js';
 
 /** A criterion of the rules with where it sits. */
@@ -155,6 +156,8 @@ function unknownWords(
   if (c.breakdown && m.breakdown?.[c.breakdown] === undefined)
     return `no ${inSentence(conditionSubject(c))} in the data`;
   if (m.undetermined)
-    return `${label} is ${count(m.value)}, but ${count(m.undetermined)} more are undetermined and may count`;
+    return m.unit === 'ratio'
+      ? `${label} is ${valueWords(m.value, 'ratio')}, but ${count(m.undetermined)} more of ${count(m.sampleSize)} are undetermined and may count (up to ${valueWords(undeterminedTop(m), 'ratio')})`
+      : `${label} is ${count(m.value)}, but ${count(m.undetermined)} more are undetermined and may count`;
   return `${label} could not be judged`;
 }

@@ -1,4 +1,4 @@
-import type { Metric } from '../domain/evidence.js';
+import { undeterminedTop, type Metric } from '../domain/evidence.js';
 import type { Condition } from '../engine/rules-schema.js';
 import { metricCatalogue } from '../metrics/index.js';
 
@@ -109,19 +109,28 @@ export function sampleWords(m: Pick<Metric, 'id' | 'unit' | 'value' | 'sampleSiz
   return phrase.replace('{n}', count(m.sampleSize));
 }
 
-/** A value with the members of a count still undetermined: "1 (+2 undetermined)". */
+/**
+ * A value with its members still undetermined: a count "1 (+2 undetermined)", a ratio "2% (up
+ * to 14%: 96 of 800 undetermined)".
+ */
 export function valueWithUndetermined(
   value: number,
   unit: Metric['unit'],
   undetermined?: number,
+  sampleSize?: number,
 ): string {
-  return `${valueWords(value, unit)}${undetermined ? ` (+${count(undetermined)} undetermined)` : ''}`;
+  const words = valueWords(value, unit);
+  if (!undetermined) return words;
+  if (unit !== 'ratio') return `${words} (+${count(undetermined)} undetermined)`;
+  if (sampleSize === undefined) return `${words} (${count(undetermined)} undetermined)`;
+  const top = undeterminedTop({ value, unit, sampleSize, undetermined });
+  return `${words} (up to ${valueWords(top, unit)}: ${count(undetermined)} of ${count(sampleSize)} undetermined)`;
 }
 
 /** "94.8% of 1,203 SLA targets, last 90 days". */
 export function metricWords(m: Metric, asOf?: string): string {
   const sample = sampleWords(m);
-  return `${valueWithUndetermined(m.value, m.unit, m.undetermined)}${sample ? ` ${sample}` : ''}, ${whenWords(m, asOf)}`;
+  return `${valueWithUndetermined(m.value, m.unit, m.undetermined, m.sampleSize)}${sample ? ` ${sample}` : ''}, ${whenWords(m, asOf)}`;
 }
 
 /** "SLA attainment: 94.8% of 1,203 SLA targets, last 90 days". */

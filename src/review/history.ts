@@ -72,7 +72,7 @@ export interface SeriesPoint {
   value?: number;
   interval?: [number, number];
   sampleSize?: number;
-  /** Counts: members that may count, for a reviewer to settle (the count lies in value..value+n). */
+  /** Members that may count, for a reviewer to settle (Metric's undetermined). */
   undetermined?: number;
 }
 

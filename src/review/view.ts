@@ -196,7 +196,7 @@ function metricCells(m: Metric, asOf: string) {
   const sample = sampleWords(m);
   const interval = intervalWords(m);
   return {
-    value: valueWithUndetermined(m.value, m.unit, m.undetermined),
+    value: valueWithUndetermined(m.value, m.unit, m.undetermined, m.sampleSize),
     when: whenWords(m, asOf),
     ...(sample ? { sample } : {}),
     ...(interval ? { interval } : {}),

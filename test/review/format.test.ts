@@ -69,6 +69,23 @@ describe('values as people read them', () => {
     );
   });
 
+  it('writes a share with undetermined members as the range it may take', () => {
+    const m = metric({
+      id: 'tickets.proactive_share',
+      value: 0.02,
+      unit: 'ratio',
+      sampleSize: 400,
+      undetermined: 40,
+    });
+    expect(metricLine(m)).toBe(
+      'Tickets opened proactively: 2% (up to 12%: 40 of 400 undetermined) of 400 tickets, last 90 days',
+    );
+    const plans = metric({ id: 'plans.count', value: 1, unit: 'count', sampleSize: 3 });
+    expect(metricLine({ ...plans, undetermined: 2 }, '2026-06-30T23:59:59Z')).toMatch(
+      /^Support plans: 1 \(\+2 undetermined\)/,
+    );
+  });
+
   it('dates configuration counts at the as-of date and leaves out a count that is its own sample', () => {
     const m = metric({ id: 'sla.policies.count', value: 3, unit: 'count', sampleSize: 3 });
     expect(metricLine(m, '2026-06-30T23:59:59Z')).toBe(

@@ -77,7 +77,9 @@ export function lineChart(s: MetricSeries): string {
 
 /** A point's value in words, with the members still undetermined: "1 (+2 undetermined)". */
 export function pointWords(p: SeriesPoint, unit: MetricSeries['unit']): string {
-  return p.value === undefined ? 'no data' : valueWithUndetermined(p.value, unit, p.undetermined);
+  return p.value === undefined
+    ? 'no data'
+    : valueWithUndetermined(p.value, unit, p.undetermined, p.sampleSize);
 }
 
 /** The chart in words: "Knowledge freshness over 5 snapshots: 58% to 76%; threshold 60% (Processes L3)". */
