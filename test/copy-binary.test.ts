@@ -24,7 +24,14 @@ const text = fc
     fc.string({ unit: 'grapheme', maxLength: 12 }),
     fc.string({ unit: 'binary', maxLength: 12 }),
     fc.constantFrom('tab\there', 'line\nbreak', 'cr\rlf', '\\N', '\\', 'a"b', '{a,b}', 'NULL', ' '),
-    fc.constantFrom('Zürich – 東京 😀', 'ÉCOLE', 'x'.repeat(300)),
+    fc.constantFrom(
+      'Zürich – 東京 😀',
+      'ÉCOLE',
+      'x'.repeat(300),
+      '日'.repeat(200),
+      '😀'.repeat(100),
+    ),
+    fc.string({ unit: 'grapheme', minLength: 60, maxLength: 200 }),
   )
   .filter((s) => !textProblem(s));
 
@@ -194,6 +201,32 @@ describe.each(backends)('pages in the binary format on $name', (backend) => {
       }),
       { numRuns: kind === 'tickets' ? 40 : 15 },
     );
+  });
+
+  it('stores a ticket whose id takes three bytes a character, its times and all', async () => {
+    // The id's bytes fill the buffer's room: the times after it must still be written whole.
+    const times = {
+      createdAt: '2026-03-01T10:00:00Z',
+      updatedAt: '2026-03-01T10:00:00Z',
+      solvedAt: '2026-03-01T10:00:00Z',
+      closedAt: '2026-03-01T10:00:00Z',
+    };
+    for (const n of [70, 81, 94, 95, 200]) {
+      const records = [{ sourceId: '日'.repeat(n), status: 'open', tags: [], ...times }];
+      const page = copyPage(tables.tickets, binaryAccount, records);
+      expect(page.format).toBe('binary');
+      await db.query('DELETE FROM tickets WHERE account_id = $1', [binaryAccount]);
+      await copyInto(db, tables.tickets, page);
+      const [row] = await db.query<{ t: string }>(
+        `SELECT concat_ws(' ', created_at, updated_at, solved_at, closed_at, priority) AS t
+           FROM tickets WHERE account_id = $1`,
+        [binaryAccount],
+      );
+      const at = (
+        await db.query<{ t: string }>(`SELECT '2026-03-01T10:00:00Z'::timestamptz::text AS t`)
+      )[0]!.t;
+      expect(row?.t, `id of ${n} characters`).toBe(Array(4).fill(at).join(' '));
+    }
   });
 
   it('stores a page it leaves to the text format as the database reads it', async () => {

@@ -155,6 +155,12 @@ describe('criteria', () => {
       ),
     });
     expect(evalOne(proactive, [share(20, 40)]).status).toBe('met');
+    // The point value named as such is the same value.
+    const atValue: Criterion = {
+      ...proactive,
+      when: { metric: 'tickets.proactive_share', op: '>=', value: 0.05, bound: 'value' },
+    };
+    expect(evalOne(atValue, [share(8, 40)]).status).toBe('unknown');
     // 2%, up to 4.5% with the 10 undetermined: short either way.
     expect(evalOne(proactive, [share(8, 10)]).status).toBe('unmet');
     expect(evalOne(proactive, [share(8)]).status).toBe('unmet');

@@ -186,7 +186,7 @@ function evaluateCondition(
   const shown = c.bound && c.bound !== 'value' ? `${name} (${c.bound} bound)` : name;
   // A metric with undetermined members lies in [v, top] (evidence.ts): decided only where the
   // whole range agrees.
-  const u = !c.breakdown && !c.bound ? (m.undetermined ?? 0) : 0;
+  const u = !c.breakdown && (!c.bound || c.bound === 'value') ? (m.undetermined ?? 0) : 0;
   const top = u ? undeterminedTop(m) : v;
   const low = ok(v);
   const high = ok(top);

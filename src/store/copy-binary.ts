@@ -226,6 +226,9 @@ export function copyBinary(
     const sourceId = rec.sourceId;
     if (typeof sourceId !== 'string') return undefined;
     out.text(sourceId);
+    // A text takes only the room it needs (up to 3 bytes a character): the rest of the row's
+    // fixed-size values need theirs again.
+    out.room(fixed);
     for (let c = 0; c < names.length; c++) {
       const v = rec[names[c]!];
       // Every branch leaves room for the rest of the row's fixed-size values.
