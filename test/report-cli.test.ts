@@ -40,4 +40,33 @@ describe('report reads the snapshots before the one shown', { timeout: 300_000 }
     expect(md).toContain('First snapshot of this account: nothing to compare yet.');
     expect(md).not.toMatch(/\b[a-z]+\.[a-z_]+\.(count|median)\b/);
   });
+
+  it('says when the window holds none of the tickets, all older, and how to judge them', async () => {
+    const cli = cliHome({}, { keepOpen: true });
+    const file = path.join(cli.home, 'org.json');
+    const org = structuredTeam();
+    writeFileSync(file, JSON.stringify(org));
+    expect((await cli.run('import', 'records', file, '--name', 'old')).code).toBe(0);
+    const created = org.tickets.map((t) => t.createdAt).sort();
+    const last = created[created.length - 1]!.slice(0, 10);
+
+    // Judged months after its last ticket: a helpdesk without tickets, unless the reader is told.
+    const late = await cli.run('snapshot', 'old', '--as-of', '2026-11-30');
+    expect(late.code).toBe(0);
+    expect(late.err).toBe(
+      `snapshot: none of the ${created.length} tickets of old falls in the window (they were created ${created[0]!.slice(0, 10)} to ${last}); to judge them: maturity snapshot old --as-of ${last}\n`,
+    );
+    expect(late.out).toMatch(
+      new RegExp(
+        `\\*\\*⚠ None of the ${created.length.toLocaleString('en-US')} tickets stored falls in this window`,
+      ),
+    );
+    const html = (await cli.run('report', 'old', '--format', 'html')).out;
+    expect(html).toMatch(/<p class="note urgent" role="note">⚠ None of the [\d,]+ tickets stored/);
+
+    // The command it gives judges them, with no such note.
+    const judged = await cli.run('snapshot', 'old', '--as-of', last);
+    expect(judged.err).toBe('');
+    expect(judged.out).not.toContain('None of the');
+  });
 });

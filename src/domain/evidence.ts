@@ -179,7 +179,16 @@ export interface SnapshotBody {
    * The period the ticket evidence really covers: the window, narrowed to where the synced or
    * imported history starts when it starts later (never a count over a period not synced).
    */
-  period?: { from: string | null; to: string; narrowed: boolean };
+  period?: {
+    from: string | null;
+    to: string;
+    narrowed: boolean;
+    /**
+     * Set when the window holds none of the account's tickets but earlier ones are stored (an old
+     * export judged as of today, say): how many, and when the first and the last was created.
+     */
+    earlier?: { tickets: number; first: string; last: string };
+  };
   metrics: Metric[];
   layers: LayerSuggestion[];
   advice?: Advice[];

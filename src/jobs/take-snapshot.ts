@@ -72,10 +72,29 @@ export async function computeSnapshotMetrics(
     },
     roles.success ? { groupRoles: roles.data } : {},
   );
+  // A window with none of the tickets stored, all of them older: say so (an old export judged as
+  // of today would otherwise read as a helpdesk without tickets).
+  const earlier =
+    window.from && metrics.find((m) => m.id === 'tickets.count')?.value === 0
+      ? await store.ticketsBefore(account.id, window.from)
+      : undefined;
   return {
     window,
     metrics,
-    period: { from: window.from?.toISOString() ?? null, to: window.to.toISOString(), narrowed },
+    period: {
+      from: window.from?.toISOString() ?? null,
+      to: window.to.toISOString(),
+      narrowed,
+      ...(earlier
+        ? {
+            earlier: {
+              tickets: earlier.tickets,
+              first: earlier.first.toISOString(),
+              last: earlier.last.toISOString(),
+            },
+          }
+        : {}),
+    },
     absent,
     ...(groups
       ? { groups: groups.map((g) => ({ id: g.id, name: g.name, roles: g.roles, by: g.by })) }

@@ -5,7 +5,7 @@ import { layerAnchor, shortLayerName } from './anchors.js';
 import { RuleIndex } from './conditions.js';
 import { exemptionsOf, layerExempt, overrideOf, type Override } from './decision-fields.js';
 import { diffSnapshots, type SnapshotDiff } from './diff.js';
-import { dateWords, windowWords } from './format.js';
+import { count, dateWords, windowWords } from './format.js';
 
 /** One step of a layer's ladder. */
 export interface LadderStep {
@@ -69,6 +69,11 @@ export interface Summary {
   };
   /** The snapshot is partial: which sources failed and what that means ("tickets failed to sync; …"). */
   partial?: string;
+  /**
+   * The window holds none of the tickets stored, all older ("None of the 24,918 tickets stored
+   * falls in this window: …"): the figures describe a helpdesk without tickets.
+   */
+  earlier?: string;
   models: ModelSummary[];
   /** The change since the previous snapshot; absent for the first one. */
   change?: SnapshotDiff & { sinceWords: string };
@@ -133,6 +138,7 @@ export function summarise({ body, rules, previous }: SummaryInput): Summary {
         : {}),
     },
     ...(body.partial ? { partial: partialWords(body) } : {}),
+    ...(body.period?.earlier ? { earlier: earlierWords(body.period.earlier) } : {}),
     models,
     ...(change && previous
       ? { change: { ...change, sinceWords: `Since ${dateWords(previous.asOf)}` } }
@@ -270,6 +276,11 @@ function periodWords(p: NonNullable<SnapshotBody['period']>): string {
     ? `evidence from ${dateWords(p.from)} to ${dateWords(p.to)}`
     : `evidence from all history to ${dateWords(p.to)}`;
   return p.narrowed ? `${span} only: earlier history was not synced` : span;
+}
+
+function earlierWords(e: NonNullable<NonNullable<SnapshotBody['period']>['earlier']>): string {
+  const tickets = `${count(e.tickets)} ${e.tickets === 1 ? 'ticket' : 'tickets'}`;
+  return `None of the ${tickets} stored falls in this window: they were created from ${dateWords(e.first)} to ${dateWords(e.last)}, so the figures here describe a helpdesk without tickets. A snapshot as of ${dateWords(e.last)} judges them.`;
 }
 
 function partialWords(body: SnapshotBody): string {

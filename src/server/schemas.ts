@@ -123,7 +123,17 @@ export const Snapshot = z
       .array(z.object({ source: z.string(), lastSynced: isoInstant.nullable() }))
       .optional(),
     period: z
-      .object({ from: isoInstant.nullable(), to: isoInstant, narrowed: z.boolean() })
+      .object({
+        from: isoInstant.nullable(),
+        to: isoInstant,
+        narrowed: z.boolean(),
+        earlier: z
+          .object({ tickets: z.number().int(), first: isoInstant, last: isoInstant })
+          .optional()
+          .describe(
+            'Set when the window holds none of the stored tickets and older ones exist: how many, first and last creation',
+          ),
+      })
       .optional(),
     metrics: z.array(Metric),
     layers: z.array(Layer),

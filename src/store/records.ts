@@ -1,6 +1,6 @@
 import { recordKinds, type RecordKind, type RecordOf, type Ticket } from '../domain/records.js';
 import { MaturityError } from '../errors.js';
-import type { Db } from './db.js';
+import type { Db, QueryDb } from './db.js';
 import { copyPage, type CopyPage } from './copy-binary.js';
 import { copyColumns } from './copy-text.js';
 import { stageSql, stageTable, tables, upsertFromStageSql } from './tables.js';
@@ -253,6 +253,22 @@ export async function sweepRecords(
       : [accountId, since, stream, createdFrom],
   );
   return rows[0]?.n ?? 0;
+}
+
+/** The account's tickets created before `before`: how many, and the first and last creation. */
+export async function ticketsBefore(
+  db: QueryDb,
+  accountId: number,
+  before: Date,
+): Promise<{ tickets: number; first: Date; last: Date } | undefined> {
+  const [row] = await db.query<{ n: number; first: Date | null; last: Date | null }>(
+    `SELECT count(*)::int AS n, min(created_at) AS first, max(created_at) AS last
+       FROM tickets WHERE account_id = $1 AND created_at < $2`,
+    [accountId, before],
+  );
+  return row?.n && row.first && row.last
+    ? { tickets: row.n, first: new Date(row.first), last: new Date(row.last) }
+    : undefined;
 }
 
 export async function countRecordsOf(db: Db, accountId: number, kind: RecordKind): Promise<number> {

@@ -208,6 +208,11 @@ export class Store {
     return records.countRecords(this.db, accountId);
   }
 
+  /** The account's tickets created before a time: how many, the first and the last (records.ts). */
+  ticketsBefore(accountId: number, before: Date) {
+    return records.ticketsBefore(this.db, accountId, before);
+  }
+
   countRecordsOf(accountId: number, kind: RecordKind): Promise<number> {
     return records.countRecordsOf(this.db, accountId, kind);
   }
