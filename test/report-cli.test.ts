@@ -61,6 +61,9 @@ describe('report reads the snapshots before the one shown', { timeout: 300_000 }
         `\\*\\*⚠ None of the ${created.length.toLocaleString('en-US')} tickets stored falls in this window`,
       ),
     );
+    // Its first action is to judge them, not to create tickets.
+    expect(late.out).toMatch(/\n1\. Judge the stored tickets as of \d+ \w+ 2026: none of the/);
+    expect(late.out).not.toContain('Raise tickets created');
     const html = (await cli.run('report', 'old', '--format', 'html')).out;
     expect(html).toMatch(/<p class="note urgent" role="note">⚠ None of the [\d,]+ tickets stored/);
 

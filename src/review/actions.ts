@@ -13,7 +13,14 @@ import {
   type RuleIndex,
 } from './conditions.js';
 import { exemptionsOf, isExempt, layerExempt, type Exemption } from './decision-fields.js';
-import { conditionAction, count, inSentence, metricLabel, valueWords } from './format.js';
+import {
+  conditionAction,
+  count,
+  dateWords,
+  inSentence,
+  metricLabel,
+  valueWords,
+} from './format.js';
 
 /**
  * The next steps, ranked.
@@ -139,6 +146,17 @@ export function rankActions(body: SnapshotBody, index: RuleIndex): Action[] {
     }
     blocking.set(layer, needs);
     undecided.set(layer, open);
+  }
+
+  // Every stored ticket is older than the window (SnapshotBody.period): what the data lacks is
+  // not tickets created but a snapshot as of when they were.
+  const earlier = body.period?.earlier;
+  if (earlier) {
+    for (const [key, d] of drafts) {
+      if (d.kind !== 'improve' || !key.startsWith('tickets.count ')) continue;
+      d.text = `Judge the stored tickets as of ${dateWords(earlier.last)}`;
+      d.detail = `none of the ${count(earlier.tickets)} falls in this window; they were created from ${dateWords(earlier.first)} to ${dateWords(earlier.last)}`;
+    }
   }
 
   const actions: Action[] = [];
