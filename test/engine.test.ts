@@ -13,6 +13,7 @@ import {
 } from '../src/engine/index.js';
 import { evaluateCriterion } from '../src/engine/evaluate-criterion.js';
 import type { Criterion } from '../src/engine/rules-schema.js';
+import { wilson } from '../src/metrics/helpers.js';
 import { metricCatalogue } from '../src/metrics/index.js';
 
 const AS_OF = new Date('2026-06-30T00:00:00Z');
@@ -161,6 +162,19 @@ describe('criteria', () => {
       when: { metric: 'tickets.proactive_share', op: '>=', value: 0.05, bound: 'value' },
     };
     expect(evalOne(atValue, [share(8, 40)]).status).toBe('unknown');
+    // A bound of the interval too: its lower bound is about 1% on the hits alone, 9% with the 40.
+    const withBound = (bound: 'lower' | 'upper'): Criterion => ({
+      ...proactive,
+      when: { metric: 'tickets.proactive_share', op: '>=', value: 0.05, bound },
+    });
+    const interval = (hits: number, undetermined?: number): Metric => ({
+      ...share(hits, undetermined),
+      interval: wilson(hits, 400),
+    });
+    expect(evalOne(withBound('lower'), [interval(8, 40)]).status).toBe('unknown');
+    expect(evalOne(withBound('lower'), [interval(8)]).status).toBe('unmet');
+    expect(evalOne(withBound('upper'), [interval(2, 10)]).status).toBe('unknown');
+    expect(evalOne(withBound('upper'), [interval(2)]).status).toBe('unmet');
     // 2%, up to 4.5% with the 10 undetermined: short either way.
     expect(evalOne(proactive, [share(8, 10)]).status).toBe('unmet');
     expect(evalOne(proactive, [share(8)]).status).toBe('unmet');

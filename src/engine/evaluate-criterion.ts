@@ -1,5 +1,6 @@
 import type { Decision } from '../domain/decisions.js';
 import { undeterminedTop, type CriterionResult, type Metric } from '../domain/evidence.js';
+import { wilson } from '../metrics/helpers.js';
 import { noteOf } from './active-decisions.js';
 import type { Condition, Criterion } from './rules-schema.js';
 
@@ -185,9 +186,15 @@ function evaluateCondition(
             : x === t;
   const shown = c.bound && c.bound !== 'value' ? `${name} (${c.bound} bound)` : name;
   // A metric with undetermined members lies in [v, top] (evidence.ts): decided only where the
-  // whole range agrees.
-  const u = !c.breakdown && (!c.bound || c.bound === 'value') ? (m.undetermined ?? 0) : 0;
-  const top = u ? undeterminedTop(m) : v;
+  // whole range agrees. A bound of a ratio's interval ranges from its hits' to that of its hits
+  // with every undetermined member counted.
+  const u = !c.breakdown ? (m.undetermined ?? 0) : 0;
+  let top = v;
+  if (u && (!c.bound || c.bound === 'value')) top = undeterminedTop(m);
+  else if (u && m.unit === 'ratio' && m.sampleSize) {
+    const hits = Math.min(m.sampleSize, Math.round(m.value * m.sampleSize) + u);
+    top = wilson(hits, m.sampleSize)[c.bound === 'lower' ? 0 : 1];
+  } else if (u) top = v + u;
   const low = ok(v);
   const high = ok(top);
   if (low && high) return { status: 'met', values };
