@@ -14,6 +14,7 @@ import {
 import { evaluateCriterion } from '../src/engine/evaluate-criterion.js';
 import type { Criterion } from '../src/engine/rules-schema.js';
 import { wilson } from '../src/metrics/helpers.js';
+import { proactiveChannels, proactiveTags } from '../src/metrics/patterns.js';
 import { metricCatalogue } from '../src/metrics/index.js';
 
 const AS_OF = new Date('2026-06-30T00:00:00Z');
@@ -250,6 +251,18 @@ describe('the shipped rules', () => {
     });
     // Never synced: unknown, with what would decide it.
     expect(processes([]).status).toBe('unknown');
+  });
+
+  it('name in the proactive criterion every channel that marks a ticket proactive', () => {
+    // The text a reader acts on lists what src/metrics/patterns.ts matches: kept in step.
+    const criterion = loadDefaultRules()
+      .models.flatMap((m) => m.layerRules)
+      .flatMap((l) => l.levels.flatMap((v) => v.criteria))
+      .find((c) => c.id === 'proactive-tickets-opened')!;
+    for (const name of [...proactiveChannels, ...proactiveTags.filter((t) => !/^health/.test(t))])
+      expect(criterion.wouldDecide, name).toContain(name);
+    // health_check, health-check and healthcheck are spellings of one tag: the first is named.
+    expect(criterion.wouldDecide).toContain('health_check');
   });
 
   it('take a problem-link field nobody fills in for no cross-functional metric', () => {
