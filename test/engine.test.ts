@@ -176,6 +176,18 @@ describe('criteria', () => {
     expect(evalOne(withBound('lower'), [interval(8)]).status).toBe('unmet');
     expect(evalOne(withBound('upper'), [interval(2, 10)]).status).toBe('unknown');
     expect(evalOne(withBound('upper'), [interval(2)]).status).toBe('unmet');
+    // An undetermined member never lowers a bound that is met (the value is rounded: the hits
+    // read back from it may be fewer than there are).
+    const large: Metric = {
+      ...metric('tickets.proactive_share', Math.round((16_678 / 33_333) * 1e4) / 1e4, 33_333),
+      interval: wilson(16_678, 33_333),
+    };
+    const half: Criterion = {
+      ...proactive,
+      when: { metric: 'tickets.proactive_share', op: '>=', value: 0.495, bound: 'lower' },
+    };
+    expect(evalOne(half, [large]).status).toBe('met');
+    expect(evalOne(half, [{ ...large, undetermined: 1 }]).status).toBe('met');
     // 2%, up to 4.5% with the 10 undetermined: short either way.
     expect(evalOne(proactive, [share(8, 10)]).status).toBe('unmet');
     expect(evalOne(proactive, [share(8)]).status).toBe('unmet');

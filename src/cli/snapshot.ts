@@ -76,7 +76,7 @@ export async function snapshotCommand(
     );
   }
   if (!stored) ctx.io.err(notStored(body.asOf));
-  noteEarlier(ctx, body);
+  noteEarlier(ctx, body, flags.window);
   ctx.io.out(flags.json ? JSON.stringify(body, null, 2) : renderMarkdown(body, { rules }));
 }
 
@@ -149,7 +149,7 @@ async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags
   const account = await store.getAccount(accountName);
   const body = (await store.latestSnapshot(account.id)) as SnapshotBody;
   if (result.stored === false) ctx.io.err(notStored(result.asOf ?? body.asOf));
-  noteEarlier(ctx, body);
+  noteEarlier(ctx, body, flags.window);
   ctx.io.out(
     flags.json
       ? JSON.stringify(body, null, 2)
@@ -158,11 +158,11 @@ async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags
 }
 
 /** A window with none of the account's tickets, all older: one line with the command that judges them. */
-function noteEarlier(ctx: CliContext, body: SnapshotBody): void {
+function noteEarlier(ctx: CliContext, body: SnapshotBody, window: string): void {
   const earlier = body.period?.earlier;
   if (!earlier) return;
   const last = earlier.last.slice(0, 10);
   ctx.io.err(
-    `snapshot: none of the ${earlier.tickets} tickets of ${body.account} falls in the window (they were created ${earlier.first.slice(0, 10)} to ${last}); to judge them: maturity snapshot ${body.account} --as-of ${last}`,
+    `snapshot: none of the ${earlier.tickets} tickets of ${body.account} falls in the window (they were created ${earlier.first.slice(0, 10)} to ${last}); to judge them: maturity snapshot ${body.account} --as-of ${last}${window === '90d' ? '' : ` --window ${window}`}`,
   );
 }

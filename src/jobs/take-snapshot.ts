@@ -73,10 +73,11 @@ export async function computeSnapshotMetrics(
     roles.success ? { groupRoles: roles.data } : {},
   );
   // A window with none of the tickets stored, all of them older: say so (an old export judged as
-  // of today would otherwise read as a helpdesk without tickets).
+  // of today would otherwise read as a helpdesk without tickets). Not for a window narrowed to
+  // where the synced history starts: another as-of would be narrowed the same way.
   const earlier =
-    window.from && metrics.find((m) => m.id === 'tickets.count')?.value === 0
-      ? await store.ticketsBefore(account.id, window.from)
+    window.from && !narrowed && metrics.find((m) => m.id === 'tickets.count')?.value === 0
+      ? await store.ticketsOnlyBefore(account.id, window.from, window.to)
       : undefined;
   return {
     window,

@@ -255,18 +255,28 @@ export async function sweepRecords(
   return rows[0]?.n ?? 0;
 }
 
-/** The account's tickets created before `before`: how many, and the first and last creation. */
-export async function ticketsBefore(
+/**
+ * The account's tickets created before `from`, when none was created after `to` (every ticket
+ * stored is older than the window from..to): how many, and the first and last creation.
+ */
+export async function ticketsOnlyBefore(
   db: QueryDb,
   accountId: number,
-  before: Date,
+  from: Date,
+  to: Date,
 ): Promise<{ tickets: number; first: Date; last: Date } | undefined> {
-  const [row] = await db.query<{ n: number; first: Date | null; last: Date | null }>(
-    `SELECT count(*)::int AS n, min(created_at) AS first, max(created_at) AS last
+  const [row] = await db.query<{
+    n: number;
+    first: Date | null;
+    last: Date | null;
+    later: boolean;
+  }>(
+    `SELECT count(*)::int AS n, min(created_at) AS first, max(created_at) AS last,
+            EXISTS (SELECT 1 FROM tickets WHERE account_id = $1 AND created_at > $3) AS later
        FROM tickets WHERE account_id = $1 AND created_at < $2`,
-    [accountId, before],
+    [accountId, from, to],
   );
-  return row?.n && row.first && row.last
+  return row?.n && row.first && row.last && !row.later
     ? { tickets: row.n, first: new Date(row.first), last: new Date(row.last) }
     : undefined;
 }

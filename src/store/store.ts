@@ -208,9 +208,9 @@ export class Store {
     return records.countRecords(this.db, accountId);
   }
 
-  /** The account's tickets created before a time: how many, the first and the last (records.ts). */
-  ticketsBefore(accountId: number, before: Date) {
-    return records.ticketsBefore(this.db, accountId, before);
+  /** The account's tickets, when every one is older than the window from..to (records.ts). */
+  ticketsOnlyBefore(accountId: number, from: Date, to: Date) {
+    return records.ticketsOnlyBefore(this.db, accountId, from, to);
   }
 
   countRecordsOf(accountId: number, kind: RecordKind): Promise<number> {

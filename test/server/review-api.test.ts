@@ -279,4 +279,40 @@ describe.each(backends)('review through the API on $name', (backend) => {
     });
     expect(both.statusCode).toBe(400);
   });
+
+  it('says on the page and in the API when the window holds none of the tickets, all older', async () => {
+    const tickets = [1, 3, 5].map((d) => ({
+      sourceId: `t${d}`,
+      createdAt: `2025-03-0${d}T10:00:00Z`,
+      status: 'solved' as const,
+      tags: [],
+    }));
+    await importRecords(h.store, 'oldco', { tickets });
+    await snapshot('oldco', new Date(clock).toISOString().slice(0, 10));
+    type Period = { period?: { earlier?: unknown } };
+    const body = (await latest('oldco')) as Body & Period;
+    expect(body.period?.earlier).toEqual({
+      tickets: 3,
+      first: '2025-03-01T10:00:00.000Z',
+      last: '2025-03-05T10:00:00.000Z',
+    });
+    const page = await h.call('GET', '/accounts/oldco', { as: 'viewer' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/role="note">⚠ None of the 3 tickets stored falls in this window/);
+    // A one-day window between its tickets holds none, but later ones exist: no such note.
+    const res = await h.call('POST', '/api/v1/accounts/oldco/snapshots', {
+      body: { asOf: '2025-03-02', window: '1d', sync: false },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    let job = json<{ state: string; location: string; result?: { snapshotId: number } }>(res);
+    while (job.state === 'queued' || job.state === 'running') {
+      await new Promise((r) => setTimeout(r, 50));
+      job = json(await h.call('GET', job.location));
+    }
+    const mid = json<Body & Period>(
+      await h.call('GET', `/api/v1/accounts/oldco/snapshots/${job.result!.snapshotId}`),
+    );
+    expect(mid.asOf.slice(0, 10)).toBe('2025-03-02');
+    expect(mid.period?.earlier).toBeUndefined();
+  });
 });
