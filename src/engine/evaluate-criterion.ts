@@ -190,12 +190,11 @@ function evaluateCondition(
   // with every undetermined member counted.
   const u = !c.breakdown ? (m.undetermined ?? 0) : 0;
   let top = v;
-  if (u && (!c.bound || c.bound === 'value' || !m.interval)) top = undeterminedTop(m);
-  else if (u && m.unit === 'ratio' && m.sampleSize) {
+  if (u && (c.bound === 'lower' || c.bound === 'upper') && m.interval && m.sampleSize) {
     // The hits come back from the rounded value: never let that put the top under the bound.
     const hits = Math.min(m.sampleSize, Math.round(m.value * m.sampleSize) + u);
     top = Math.max(v, wilson(hits, m.sampleSize)[c.bound === 'lower' ? 0 : 1]);
-  } else if (u) top = v + u;
+  } else if (u) top = undeterminedTop(m);
   const low = ok(v);
   const high = ok(top);
   if (low && high) return { status: 'met', values };

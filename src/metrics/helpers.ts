@@ -23,10 +23,6 @@ export const round = (x: number, digits = 4) => {
 };
 
 /** A proportion metric, absent when nothing was measured. */
-/**
- * A ratio of `successes` in `n`, with its Wilson interval; `undetermined` more of the `n` may be
- * successes (Metric's undetermined).
- */
 export function proportion(
   ctx: MetricContext,
   id: string,
@@ -34,7 +30,6 @@ export function proportion(
   n: number,
   sources: string[],
   breakdown?: Record<string, number>,
-  undetermined = 0,
 ): Metric[] {
   if (!n) return [];
   return [
@@ -46,7 +41,6 @@ export function proportion(
       window: ctx.window.spec,
       interval: wilson(successes, n),
       ...(breakdown ? { breakdown } : {}),
-      ...(undetermined > 0 ? { undetermined } : {}),
       sources,
     },
   ];
@@ -76,8 +70,8 @@ export function value(
 }
 
 /**
- * Count metrics with `undetermined` members (src/domain/evidence.ts): things counted that a
- * reviewer must settle. Unchanged when there are none.
+ * Metrics with `undetermined` members (src/domain/evidence.ts): things counted, or members of a
+ * ratio's sample, that the data cannot settle. Unchanged when there are none.
  */
 export function withUndetermined(metrics: Metric[], undetermined: number): Metric[] {
   return undetermined > 0 ? metrics.map((m) => ({ ...m, undetermined })) : metrics;

@@ -9,6 +9,7 @@ import {
   proactiveSql,
   proportion,
   windowParams,
+  withUndetermined,
 } from './helpers.js';
 import type { MetricContext, MetricDefinition } from './types.js';
 
@@ -173,13 +174,8 @@ export const ticketShares: MetricDefinition = {
       windowParams(ctx),
     );
     return live.flatMap((s, i) =>
-      proportion(
-        ctx,
-        s.id,
-        num(row?.[`h${i}`]),
-        num(row?.[`n${i}`]),
-        ['tickets'],
-        undefined,
+      withUndetermined(
+        proportion(ctx, s.id, num(row?.[`h${i}`]), num(row?.[`n${i}`]), ['tickets']),
         num(row?.[`u${i}`]),
       ),
     );
