@@ -4,6 +4,7 @@ import { HttpClient, type HttpClientOptions } from '../shared/http-client.js';
 import { invalid, type Invalid } from '../shared/map-page.js';
 import type { ServiceNowConfig, ServiceNowSecret } from './config.js';
 import { ServiceNowErrorBody, ServiceNowRow, ServiceNowTablePage } from './schemas.js';
+import { scanTablePage, ScannedPage } from './scan-page.js';
 import { flattenRow, flattenStringsInPlace, type Fields } from './values.js';
 
 /**
@@ -37,13 +38,20 @@ export interface TablePageQuery {
   query?: string;
   limit: number;
   offset: number;
+  /**
+   * Read a plain page from its bytes (scan-page.ts) rather than parse it: the page then comes
+   * as `scanned`, with `rows` empty. For streams of many rows that map them as columns.
+   */
+  scan?: boolean;
 }
 
 export type TablePage =
   | {
       kind: 'page';
-      /** The rows that parsed, flattened to one string per field. */
+      /** The rows that parsed, flattened to one string per field (none when `scanned`). */
       rows: Fields[];
+      /** The page read from its bytes (TablePageQuery.scan): every row is in it, none invalid. */
+      scanned?: ScannedPage;
       /** Rows that are not a record of field values (quarantined by the stream). */
       invalid: Invalid[];
       /** X-Total-Count: rows matching the query before ACLs filter them. */
@@ -84,6 +92,7 @@ export async function fetchTablePage(http: HttpClient, q: TablePageQuery): Promi
       sysparm_exclude_reference_link: 'true',
     },
     allowStatus: [400, 403, 404],
+    ...(q.scan ? { scan: (body: Buffer) => scanTablePage(body, q.fields) } : {}),
   });
   if (res.status === 400 || res.status === 403 || res.status === 404) {
     const err = ServiceNowErrorBody.safeParse(res.data);
@@ -117,17 +126,58 @@ export async function fetchTablePage(http: HttpClient, q: TablePageQuery): Promi
           : `table ${q.table} is not on this instance (HTTP ${res.status}${said ? `, ${said}` : ''})`,
     };
   }
-  const parsed = ServiceNowTablePage.safeParse(res.data);
+  const scanned = res.data instanceof ScannedPage ? res.data : undefined;
+  const raw = scanned ? undefined : tableRows(res.data, q.table);
+  const count = scanned ? scanned.length : raw!.length;
+  const total = headerInt(res.headers['x-total-count']);
+  const link = res.headers.link;
+  const next = link ? nextLink(link) : undefined;
+  const hasMore = link
+    ? next !== undefined
+    : total !== undefined
+      ? q.offset + q.limit < total
+      : count > 0;
+  const nextOffset =
+    next?.offset !== undefined && next.offset > q.offset ? next.offset : q.offset + q.limit;
+  const missingFields = scanned
+    ? scanned.missingFields()
+    : raw!.items.length
+      ? q.fields.filter(
+          (f) =>
+            !raw!.items.some((r) => r !== null && typeof r === 'object' && Object.hasOwn(r, f)),
+        )
+      : [];
+  return {
+    kind: 'page',
+    rows: raw?.rows ?? [],
+    invalid: raw?.invalid ?? [],
+    ...(scanned ? { scanned } : {}),
+    ...(total !== undefined ? { total } : {}),
+    hasMore,
+    nextOffset,
+    missingFields,
+  };
+}
+
+/**
+ * A Table API body → its rows, flattened (values.ts), and those that are not a record of field
+ * values; `items` are the rows as sent.
+ */
+function tableRows(
+  data: unknown,
+  table: string,
+): { items: unknown[]; rows: Fields[]; invalid: Invalid[]; length: number } {
+  const parsed = ServiceNowTablePage.safeParse(data);
   if (!parsed.success) {
     throw new MaturityError(
       'E_CONNECTOR_RESPONSE',
-      `ServiceNow sent an unexpected body for table ${q.table} (at ${zodSentence(parsed.error, { top: 'top level' })})`,
+      `ServiceNow sent an unexpected body for table ${table} (at ${zodSentence(parsed.error, { top: 'top level' })})`,
     );
   }
-  const raw = parsed.data.result;
+  const items = parsed.data.result;
   const rows: Fields[] = [];
   const bad: Invalid[] = [];
-  for (const item of raw) {
+  for (const item of items) {
     // Stored values (sysparm_display_value=false) are all strings: such a row is a ServiceNowRow
     // as it stands. Any other shape goes through the schema, which says what is wrong with it.
     if (allStrings(item)) {
@@ -138,30 +188,19 @@ export async function fetchTablePage(http: HttpClient, q: TablePageQuery): Promi
     if (row.success) rows.push(flattenRow(row.data));
     else bad.push(invalid(item, row.error, sysIdOf(item)));
   }
-  const total = headerInt(res.headers['x-total-count']);
-  const link = res.headers.link;
-  const next = link ? nextLink(link) : undefined;
-  const hasMore = link
-    ? next !== undefined
-    : total !== undefined
-      ? q.offset + q.limit < total
-      : raw.length > 0;
-  const nextOffset =
-    next?.offset !== undefined && next.offset > q.offset ? next.offset : q.offset + q.limit;
-  const missingFields = raw.length
-    ? q.fields.filter(
-        (f) => !raw.some((r) => r !== null && typeof r === 'object' && Object.hasOwn(r, f)),
-      )
-    : [];
-  return {
-    kind: 'page',
-    rows,
-    invalid: bad,
-    ...(total !== undefined ? { total } : {}),
-    hasMore,
-    nextOffset,
-    missingFields,
-  };
+  return { items, rows, invalid: bad, length: items.length };
+}
+
+/**
+ * A scanned page's rows as a parsed page has them (JSON.parse and the row schema), for a stream
+ * that cannot map the page as columns.
+ */
+export function parseScanned(
+  page: ScannedPage,
+  table: string,
+): { rows: Fields[]; invalid: Invalid[] } {
+  const { rows, invalid: bad } = tableRows(JSON.parse(page.bytes.toString('utf8')), table);
+  return { rows, invalid: bad };
 }
 
 /** A plain JSON object whose every value is a string (what ServiceNowRow's first branch takes). */

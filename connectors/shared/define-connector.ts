@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FieldCoverage } from '../../src/domain/fields.js';
 import type { RecordBatch, RecordKind } from '../../src/domain/records.js';
+import { ticketsOfColumns, type TicketColumns } from '../../src/domain/ticket-columns.js';
 import type { AddressPolicy } from './check-address.js';
 import type { ConnectorCli } from './connector-cli.js';
 import type { HttpClient, HttpClientOptions } from './http-client.js';
@@ -9,6 +10,11 @@ import type { Invalid } from './map-page.js';
 /** What a stream hands the runner after each page: stored together with the checkpoint, atomically. */
 export interface PageResult<Cursor = unknown> {
   records?: RecordBatch;
+  /**
+   * Tickets held as columns (src/domain/ticket-columns.ts), stored as their records would be:
+   * a stream that reads them from a response's bytes (ServiceNow's incident pages).
+   */
+  columns?: { tickets?: TicketColumns };
   /** Source ids removed at the source (e.g. deleted tickets). */
   deletes?: Partial<Record<RecordKind, string[]>>;
   /** Records that failed validation: counted and kept for inspection, never stored as records. */
@@ -25,6 +31,21 @@ export interface PageResult<Cursor = unknown> {
   /** Things the user should know that did not stop the page (e.g. a field the source dropped). */
   warnings?: string[];
 }
+
+/** A page's records, those held as columns made into records (for sinks without a database). */
+export function pageRecords(page: PageResult): RecordBatch {
+  const columns = page.columns?.tickets;
+  if (!columns) return page.records ?? {};
+  return {
+    ...page.records,
+    tickets: [...(page.records?.tickets ?? []), ...ticketsOfColumns(columns)],
+  };
+}
+
+/** How many records a page holds, those held as columns included. */
+export const pageRecordCount = (page: PageResult): number =>
+  Object.values(page.records ?? {}).reduce((n, l) => n + (l?.length ?? 0), 0) +
+  (page.columns?.tickets?.count ?? 0);
 
 /**
  * Thrown by a stream when the source lacks the data or the credentials may not read it (a

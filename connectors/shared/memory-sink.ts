@@ -1,4 +1,5 @@
 import type { RecordKind } from '../../src/domain/records.js';
+import { pageRecords } from './define-connector.js';
 import type { Invalid } from './map-page.js';
 import type { SyncSink } from './sync-sink.js';
 
@@ -52,7 +53,7 @@ export function memorySink(): SyncSink & { state: MemorySinkState } {
       await after;
       const now = ++clock;
       if (fullRefresh && !passes.has(stream)) passes.set(stream, now);
-      for (const [kind, list] of Object.entries(page.records ?? {}) as [RecordKind, unknown[]][])
+      for (const [kind, list] of Object.entries(pageRecords(page)) as [RecordKind, unknown[]][])
         for (const r of list) {
           const id = (r as { sourceId: string }).sourceId;
           kindOf(kind).set(id, r);

@@ -1,6 +1,7 @@
 import type { RecordKind } from '../../src/domain/records.js';
 import { MaturityError, zodSentence } from '../../src/errors.js';
 import {
+  pageRecordCount,
   SourceUnavailable,
   type ConnectorDefinition,
   type PageResult,
@@ -142,10 +143,7 @@ async function syncStream<C>(
       const started = await o.sink.commitPage(key, page, fullRefresh, after);
       passStart ??= started;
       outcome.pages++;
-      outcome.records += Object.values(page.records ?? {}).reduce(
-        (n, l) => n + (l?.length ?? 0),
-        0,
-      );
+      outcome.records += pageRecordCount(page);
       outcome.quarantined += page.quarantined?.length ?? 0;
       if (page.warnings?.length) (outcome.warnings ??= []).push(...page.warnings);
       o.onProgress?.({

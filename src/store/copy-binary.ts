@@ -1,4 +1,9 @@
 import { copyText, fieldPlan } from './copy-text.js';
+import {
+  ticketsOfColumns,
+  type TicketColumn,
+  type TicketColumns,
+} from '../domain/ticket-columns.js';
 import type { TableSpec } from './tables.js';
 
 /**
@@ -312,4 +317,139 @@ export function copyBinary(
   out.buf[out.pos++] = 0xff; // the trailer: a row of -1 columns
   out.buf[out.pos++] = 0xff;
   return out.buf.subarray(0, out.pos);
+}
+
+/** PostgreSQL's epoch, 2000-01-01T00:00:00Z, in ms since 1970. */
+const PG_EPOCH_MS = PG_EPOCH_DAYS * 86_400_000;
+
+/**
+ * A page of tickets held as columns (src/domain/ticket-columns.ts) in the binary format: the
+ * same bytes copyBinary writes for the tickets they hold (test/connectors/servicenow-scan.test.ts),
+ * without making them. Undefined when a column does not fit its table column's type; the caller
+ * then writes the tickets (copyColumnsPage).
+ */
+export function copyTicketColumns(
+  spec: TableSpec,
+  accountId: number,
+  t: TicketColumns,
+): Buffer | undefined {
+  if (!Number.isSafeInteger(accountId) || (accountId | 0) !== accountId)
+    throw new Error(`not an account id: ${accountId}`);
+  const { names, types } = fieldPlan(spec, TYPE);
+  const columns = names.length + 2;
+  const cols = names.map((name) => (t.columns as Record<string, TicketColumn | undefined>)[name]);
+  // Each column's kind must write its table column's type, or nothing at all (null).
+  for (let c = 0; c < names.length; c++) {
+    const kind = cols[c]?.kind;
+    if (kind === undefined) continue;
+    const type = types[c];
+    const fits =
+      type === 0
+        ? kind === 'bytes' || kind === 'text'
+        : type === 1
+          ? kind === 'time'
+          : type === 2
+            ? kind === 'count'
+            : type === 4
+              ? kind === 'flag'
+              : type === 5 && kind === 'empty';
+    if (!fits) return undefined;
+  }
+  const fixed = columns * 12 + 2;
+  const src = t.bytes;
+  const out = new Out(t.count * ROW_BYTES + HEADER.length + 2);
+  HEADER.copy(out.buf, 0);
+  out.pos = HEADER.length;
+  /** Bytes [s, e) of the page as a text value (ASCII, so its UTF-8 as it stands). */
+  const bytes = (s: number, e: number) => {
+    out.room(4 + e - s + fixed);
+    out.int32(e - s);
+    const b = out.buf;
+    let p = out.pos;
+    for (let i = s; i < e; i++) b[p++] = src[i]!;
+    out.pos = p;
+  };
+  const ids = t.columns.sourceId.at;
+  for (let r = 0; r < t.count; r++) {
+    out.room(fixed);
+    out.buf[out.pos++] = columns >>> 8;
+    out.buf[out.pos++] = columns & 0xff;
+    out.int32(4);
+    out.int32(accountId);
+    bytes(ids[2 * r]!, ids[2 * r + 1]!);
+    for (let c = 0; c < cols.length; c++) {
+      const col = cols[c];
+      if (col === undefined) {
+        out.int32(-1);
+        continue;
+      }
+      switch (col.kind) {
+        case 'bytes': {
+          const s = col.at[2 * r]!;
+          if (s < 0) out.int32(-1);
+          else bytes(s, col.at[2 * r + 1]!);
+          break;
+        }
+        case 'text': {
+          const v = col.values[r];
+          if (v === undefined) out.int32(-1);
+          else {
+            out.text(v);
+            out.room(fixed);
+          }
+          break;
+        }
+        case 'time': {
+          const ms = col.ms[r]!;
+          if (Number.isNaN(ms)) {
+            out.int32(-1);
+            break;
+          }
+          const micros = (ms - PG_EPOCH_MS) * 1000;
+          const high = Math.floor(micros / 0x1_0000_0000);
+          out.int32(8);
+          out.int32(high);
+          out.int32(micros - high * 0x1_0000_0000);
+          break;
+        }
+        case 'count': {
+          const v = col.values[r]!;
+          if (v < 0) out.int32(-1);
+          else {
+            out.int32(4);
+            out.int32(v);
+          }
+          break;
+        }
+        case 'flag': {
+          const v = col.values[r]!;
+          if (v < 0) out.int32(-1);
+          else {
+            out.int32(1);
+            out.buf[out.pos++] = v;
+          }
+          break;
+        }
+        case 'empty':
+          // An empty text[]: no dimension, no null, the elements' type.
+          out.int32(12);
+          out.int32(0);
+          out.int32(0);
+          out.int32(TEXT_OID);
+          break;
+      }
+    }
+  }
+  out.room(2);
+  out.buf[out.pos++] = 0xff;
+  out.buf[out.pos++] = 0xff;
+  return out.buf.subarray(0, out.pos);
+}
+
+/** Tickets held as columns as a COPY page: binary from the columns, else from their records. */
+export function copyColumnsPage(spec: TableSpec, accountId: number, t: TicketColumns): CopyPage {
+  const binary = copyTicketColumns(spec, accountId, t);
+  return binary
+    ? { format: 'binary', data: binary, rows: t.count }
+    : copyPage(spec, accountId, ticketsOfColumns(t));
 }

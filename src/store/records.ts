@@ -1,7 +1,8 @@
 import { recordKinds, type RecordKind, type RecordOf, type Ticket } from '../domain/records.js';
 import { MaturityError } from '../errors.js';
 import type { Db, QueryDb } from './db.js';
-import { copyPage, type CopyPage } from './copy-binary.js';
+import type { TicketColumns } from '../domain/ticket-columns.js';
+import { copyColumnsPage, copyPage, type CopyPage } from './copy-binary.js';
 import { copyColumns } from './copy-text.js';
 import { stageSql, stageTable, tables, upsertFromStageSql } from './tables.js';
 
@@ -41,6 +42,15 @@ export function prepareUpsert<K extends RecordKind>(
     pages.push(copyPage(spec, accountId, [...page.values()]));
   }
   return { kind, accountId, count: records.length, pages };
+}
+
+/**
+ * Tickets held as columns (a page of a stream, no source id twice) made ready to store, as
+ * prepareUpsert makes records: one COPY page.
+ */
+export function prepareColumnsUpsert(accountId: number, t: TicketColumns): PreparedUpsert {
+  const page = copyColumnsPage(tables.tickets, accountId, t);
+  return { kind: 'tickets', accountId, count: t.count, pages: [page] };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { SyncSink } from '../../connectors/shared/sync-sink.js';
 import type { RecordKind } from '../domain/records.js';
-import { isUniqueViolation, prepareUpsert } from './records.js';
+import { isUniqueViolation, prepareColumnsUpsert, prepareUpsert } from './records.js';
 import type { Store } from './store.js';
 
 /** The store side of a sync, for one account: each page and each completed stream in one transaction. */
@@ -26,6 +26,8 @@ export function storeSyncSink(store: Store, accountId: number): SyncSink {
       const upserts = Object.entries(page.records ?? {})
         .filter(([, list]) => list?.length)
         .map(([kind, list]) => prepareUpsert(kind as RecordKind, accountId, list as never));
+      if (page.columns?.tickets?.count)
+        upserts.push(prepareColumnsUpsert(accountId, page.columns.tickets));
       await after;
       const write = () =>
         store.transaction(async (tx) => {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { defineStream, SourceUnavailable, type PageResult } from '../../shared/define-connector.js';
 import { mapPageAsync } from '../../shared/map-page.js';
-import { fetchTablePage } from '../client.js';
+import { fetchTablePage, parseScanned } from '../client.js';
+import { incidentColumns } from '../incident-columns.js';
+import type { ScannedPage } from '../scan-page.js';
 import type { ServiceNowConfig } from '../config.js';
 import { incidentFamilies, incidentFields, incidentToTicket } from '../map-incident.js';
 import type { Fields } from '../values.js';
@@ -13,6 +15,7 @@ const spec: TableSpec = {
   fields: incidentFields,
   required: ['sys_id', 'opened_at', 'sys_updated_on'],
   mode: 'incremental',
+  scan: true,
 };
 
 export const IncidentCursor = z.object({
@@ -55,8 +58,8 @@ export const incident = defineStream<ServiceNowConfig, IncidentCursor>({
     const keep = saved.linksUntil ? { linksUntil: saved.linksUntil } : {};
     let cursor: IncidentCursor = { ...saved };
     for await (const batch of readTable(ctx, spec, saved.table)) {
-      const page = await mapRows(batch, links);
-      for (const t of page.records?.tickets ?? []) recheck?.delete(t.sourceId);
+      const { ids, ...page } = await mapRows(batch, links);
+      if (recheck) for (const id of ids) recheck.delete(id);
       const end = batch.last && !recheck?.size;
       cursor = {
         table: batch.cursor,
@@ -82,8 +85,9 @@ export const incident = defineStream<ServiceNowConfig, IncidentCursor>({
       });
       if (res.kind !== 'page') break;
       const last = i + 100 >= ids.length;
+      const { ids: _, ...page } = await mapRows(res, links);
       await ctx.commit({
-        ...(await mapRows(res, links)),
+        ...page,
         cursor: last && finalLinks ? { ...cursor, linksUntil: finalLinks } : cursor,
         done: last,
       });
@@ -91,16 +95,28 @@ export const incident = defineStream<ServiceNowConfig, IncidentCursor>({
   },
 });
 
+/**
+ * A page's incidents → tickets, with the source ids of those stored. A scanned page is mapped as
+ * columns (incident-columns.ts) when every row is plain, else parsed and mapped row by row.
+ */
 async function mapRows(
-  page: { rows: Fields[]; invalid: PageResult['quarantined'] },
+  page: { rows: Fields[]; invalid: PageResult['quarantined']; scanned?: ScannedPage },
   links: KbLinks | undefined,
-): Promise<Pick<PageResult, 'records' | 'quarantined'>> {
+): Promise<Pick<PageResult, 'records' | 'columns' | 'quarantined'> & { ids: string[] }> {
+  const kbLinked = links ? (id: string) => links.tasks.has(id) : undefined;
+  let rows = page.rows;
+  let invalid = page.invalid;
+  if (page.scanned) {
+    const mapped = incidentColumns(page.scanned, kbLinked);
+    if (mapped) return { columns: { tickets: mapped.tickets }, ids: mapped.ids };
+    ({ rows, invalid } = parseScanned(page.scanned, 'incident'));
+  }
   const { records, quarantined } = await mapPageAsync(
-    { items: page.rows, ...(page.invalid ? { invalid: page.invalid } : {}) },
-    (row) => incidentToTicket(row, { kbLinked: row.sys_id ? links?.tasks.has(row.sys_id) : false }),
+    { items: rows, ...(invalid ? { invalid } : {}) },
+    (row) => incidentToTicket(row, { kbLinked: row.sys_id ? kbLinked?.(row.sys_id) : false }),
     { id: sysId },
   );
-  return { records: { tickets: records }, quarantined };
+  return { records: { tickets: records }, quarantined, ids: records.map((t) => t.sourceId) };
 }
 
 async function loadKbLinks(ctx: TableReader, warnings: string[]): Promise<KbLinks | undefined> {

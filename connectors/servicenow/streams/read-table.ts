@@ -4,6 +4,7 @@ import { SourceUnavailable, type StreamContext } from '../../shared/define-conne
 import type { Invalid } from '../../shared/map-page.js';
 import { fetchTablePage, type TablePage } from '../client.js';
 import type { ServiceNowConfig } from '../config.js';
+import type { ScannedPage } from '../scan-page.js';
 import type { Fields } from '../values.js';
 
 /**
@@ -42,6 +43,11 @@ export interface TableSpec {
    */
   filter?: string;
   mode: 'incremental' | 'full';
+  /**
+   * Plain pages come read from their bytes (`scanned`, scan-page.ts) instead of parsed into
+   * `rows`: for a stream of many rows that maps them as columns.
+   */
+  scan?: boolean;
 }
 
 export const TableCursor = z.object({
@@ -57,7 +63,10 @@ export const TableCursor = z.object({
 export type TableCursor = z.infer<typeof TableCursor>;
 
 export interface TableBatch {
+  /** The page's rows (none when it is `scanned`). */
   rows: Fields[];
+  /** The page read from its bytes, with every row (TableSpec.scan). */
+  scanned?: ScannedPage;
   /** Rows that are not a record of field values: quarantined by the stream. */
   invalid: Invalid[];
   cursor: TableCursor;
@@ -141,6 +150,7 @@ export async function* readTable(
       query: [...conditionsAt(c), order].join('^'),
       limit,
       offset: c.skip,
+      ...(spec.scan ? { scan: true } : {}),
     });
   let next: Promise<TablePage> | undefined;
   try {
@@ -167,11 +177,14 @@ export async function* readTable(
         }
       }
       const rows = page.rows;
-      if (!rows.length && page.total === 0 && cursor.after !== undefined)
+      const scanned = page.scanned;
+      // The key of each row is all the cursor needs of a scanned page.
+      const keys = scanned ? scanned.pick(keyFields) : rows;
+      if (!keys.length && page.total === 0 && cursor.after !== undefined)
         await checkNothingPastKey(ctx, spec, cursor, conditions.join('^'));
-      seen += rows.length + page.invalid.length;
+      seen += keys.length + page.invalid.length;
       total ??= page.total;
-      cursor = advance(cursor, rows, spec, page.nextOffset);
+      cursor = advance(cursor, keys, spec, page.nextOffset);
       const last = !page.hasMore;
       if (last) {
         cursor = { ...cursor, complete: true };
@@ -187,7 +200,14 @@ export async function* readTable(
         next = fetchAt(cursor);
         next.catch(() => undefined);
       }
-      yield { rows, invalid: page.invalid, cursor, warnings, last };
+      yield {
+        rows,
+        ...(scanned ? { scanned } : {}),
+        invalid: page.invalid,
+        cursor,
+        warnings,
+        last,
+      };
       if (last) return;
     }
   } finally {
