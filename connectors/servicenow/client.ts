@@ -163,7 +163,7 @@ export async function fetchTablePage(http: HttpClient, q: TablePageQuery): Promi
  * A Table API body → its rows, flattened (values.ts), and those that are not a record of field
  * values; `items` are the rows as sent.
  */
-function tableRows(
+export function tableRows(
   data: unknown,
   table: string,
 ): { items: unknown[]; rows: Fields[]; invalid: Invalid[]; length: number } {

@@ -6,10 +6,10 @@ import { flattenValue, type Fields } from './values.js';
  * JSON.parse makes an object and a string for every field of every row (ten thousand rows of
  * some thirty fields a page), and the sync then keeps them alive while it maps the page, so the
  * garbage collector copies them again. Most pages are plain: `{"result":[{…},…]}` with every
- * value a string of printable ASCII without an escape, every key one of the fields asked for
- * and none twice. `scanTablePage` recognises exactly such a page and records where each value
+ * value a string of printable ASCII without an escape, every key one of the fields asked for.
+ * `scanTablePage` recognises exactly such a page and records where each value
  * is; for anything else (an escape, a non-ASCII byte, a number, null, an object, an unknown or
- * repeated key, a row without sys_id, another top-level key) it returns undefined and the page
+ * a row without sys_id, another top-level key) it returns undefined and the page
  * is parsed as JSON and checked by the schema as before (client.ts). What it accepts, JSON.parse
  * and the row schema accept too, with the same values (test/connectors/servicenow-scan.test.ts).
  */
@@ -163,7 +163,7 @@ export function scanTablePage(bytes: Buffer, fields: readonly string[]): Scanned
           }
         }
         if (f < 0) return undefined; // a key not asked for
-        if (at[base + 2 * f] !== -1) return undefined; // a key twice
+        // A key sent twice: the last value counts, as with JSON.parse.
         predicted = f + 1 === nf ? 0 : f + 1;
         i = ke + 1;
         ws();
