@@ -36,7 +36,17 @@ export class ScannedPage {
   /** Row r's value of field f as the row schema and values.ts make it (undefined: missing). */
   value(r: number, f: number): string | undefined {
     const s = this.start(r, f);
-    return s < 0 ? undefined : flattenValue(this.bytes.toString('latin1', s, this.end(r, f)));
+    if (s < 0) return undefined;
+    const e = this.end(r, f);
+    if (e - s > SHORT) return flattenValue(this.bytes.toString('latin1', s, e));
+    // Short values (choices, counts, flags) repeat: each spelling is read once per process.
+    let key = e - s;
+    for (let i = s; i < e; i++) key = key * 128 + this.bytes[i]!;
+    const known = shortValues.get(key);
+    if (known !== undefined || shortValues.has(key)) return known;
+    const v = flattenValue(this.bytes.toString('latin1', s, e));
+    if (shortValues.size < 10_000) shortValues.set(key, v);
+    return v;
   }
 
   /** Whether row r has field f's key at all (empty or not). */
@@ -69,11 +79,55 @@ export class ScannedPage {
   }
 }
 
+/**
+ * Values of up to SHORT bytes, by their bytes (7 bits each, and the length: a whole number below
+ * 2^53) → what flattenValue makes of them.
+ */
+const SHORT = 6;
+const shortValues = new Map<number, string | undefined>();
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const RESULT = Buffer.from('result', 'latin1');
 
 const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/** Bytes a plain string may hold: printable ASCII but the quote and the backslash. */
+const PLAIN = new Uint8Array(256);
+for (let c = 0x20; c <= 0x7e; c++) PLAIN[c] = 1;
+PLAIN[QUOTE] = 0;
+PLAIN[BACKSLASH] = 0;
+
+/** After a string's opening quote: the index of its closing quote, or -1 if it is not plain. */
+function stringEnd(b: Buffer, from: number): number {
+  const n = b.length;
+  let j = from;
+  while (j < n && PLAIN[b[j]!] === 1) j++;
+  return j < n && b[j] === QUOTE ? j : -1;
+}
+
+/**
+ * The index of the first byte at or after i that is not JSON whitespace. Called only where a
+ * byte is 0x20 or below: pages come without spaces, and a call per token would cost more than
+ * the rest of the scan.
+ */
+function skipWs(b: Buffer, i: number): number {
+  const n = b.length;
+  while (i < n && isWs(b[i]!)) i++;
+  return i;
+}
+
+/** The field whose name is bytes [s, e), or -1. */
+function fieldAt(keys: readonly Buffer[], b: Buffer, s: number, e: number): number {
+  for (let f = 0; f < keys.length; f++) {
+    const name = keys[f]!;
+    if (name.length !== e - s) continue;
+    let k = 0;
+    while (k < name.length && b[s + k] === name[k]) k++;
+    if (k === name.length) return f;
+  }
+  return -1;
+}
 
 /** The fields' names as bytes, per field list (a stream asks with the same list every page). */
 const names = new WeakMap<readonly string[], Buffer[]>();
@@ -94,34 +148,21 @@ export function scanTablePage(bytes: Buffer, fields: readonly string[]): Scanned
   let rows = 0;
   let i = 0;
 
-  /** After a string's opening quote: the index of its closing quote, or -1 if not plain. */
-  const stringEnd = (from: number): number => {
-    for (let j = from; j < n; j++) {
-      const c = b[j]!;
-      if (c === QUOTE) return j;
-      if (c < 0x20 || c === BACKSLASH || c > 0x7e) return -1;
-    }
-    return -1;
-  };
-  const ws = () => {
-    while (i < n && isWs(b[i]!)) i++;
-  };
-
-  ws();
+  if (b[i]! <= 0x20) i = skipWs(b, i);
   if (b[i] !== 0x7b /* { */) return undefined;
   i++;
-  ws();
+  if (b[i]! <= 0x20) i = skipWs(b, i);
   if (b[i] !== QUOTE) return undefined;
-  const keyEnd = stringEnd(i + 1);
+  const keyEnd = stringEnd(b, i + 1);
   if (keyEnd < 0 || !b.subarray(i + 1, keyEnd).equals(RESULT)) return undefined;
   i = keyEnd + 1;
-  ws();
+  if (b[i]! <= 0x20) i = skipWs(b, i);
   if (b[i] !== 0x3a /* : */) return undefined;
   i++;
-  ws();
+  if (b[i]! <= 0x20) i = skipWs(b, i);
   if (b[i] !== 0x5b /* [ */) return undefined;
   i++;
-  ws();
+  if (b[i]! <= 0x20) i = skipWs(b, i);
   if (b[i] === 0x5d /* ] */) {
     i++;
   } else {
@@ -137,50 +178,47 @@ export function scanTablePage(bytes: Buffer, fields: readonly string[]): Scanned
       }
       const base = rows * nf * 2;
       at.fill(-1, base, base + nf * 2);
-      ws();
+      if (b[i]! <= 0x20) i = skipWs(b, i);
       if (b[i] === 0x7d /* } */) return undefined; // no sys_id
       for (;;) {
         if (b[i] !== QUOTE) return undefined;
         const ks = i + 1;
-        const ke = stringEnd(ks);
-        if (ke < 0) return undefined;
-        const len = ke - ks;
-        // Rows list their keys in the same order: try the field after the last one first.
+        // Rows list their keys in the same order: the field after the last one is compared as
+        // the key is read; any other key is looked up among the fields.
+        const expected = keys[predicted]!;
+        let j = ks;
+        let k = 0;
+        while (k < expected.length && b[j] === expected[k]) {
+          j++;
+          k++;
+        }
         let f = -1;
-        for (let k = 0; k < nf; k++) {
-          const cand = predicted + k < nf ? predicted + k : predicted + k - nf;
-          const name = keys[cand]!;
-          if (name.length !== len) continue;
-          let same = true;
-          for (let j = 0; j < len; j++)
-            if (b[ks + j] !== name[j]) {
-              same = false;
-              break;
-            }
-          if (same) {
-            f = cand;
-            break;
-          }
+        let ke = j;
+        if (k === expected.length && b[j] === QUOTE) f = predicted;
+        else {
+          ke = stringEnd(b, ks);
+          if (ke < 0) return undefined;
+          f = fieldAt(keys, b, ks, ke);
         }
         if (f < 0) return undefined; // a key not asked for
         // A key sent twice: the last value counts, as with JSON.parse.
         predicted = f + 1 === nf ? 0 : f + 1;
         i = ke + 1;
-        ws();
+        if (b[i]! <= 0x20) i = skipWs(b, i);
         if (b[i] !== 0x3a) return undefined;
         i++;
-        ws();
+        if (b[i]! <= 0x20) i = skipWs(b, i);
         if (b[i] !== QUOTE) return undefined; // not a string
         const vs = i + 1;
-        const ve = stringEnd(vs);
+        const ve = stringEnd(b, vs);
         if (ve < 0) return undefined;
         at[base + 2 * f] = vs;
         at[base + 2 * f + 1] = ve;
         i = ve + 1;
-        ws();
+        if (b[i]! <= 0x20) i = skipWs(b, i);
         if (b[i] === 0x2c /* , */) {
           i++;
-          ws();
+          if (b[i]! <= 0x20) i = skipWs(b, i);
           continue;
         }
         if (b[i] === 0x7d) {
@@ -191,10 +229,10 @@ export function scanTablePage(bytes: Buffer, fields: readonly string[]): Scanned
       }
       if (at[base + 2 * idField]! < 0) return undefined;
       rows++;
-      ws();
+      if (b[i]! <= 0x20) i = skipWs(b, i);
       if (b[i] === 0x2c) {
         i++;
-        ws();
+        if (b[i]! <= 0x20) i = skipWs(b, i);
         continue;
       }
       if (b[i] === 0x5d) {
@@ -204,10 +242,10 @@ export function scanTablePage(bytes: Buffer, fields: readonly string[]): Scanned
       return undefined;
     }
   }
-  ws();
+  if (b[i]! <= 0x20) i = skipWs(b, i);
   if (b[i] !== 0x7d) return undefined;
   i++;
-  ws();
+  if (b[i]! <= 0x20) i = skipWs(b, i);
   if (i !== n) return undefined;
   return new ScannedPage(bytes, fields, rows, at);
 }
