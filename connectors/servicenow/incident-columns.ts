@@ -11,7 +11,7 @@ import { bool, flattenValue, int } from './values.js';
  * parsed rows as records instead (which words what is wrong). Plain means: a sys_id, the date
  * fields absent, empty or in the Table API's `yyyy-MM-dd HH:mm:ss` on a real day from 1970 to
  * 2100, ids and names of 1 to 200 characters without spaces to trim, counts within the int
- * column, and no sys_id twice on the page. test/connectors/servicenow-scan.test.ts holds the two
+ * column, and no sys_id twice on the page. test/servicenow/scan.test.ts holds the two
  * ways to the same tickets and the same COPY bytes.
  *
  * Choice values (priority, state, channel, flags, counts) are short: they are read as strings
@@ -152,8 +152,8 @@ export function incidentColumns(
         reassignmentCount: { kind: 'count', values: reassignmentCount },
         knowledgeLinked: { kind: 'flag', values: knowledgeLinked },
         problemLinked: { kind: 'flag', values: problemLinked },
-        tags: { kind: 'empty' },
         madeSla: { kind: 'flag', values: madeSla },
+        tags: { kind: 'empty' },
       },
     },
   };
@@ -255,11 +255,14 @@ function num(b: Buffer, s: number, len: number): number {
   return x;
 }
 
-/** A count as the record keeps it (-1: none), or undefined past the int column. */
+/**
+ * A count as the record keeps it (-1: none), or undefined past the int column and for a minus
+ * zero ("-0", which the record keeps as -0).
+ */
 function count(v: string | undefined): number | undefined {
   const n = int(v);
   if (n === undefined || n < 0) return -1;
-  return n > INT_MAX ? undefined : n;
+  return n > INT_MAX || Object.is(n, -0) ? undefined : n;
 }
 
 const flag = (v: boolean | undefined) => (v === undefined ? -1 : v ? 1 : 0);

@@ -11,7 +11,7 @@ import { flattenValue, type Fields } from './values.js';
  * is; for anything else (an escape, a non-ASCII byte, a number, null, an object, an unknown or
  * a row without sys_id, another top-level key) it returns undefined and the page
  * is parsed as JSON and checked by the schema as before (client.ts). What it accepts, JSON.parse
- * and the row schema accept too, with the same values (test/connectors/servicenow-scan.test.ts).
+ * and the row schema accept too, with the same values (test/servicenow/scan.test.ts).
  */
 export class ScannedPage {
   constructor(
@@ -134,7 +134,7 @@ const names = new WeakMap<readonly string[], Buffer[]>();
 
 /**
  * The page when it is plain (see ScannedPage), else undefined. `fields` are those asked for;
- * each row must carry sys_id, non-empty.
+ * each row must carry the key sys_id (whether its value is usable is for the mapping to say).
  */
 export function scanTablePage(bytes: Buffer, fields: readonly string[]): ScannedPage | undefined {
   let keys = names.get(fields);

@@ -324,7 +324,7 @@ const PG_EPOCH_MS = PG_EPOCH_DAYS * 86_400_000;
 
 /**
  * A page of tickets held as columns (src/domain/ticket-columns.ts) in the binary format: the
- * same bytes copyBinary writes for the tickets they hold (test/connectors/servicenow-scan.test.ts),
+ * same bytes copyBinary writes for the tickets they hold (test/servicenow/scan.test.ts),
  * without making them. Undefined when a column does not fit its table column's type; the caller
  * then writes the tickets (copyColumnsPage).
  */
