@@ -38,7 +38,7 @@ export interface OverheadResult {
 
 /** Where an arm's CPU time went, in seconds. */
 export interface CpuSplit {
-  /** The bench process's main thread: requests, parsing, mapping, checking, COPY text. */
+  /** The bench process's main thread: requests, reading the pages, mapping, checking, COPY. */
   main: number;
   /** The bench process's other threads: PGlite's worker thread, the garbage collector's helpers. */
   otherThreads: number;
