@@ -1,5 +1,6 @@
 import { INT_MAX } from '../../src/domain/records.js';
 import type { TicketColumn, TicketColumns } from '../../src/domain/ticket-columns.js';
+import type { incidentFields } from './map-incident.js';
 import { toChannel, toPriority, toStatus } from './map-incident.js';
 import type { ScannedPage } from './scan-page.js';
 import { bool, flattenValue, int } from './values.js';
@@ -159,7 +160,7 @@ export function incidentColumns(
   };
 }
 
-/** The fields incidentColumns reads. */
+/** The fields incidentColumns reads (of those the incident stream asks for). */
 const READ = [
   'sys_id',
   'opened_at',
@@ -184,7 +185,7 @@ const READ = [
   'rfc',
   'caused_by',
   'made_sla',
-] as const;
+] as const satisfies readonly (typeof incidentFields)[number][];
 type FieldIndex = Record<(typeof READ)[number], number>;
 
 /**
