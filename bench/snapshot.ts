@@ -11,7 +11,10 @@ export interface SnapshotBench {
   tickets: number;
   seedSeconds: number;
   upsertPerSecond: number;
+  /** The median of three snapshots in a row (the same day's snapshot replaced each time). */
   snapshotSeconds: number;
+  /** All three, in the order taken: the first reads pages nothing has read since the load. */
+  snapshotRuns: number[];
   /** One aggregate scan of the window's tickets: the floor any snapshot pays. */
   floorSeconds: number;
   peakRssMb: number;
@@ -22,7 +25,8 @@ const AS_OF = '2026-06-30T12:00:00Z';
 
 /**
  * Seeds `n` tickets (plus SLA outcomes and ratings for a share of them) with SQL, measures the
- * upsert path on a slice, then times one full snapshot (90-day window) and samples peak RSS.
+ * upsert path on a slice, then times three full snapshots in a row (90-day window) and samples
+ * peak RSS.
  */
 export async function benchSnapshot(
   backend: 'pglite' | 'postgres',
@@ -92,9 +96,14 @@ export async function benchSnapshot(
     const upsertPerSecond = (pageSize * pages) / ((performance.now() - t1) / 1000);
 
     const rules = loadDefaultRules();
-    const t2 = performance.now();
-    const snap = await takeSnapshot(store, account, { rules, asOf: AS_OF, window: '90d' });
-    const snapshotSeconds = (performance.now() - t2) / 1000;
+    const snapshotRuns: number[] = [];
+    let snap: Awaited<ReturnType<typeof takeSnapshot>> | undefined;
+    for (let i = 0; i < 3; i++) {
+      const t2 = performance.now();
+      snap = await takeSnapshot(store, account, { rules, asOf: AS_OF, window: '90d' });
+      snapshotRuns.push((performance.now() - t2) / 1000);
+    }
+    const snapshotSeconds = [...snapshotRuns].sort((a, b) => a - b)[1]!;
     const t3 = performance.now();
     await store.dbForTests.query(
       `SELECT count(*), sum(first_response_minutes) FROM tickets
@@ -102,7 +111,7 @@ export async function benchSnapshot(
       [account.id, AS_OF],
     );
     const floorSeconds = (performance.now() - t3) / 1000;
-    const levels = snap.layers
+    const levels = snap!.layers
       .filter((l) => l.model === 'ftworks')
       .map((l) => `${l.layer} ${l.level}`)
       .join(', ');
@@ -112,6 +121,7 @@ export async function benchSnapshot(
       seedSeconds,
       upsertPerSecond,
       snapshotSeconds,
+      snapshotRuns,
       floorSeconds,
       peakRssMb: memory.stop().peakRssMb,
       levels,

@@ -401,6 +401,34 @@ describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
 );
 
 describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
+  'store on PostgreSQL: the metrics run without JIT compilation',
+  () => {
+    it('turns JIT off on every connection of the pool, whatever the server sets', async () => {
+      // The server's default is jit = on (PostgreSQL 12+); compiling a metric's query costs more
+      // than the query itself (BENCHMARKS.md, snapshot on 1,000,000 tickets).
+      const db = sameDatabase.postgres();
+      const store = await db.open();
+      try {
+        // Held side by side, so the pool lends every one of its connections.
+        const seen = await Promise.all(
+          Array.from({ length: 6 }, () =>
+            store.dbForTests.query<{ jit: string; pid: number }>(
+              'SELECT current_setting($1) AS jit, pg_backend_pid() AS pid, pg_sleep(0.2)',
+              ['jit'],
+            ),
+          ),
+        );
+        expect(new Set(seen.map((r) => r[0]!.pid)).size).toBeGreaterThan(1);
+        expect(seen.map((r) => r[0]!.jit)).toEqual(seen.map(() => 'off'));
+      } finally {
+        await store.close();
+        await db.drop();
+      }
+    });
+  },
+);
+
+describe.skipIf(!backends.some((b) => b.name === 'postgres'))(
   'store on PostgreSQL whose connections the server ends (a restart, a terminate)',
   () => {
     /** A connection of the test's own, as the administrator. */
