@@ -100,7 +100,7 @@ function writeInputs(): void {
   // import servicenow-incidents
   const gz = gzipSync(csv(...csvRows(20_000, 100)));
   put('truncated.csv.gz', gz.subarray(0, Math.floor(gz.length / 2)));
-  put('no-columns.csv', 'a,b,c\n1,2,3\n');
+  put('no-columns.csv', 'Incident ID,Created,State\n1,2026-01-01,New\n');
   put('binary.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]));
   put('one-long-line.csv', 'x'.repeat(10 * 1024 * 1024));
   put('records.csv', records(good));
@@ -285,7 +285,7 @@ const cases: Case[] = [
   [
     'csv',
     ['import', 'servicenow-incidents', f('no-columns.csv'), '--name', 'snow'],
-    `${f('no-columns.csv')}: the header has no number or opened_at column (found: a, b, c): not a ServiceNow incident export; nothing was stored`,
+    `${f('no-columns.csv')}: the header has no number column (found: Incident ID, Created, State): not a ServiceNow incident export; nothing was stored`,
   ],
   [
     'csv',

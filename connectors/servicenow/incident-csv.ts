@@ -177,7 +177,7 @@ async function* csvRecords(file: string, o: CsvReadOptions = {}): AsyncGenerator
     columns: (raw: string[]) => {
       header = raw.map(normaliseHeader);
       lastLine = 1; // a header holds no line breaks in practice
-      checkHeader(file, header);
+      checkHeader(file, header, raw);
       o.onHeader?.(header);
       return header;
     },
@@ -259,16 +259,20 @@ function csvError(file: string, err: unknown, lines: number, gz: boolean): Matur
   );
 }
 
-/** The columns an incident export must have: a number (or sys_id) and an opened date. */
-function checkHeader(file: string, columns: string[]): void {
+/**
+ * The columns an incident export must have: a number (or sys_id) and an opened date. `columns`
+ * are the normalised names; the error lists the file's own (`raw`), as the user wrote them.
+ */
+function checkHeader(file: string, columns: string[], raw: string[]): void {
   const has = (c: string) => columns.includes(c);
   const missing = [
     ...(has('number') || has('sys_id') ? [] : ['number']),
     ...(has('opened_at') || has('sys_created_on') ? [] : ['opened_at']),
   ];
   if (!missing.length) return;
-  const found = columns
+  const found = raw
     .slice(0, 12)
+    .map((c) => c.replace(/^\uFEFF/, '').trim())
     .map((c) => (c.length > 40 ? `${c.slice(0, 37)}…` : c))
     .join(', ');
   throw new MaturityError(
