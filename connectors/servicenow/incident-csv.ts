@@ -130,8 +130,11 @@ class Utf8Check extends Transform {
 
 interface CsvItem {
   record: Record<string, string>;
-  /** The line the record ends on (the one field of csv-parse's record info read here). */
-  info: Pick<Info, 'lines'>;
+  /**
+   * The line the record ends on (the one field of csv-parse's record info read here), corrected
+   * for the CRLFs in quoted values before it (csvRecords).
+   */
+  info: { lines: number };
 }
 
 /**
@@ -173,6 +176,14 @@ async function* csvRecords(file: string, o: CsvReadOptions = {}): AsyncGenerator
   let firstSkip: string | undefined;
   /** The last line of the last record read (or skipped): the next record starts after it. */
   let lastLine = 0;
+  // csv-parse counts a CRLF inside a quoted value as two lines (csv-parse 7.0.3: its CR and its
+  // LF each end a "line"), so every line after such a value came out one too far per CRLF. The
+  // records' lines are corrected as they are parsed, in the parser's order (skips included): a
+  // record that ends more than one line after the one before may hold CRLFs, and those are
+  // counted once each.
+  let parsedLine = 1;
+  let extraLines = 0;
+  const fixLine = (line: number) => line - extraLines;
   const p = parse({
     columns: (raw: string[]) => {
       header = raw.map(normaliseHeader);
@@ -188,6 +199,13 @@ async function* csvRecords(file: string, o: CsvReadOptions = {}): AsyncGenerator
     skip_records_with_error: true,
     relax_quotes: false,
     max_record_size: MAX_RECORD_CHARS,
+    on_record: (item: CsvItem) => {
+      const line = item.info.lines;
+      if (line - parsedLine > 1) extraLines += crlfsIn(item.record);
+      parsedLine = line;
+      item.info.lines = fixLine(line);
+      return item;
+    },
   });
   leanRecordInfo(p);
   p.on('skip', (err: Error & { code?: string; lines?: number }) => {
@@ -198,10 +216,17 @@ async function* csvRecords(file: string, o: CsvReadOptions = {}): AsyncGenerator
         `${file}:${lastLine + 1}: a record runs past ${MAX_RECORD_CHARS / 2 ** 20} MiB (a quote left open, or not a CSV export); nothing was stored`,
       );
     }
-    const line = err.lines ?? 0;
+    if (err.lines !== undefined) {
+      const rec = (err as { record?: unknown }).record;
+      if (err.lines - parsedLine > 1 && Array.isArray(rec)) extraLines += crlfsIn(rec);
+      parsedLine = err.lines;
+    }
+    const line = fixLine(err.lines ?? 0);
     lastLine = line;
-    firstSkip ??= `line ${line}: ${oneLine(err.message)}`;
-    o.onSkip?.(line, oneLine(err.message));
+    // The parser's message names its own count ("… on line 8"): the line as corrected.
+    const message = oneLine(err.message).replace(`on line ${err.lines}`, `on line ${line}`);
+    firstSkip ??= `line ${line}: ${message}`;
+    o.onSkip?.(line, message);
   });
   const raw = createReadStream(file);
   const counter = new Transform({
@@ -219,6 +244,8 @@ async function* csvRecords(file: string, o: CsvReadOptions = {}): AsyncGenerator
       yield item;
     }
   } catch (err) {
+    const e = err as { lines?: unknown };
+    if (typeof e?.lines === 'number') e.lines = fixLine(e.lines);
     throw csvError(file, err, utf8.lines, gz);
   } finally {
     p.destroy();
@@ -232,6 +259,16 @@ async function* csvRecords(file: string, o: CsvReadOptions = {}): AsyncGenerator
         : `${file}: is empty (no header line); nothing was stored`,
     );
   }
+}
+
+/** The CRLF pairs in a record's values (the line breaks csv-parse counted twice). */
+function crlfsIn(record: Record<string, unknown> | unknown[]): number {
+  let n = 0;
+  for (const v of Object.values(record)) {
+    if (typeof v !== 'string') continue;
+    for (let i = v.indexOf('\r\n'); i >= 0; i = v.indexOf('\r\n', i + 2)) n++;
+  }
+  return n;
 }
 
 /** A failure while reading, as one line naming the file (and line when known). */

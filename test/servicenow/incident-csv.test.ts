@@ -224,22 +224,30 @@ describe('import servicenow-incidents', () => {
     expect(r.bad.samples[0]!.error).toMatch(/opened_at/);
   });
 
-  it('reads the line of a bad row after a record that spans lines', async () => {
+  it.each([
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+  ])('reads the line of a bad row after a record that spans lines (%s)', async (name, eol) => {
     // Only the line is kept of csv-parse's record info (leanRecordInfo): it must still be the
-    // line the record ends on, past a quoted value with line breaks.
+    // line the record ends on, past a quoted value with line breaks, whichever breaks the file
+    // has (csv-parse counts a CRLF inside quotes twice; csvRecords corrects it).
     const row = (n: number, opened = '13/3/2016 01:16') =>
       `INC${n},New,0,0,0,true,${opened},13/3/2016 01:20,4 - Low,false,Email,?`;
     const file = write(
-      'multiline.csv',
+      `multiline-${name}.csv`,
       [
         header,
-        'INC1,New,0,0,0,true,13/3/2016 01:16,13/3/2016 01:20,4 - Low,false,"E\nmail\nagain",?',
+        `INC1,New,0,0,0,true,13/3/2016 01:16,13/3/2016 01:20,4 - Low,false,"E${eol}mail${eol}again",?`,
         row(2, 'not a date'),
-        ...Array.from({ length: 38 }, (_, i) => row(100 + i)),
-      ].join('\n'),
+        `"INC3${eol}x",too,few`,
+        row(4, 'not a date either'),
+        ...Array.from({ length: 60 }, (_, i) => row(100 + i)),
+      ].join(eol),
     );
-    const r = await importServiceNowIncidents(store, file, { name: 'multiline' });
-    expect(r.bad.samples.map((s) => s.line)).toEqual([5]);
+    const r = await importServiceNowIncidents(store, file, { name: `multiline-${name}` });
+    // Line 5: the bad date; 6-7: a record of the wrong length (it ends on 7); 8: the next date.
+    expect(r.bad.samples.map((s) => s.line)).toEqual([5, 7, 8]);
+    expect(r.bad.samples[1]!.error).toMatch(/got 3 on line 7$/);
     // The parser this project pins still lets the info be cut down (else memory, not lines, suffers).
     expect(leanRecordInfo(parse({ info: true }))).toBe(true);
   });
