@@ -41,7 +41,7 @@ describe('report reads the snapshots before the one shown', { timeout: 300_000 }
     expect(md).not.toMatch(/\b[a-z]+\.[a-z_]+\.(count|median)\b/);
   });
 
-  it('says when the window holds none of the tickets, all older, and how to judge them', async () => {
+  it('says when the window holds none of the tickets, all older or all newer, and how to judge them', async () => {
     const cli = cliHome({}, { keepOpen: true });
     const file = path.join(cli.home, 'org.json');
     const org = structuredTeam();
@@ -71,5 +71,21 @@ describe('report reads the snapshots before the one shown', { timeout: 300_000 }
     const judged = await cli.run('snapshot', 'old', '--as-of', last);
     expect(judged.err).toBe('');
     expect(judged.out).not.toContain('None of the');
+
+    // As of a day before the first ticket, a window with none of them, all newer: the same.
+    const first = created[0]!.slice(0, 10);
+    const before = new Date(Date.parse(first) - 86_400_000).toISOString().slice(0, 10);
+    const early = await cli.run('snapshot', 'old', '--as-of', before, '--window', '1d');
+    expect(early.code).toBe(0);
+    expect(early.err).toBe(
+      `snapshot: none of the ${created.length} tickets of old falls in the window (they were created ${first} to ${last}); to judge them: maturity snapshot old --as-of ${last} --window 1d\n`,
+    );
+    expect(early.out).toMatch(
+      new RegExp(
+        `\\*\\*⚠ None of the ${created.length.toLocaleString('en-US')} tickets stored falls in this window: they were created from [^*]+, after it, so`,
+      ),
+    );
+    expect(early.out).toMatch(/\n1\. Judge the stored tickets as of \d+ \w+ 2026: none of the/);
+    expect(early.out).not.toContain('Raise tickets created');
   });
 });

@@ -157,9 +157,12 @@ async function queued(ctx: CliContext, accountName: string, flags: SnapshotFlags
   );
 }
 
-/** A window with none of the account's tickets, all older: one line with the command that judges them. */
+/**
+ * A window with none of the account's tickets, all older or all newer: one line with the command
+ * that judges them.
+ */
 function noteEarlier(ctx: CliContext, body: SnapshotBody, window: string): void {
-  const earlier = body.period?.earlier;
+  const earlier = body.period?.earlier ?? body.period?.later;
   if (!earlier) return;
   const last = earlier.last.slice(0, 10);
   ctx.io.err(

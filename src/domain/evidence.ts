@@ -188,6 +188,12 @@ export interface SnapshotBody {
      * export judged as of today, say): how many, and when the first and the last was created.
      */
     earlier?: { tickets: number; first: string; last: string };
+    /**
+     * Set when the window holds none of the account's tickets but later ones are stored (an as-of
+     * before the first ticket of an import, say): how many, and when the first and the last was
+     * created.
+     */
+    later?: { tickets: number; first: string; last: string };
   };
   metrics: Metric[];
   layers: LayerSuggestion[];

@@ -57,6 +57,15 @@ export async function computeSnapshotMetrics(
   const asked = parseWindow(o.window, o.asOf, o.now);
   const coverage = await store.coverage(account.id);
   const start = coverage.historyFrom.get('tickets');
+  // The synced history starts at or after the as-of date: nothing of the window was ever synced,
+  // so every ticket figure would be a count over a period nobody read. Refused, nothing stored.
+  if (start && start >= asked.to) {
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    throw new MaturityError(
+      'E_INPUT',
+      `${account.name}: its tickets were synced from ${day(start)} on, so a snapshot as of ${day(asked.to)} has no synced history to judge; take it as of ${day(start)} or later, or sync the earlier history first (a snapshot without --no-sync does)`,
+    );
+  }
   const narrowed = !!start && (asked.from === null || start > asked.from);
   const window = narrowed ? { ...asked, from: start } : asked;
   const settings = await store.accountSettings(account.id);
@@ -72,13 +81,18 @@ export async function computeSnapshotMetrics(
     },
     roles.success ? { groupRoles: roles.data } : {},
   );
-  // A window with none of the tickets stored, all of them older: say so (an old export judged as
-  // of today would otherwise read as a helpdesk without tickets). Not for a window narrowed to
-  // where the synced history starts: another as-of would be narrowed the same way.
-  const earlier =
-    window.from && !narrowed && metrics.find((m) => m.id === 'tickets.count')?.value === 0
-      ? await store.ticketsOnlyBefore(account.id, window.from, window.to)
+  // A window with none of the tickets stored, all of them older (an old export judged as of
+  // today) or all newer (an as-of before the first): say so, or it reads as a helpdesk without
+  // tickets. Not for a window narrowed to where the synced history starts: it holds synced days.
+  const outside =
+    !narrowed && metrics.find((m) => m.id === 'tickets.count')?.value === 0
+      ? await store.ticketsOnlyOutside(account.id, window.from, window.to)
       : undefined;
+  const span = outside && {
+    tickets: outside.tickets,
+    first: outside.first.toISOString(),
+    last: outside.last.toISOString(),
+  };
   return {
     window,
     metrics,
@@ -86,15 +100,7 @@ export async function computeSnapshotMetrics(
       from: window.from?.toISOString() ?? null,
       to: window.to.toISOString(),
       narrowed,
-      ...(earlier
-        ? {
-            earlier: {
-              tickets: earlier.tickets,
-              first: earlier.first.toISOString(),
-              last: earlier.last.toISOString(),
-            },
-          }
-        : {}),
+      ...(span ? { [outside.side === 'before' ? 'earlier' : 'later']: span } : {}),
     },
     absent,
     ...(groups

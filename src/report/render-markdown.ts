@@ -25,7 +25,7 @@ export function renderReportMarkdown(v: ReviewView): string {
       ...(s.partial ? [`**partial: ${text(s.partial)}**`] : []),
     ].join(' · '),
   );
-  if (s.earlier) out.push('', `**⚠ ${text(s.earlier)}**`);
+  if (s.outside) out.push('', `**⚠ ${text(s.outside)}**`);
   if (v.dataAge) out.push('', `**Data age:** ${text(v.dataAge)}`);
   out.push('');
   for (const a of s.advice)

@@ -148,9 +148,9 @@ export function rankActions(body: SnapshotBody, index: RuleIndex): Action[] {
     undecided.set(layer, open);
   }
 
-  // Every stored ticket is older than the window (SnapshotBody.period): what the data lacks is
-  // not tickets created but a snapshot as of when they were.
-  const earlier = body.period?.earlier;
+  // Every stored ticket is older than the window, or newer (SnapshotBody.period): what the data
+  // lacks is not tickets created but a snapshot as of when they were.
+  const earlier = body.period?.earlier ?? body.period?.later;
   if (earlier) {
     for (const [key, d] of drafts) {
       if (d.kind !== 'improve' || !key.startsWith('tickets.count ')) continue;

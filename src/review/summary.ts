@@ -70,10 +70,10 @@ export interface Summary {
   /** The snapshot is partial: which sources failed and what that means ("tickets failed to sync; …"). */
   partial?: string;
   /**
-   * The window holds none of the tickets stored, all older ("None of the 24,918 tickets stored
-   * falls in this window: …"): the figures describe a helpdesk without tickets.
+   * The window holds none of the tickets stored, all older or all newer ("None of the 24,918
+   * tickets stored falls in this window: …"): the figures describe a helpdesk without tickets.
    */
-  earlier?: string;
+  outside?: string;
   models: ModelSummary[];
   /** The change since the previous snapshot; absent for the first one. */
   change?: SnapshotDiff & { sinceWords: string };
@@ -138,7 +138,9 @@ export function summarise({ body, rules, previous }: SummaryInput): Summary {
         : {}),
     },
     ...(body.partial ? { partial: partialWords(body) } : {}),
-    ...(body.period?.earlier ? { earlier: earlierWords(body.period.earlier) } : {}),
+    ...(body.period?.earlier || body.period?.later
+      ? { outside: outsideWords(body.period.earlier ?? body.period.later!, !body.period.earlier) }
+      : {}),
     models,
     ...(change && previous
       ? { change: { ...change, sinceWords: `Since ${dateWords(previous.asOf)}` } }
@@ -278,9 +280,12 @@ function periodWords(p: NonNullable<SnapshotBody['period']>): string {
   return p.narrowed ? `${span} only: earlier history was not synced` : span;
 }
 
-function earlierWords(e: NonNullable<NonNullable<SnapshotBody['period']>['earlier']>): string {
+function outsideWords(
+  e: NonNullable<NonNullable<SnapshotBody['period']>['earlier']>,
+  after: boolean,
+): string {
   const tickets = `${count(e.tickets)} ${e.tickets === 1 ? 'ticket' : 'tickets'}`;
-  return `None of the ${tickets} stored falls in this window: they were created from ${dateWords(e.first)} to ${dateWords(e.last)}, so the figures here describe a helpdesk without tickets. A snapshot as of ${dateWords(e.last)} judges them.`;
+  return `None of the ${tickets} stored falls in this window: they were created from ${dateWords(e.first)} to ${dateWords(e.last)}${after ? ', after it' : ''}, so the figures here describe a helpdesk without tickets. A snapshot as of ${dateWords(e.last)} judges them.`;
 }
 
 function partialWords(body: SnapshotBody): string {

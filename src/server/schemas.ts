@@ -133,6 +133,12 @@ export const Snapshot = z
           .describe(
             'Set when the window holds none of the stored tickets and older ones exist: how many, first and last creation',
           ),
+        later: z
+          .object({ tickets: z.number().int(), first: isoInstant, last: isoInstant })
+          .optional()
+          .describe(
+            'Set when the window holds none of the stored tickets and newer ones exist (an as-of before the first): how many, first and last creation',
+          ),
       })
       .optional(),
     metrics: z.array(Metric),

@@ -269,26 +269,38 @@ export async function sweepRecords(
  * The account's tickets created before `from`, when none was created after `to` (every ticket
  * stored is older than the window from..to): how many, and the first and last creation.
  */
-export async function ticketsOnlyBefore(
+/**
+ * For a window that holds none of the account's tickets: the stored tickets when they all lie on
+ * one side of it (before `from`, or after `to`), with how many and when the first and the last was
+ * created. Undefined when there are none, or some on each side (a gap in the history).
+ */
+export async function ticketsOnlyOutside(
   db: QueryDb,
   accountId: number,
-  from: Date,
+  from: Date | null,
   to: Date,
-): Promise<{ tickets: number; first: Date; last: Date } | undefined> {
+): Promise<{ side: 'before' | 'after'; tickets: number; first: Date; last: Date } | undefined> {
   const [row] = await db.query<{
-    n: number;
+    before: number;
+    after: number;
     first: Date | null;
     last: Date | null;
-    later: boolean;
   }>(
-    `SELECT count(*)::int AS n, min(created_at) AS first, max(created_at) AS last,
-            EXISTS (SELECT 1 FROM tickets WHERE account_id = $1 AND created_at > $3) AS later
-       FROM tickets WHERE account_id = $1 AND created_at < $2`,
+    `SELECT count(*) FILTER (WHERE created_at <= $2)::int AS before,
+            count(*) FILTER (WHERE created_at > $3)::int AS after,
+            min(created_at) AS first, max(created_at) AS last
+       FROM tickets
+      WHERE account_id = $1 AND ((created_at <= $2) IS TRUE OR created_at > $3)`,
     [accountId, from, to],
   );
-  return row?.n && row.first && row.last && !row.later
-    ? { tickets: row.n, first: new Date(row.first), last: new Date(row.last) }
-    : undefined;
+  // None at all, or some on each side of the window (a gap in the history): nothing to say.
+  if (!row?.first || !row.last || !row.before === !row.after) return undefined;
+  return {
+    side: row.before > 0 ? 'before' : 'after',
+    tickets: row.before + row.after,
+    first: new Date(row.first),
+    last: new Date(row.last),
+  };
 }
 
 export async function countRecordsOf(db: Db, accountId: number, kind: RecordKind): Promise<number> {

@@ -208,9 +208,9 @@ export class Store {
     return records.countRecords(this.db, accountId);
   }
 
-  /** The account's tickets, when every one is older than the window from..to (records.ts). */
-  ticketsOnlyBefore(accountId: number, from: Date, to: Date) {
-    return records.ticketsOnlyBefore(this.db, accountId, from, to);
+  /** The account's tickets, when the window from..to holds none and all lie on one side (records.ts). */
+  ticketsOnlyOutside(accountId: number, from: Date | null, to: Date) {
+    return records.ticketsOnlyOutside(this.db, accountId, from, to);
   }
 
   countRecordsOf(accountId: number, kind: RecordKind): Promise<number> {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { loadDefaultRules } from '../../src/engine/index.js';
 import { historyNeeded } from '../../src/jobs/history-needed.js';
 import { jobIds, snapshotFlow, type SnapshotJobData } from '../../src/jobs/queues.js';
+import { takeSnapshot } from '../../src/jobs/take-snapshot.js';
+import { memoryStore } from '../helpers/store-template.js';
 
 const NOW = new Date('2026-11-22T14:30:00Z');
 
@@ -16,6 +19,49 @@ describe('the history a snapshot window needs', () => {
 
   it('rejects a malformed window before anything is synced', () => {
     expect(() => historyNeeded('soon', undefined, NOW)).toThrow(/--window must be like/);
+  });
+});
+
+describe('a snapshot over the history a sync delivered', () => {
+  it('narrows the window to where the history starts, and refuses an as-of before it', async () => {
+    const store = await memoryStore();
+    try {
+      const account = await store.createAccount('acme', 'zendesk');
+      await store.upsert(
+        account.id,
+        'tickets',
+        ['2026-09-10', '2026-10-01', '2026-11-01'].map((d, i) => ({
+          sourceId: `t${i}`,
+          createdAt: `${d}T10:00:00Z`,
+          status: 'solved' as const,
+          tags: [],
+        })),
+      );
+      // A first sync that read from 1 September on (a 90-day window as of 30 November).
+      await store.markCovered(account.id, ['tickets'], 'zendesk', {
+        historyFrom: new Date('2026-09-01T00:00:00Z'),
+      });
+      const rules = loadDefaultRules();
+      // As of a day before any synced history: no figure could be anything but a guess.
+      await expect(
+        takeSnapshot(store, account, { rules, asOf: '2026-08-15', window: '90d' }),
+      ).rejects.toMatchObject({
+        code: 'E_INPUT',
+        message:
+          'acme: its tickets were synced from 2026-09-01 on, so a snapshot as of 2026-08-15 has no synced history to judge; take it as of 2026-09-01 or later, or sync the earlier history first (a snapshot without --no-sync does)',
+      });
+      expect(await store.latestSnapshot(account.id)).toBeUndefined();
+      // Within the synced history: the window starts where it does, and says so.
+      const body = await takeSnapshot(store, account, {
+        rules,
+        asOf: '2026-10-15',
+        window: '90d',
+      });
+      expect(body.period).toMatchObject({ from: '2026-09-01T00:00:00.000Z', narrowed: true });
+      expect(body.metrics.find((m) => m.id === 'tickets.count')).toMatchObject({ value: 2 });
+    } finally {
+      await store.close();
+    }
   });
 });
 

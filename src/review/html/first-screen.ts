@@ -29,7 +29,7 @@ export function firstScreen(s: Summary, links: Links = {}): string {
         ${s.rules.words}${s.rules.storedWith ? ` (${s.rules.storedWith})` : ''}${s.rules.readWith ? ` · ${s.rules.readWith.words}` : ''}
       </p>
       ${s.partial ? html`<p class="note" role="note">⚠ Partial: ${s.partial}</p>` : ''}
-      ${s.earlier ? html`<p class="note urgent" role="note">⚠ ${s.earlier}</p>` : ''}
+      ${s.outside ? html`<p class="note urgent" role="note">⚠ ${s.outside}</p>` : ''}
       ${s.advice.map((a) => html`<p class="note${a.severity === 'urgent' ? ' urgent' : ''}" role="note"><strong>${a.severity === 'urgent' ? '⚠ Urgent' : 'ℹ Advice'}:</strong> ${a.text}</p>`)}
     </header>
     <div class="first">

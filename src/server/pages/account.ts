@@ -143,7 +143,7 @@ function firstScreen(data: AccountPage, links: Links): Raw {
         }
       </p>
       ${s.partial ? html`<p class="note" role="note">⚠ ${s.partial}</p>` : ''}
-      ${s.earlier ? html`<p class="note urgent" role="note">⚠ ${s.earlier}</p>` : ''}
+      ${s.outside ? html`<p class="note urgent" role="note">⚠ ${s.outside}</p>` : ''}
       ${s.advice.filter((a) => a.severity === 'urgent').map((a) => html`<p class="note urgent" role="note"><strong>⚠ Urgent:</strong> ${a.text}</p>`)}
     </header>
     <div class="col col-main">${main ? raw(modelBlock(main, links)) : ''} ${changeBlock(s)}</div>
