@@ -159,7 +159,23 @@ export class HttpClient {
         continue;
       }
       if (status >= 500 && attempt < maxAttempts) {
-        await this.backoff(attempt, status);
+        // A 503 of maintenance or of a resource limit may say when to come back (Zendesk's and
+        // Atlassian's documentation): that wait, not a quicker backoff that spends the attempts.
+        const asked = retryAfterMs(headers);
+        if (asked === undefined) {
+          await this.backoff(attempt, status);
+          continue;
+        }
+        const cap = this.o.maxRetryAfterMs ?? 60_000;
+        if (asked > cap) {
+          throw new MaturityError(
+            'E_CONNECTOR_UNAVAILABLE',
+            `${this.o.tool} answered HTTP ${status} for ${path} and asked to wait ${Math.ceil(asked / 1000)} s (more than the ${Math.ceil(cap / 1000)} s cap); retry later`,
+            { retryAfterMs: asked },
+          );
+        }
+        this.o.onWait?.({ reason: 'retry', ms: asked, status });
+        await this.sleep(asked);
         continue;
       }
       if (options.allowStatus?.includes(status)) {

@@ -199,6 +199,36 @@ describe('tickets: the cursor-based incremental export', () => {
     expect(await ids(store, 'tickets', account.id)).toEqual(['1']);
   });
 
+  it('waits the Retry-After of a 503 (maintenance) rather than spend its retries, then reads the page', async () => {
+    const { sleep, waits } = fakeSleep();
+    nock(BASE)
+      .get(EXPORT)
+      .query(true)
+      .reply(503, '<html>Maintenance</html>', { 'Content-Type': 'text/html', 'Retry-After': '45' });
+    nock(BASE)
+      .get(EXPORT)
+      .query(true)
+      .reply(200, exportPage([ticket(1)], 'c1', true));
+    const [outcome] = await sync(['tickets'], { sleep });
+    expect(outcome).toMatchObject({ ok: true, records: 1 });
+    expect(waits).toEqual([45_000]);
+  });
+
+  it('gives up at once, retryable, when a 503 asks for a wait past the cap', async () => {
+    const { sleep, waits } = fakeSleep();
+    const scope = nock(BASE).get(EXPORT).query(true).reply(503, '', { 'Retry-After': '3600' });
+    const [outcome] = await sync(['tickets'], { sleep });
+    expect(scope.isDone()).toBe(true);
+    expect(waits).toEqual([]);
+    expect(outcome!.ok).toBe(false);
+    expect(outcome!.error).toMatchObject({
+      code: 'E_CONNECTOR_UNAVAILABLE',
+      retryAfterMs: 3_600_000,
+    });
+    expect((outcome!.error as MaturityError).retryable).toBe(true);
+    expect(outcome!.error!.message).toMatch(/answered HTTP 503 .* asked to wait 3600 s/);
+  });
+
   it('fails the stream with one clear sentence when every attempt answers a non-JSON 5xx', async () => {
     nock(BASE)
       .get(EXPORT)
