@@ -347,11 +347,14 @@ export class JsmApi {
     return { ...items, ...(last ? {} : { next: after }) };
   }
 
-  /** The request's feedback (CSAT), or undefined when it has none (404). */
+  /**
+   * The request's feedback (CSAT), or undefined when it has none (404). The method is experimental
+   * in the service desk API, which serves those only to requests that opt in with a header.
+   */
   async feedback(issueId: string): Promise<{ feedback?: Feedback; invalid?: Invalid }> {
     const res = await this.http.get(
       `/rest/servicedeskapi/request/${encodeURIComponent(issueId)}/feedback`,
-      { allowStatus: [404] },
+      { allowStatus: [404], headers: { 'X-ExperimentalApi': 'opt-in' } },
     );
     if (res.status === 404 || res.data === undefined) return {};
     const r = Feedback.safeParse(res.data);

@@ -42,6 +42,8 @@ export interface GetOptions {
   budget?: string;
   /** Accept these statuses as answers instead of errors (e.g. 403/404 for "table not readable"). */
   allowStatus?: number[];
+  /** Headers of this request besides the client's own (e.g. an API's opt-in to a method). */
+  headers?: Record<string, string>;
   /**
    * A quicker reading of a successful body than JSON.parse, for large pages: given the body's
    * bytes, what it returns (anything but undefined) is the result's data as it stands; undefined
@@ -113,6 +115,7 @@ export class HttpClient {
         this.requests++;
         res = await this.http.get<string>(path, {
           params: options.params,
+          ...(options.headers ? { headers: options.headers } : {}),
           ...(options.scan ? { responseType: 'arraybuffer' } : {}),
         });
       } catch (err) {

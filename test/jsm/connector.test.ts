@@ -407,13 +407,32 @@ describe('tickets: the enhanced search, page tokens and the minute boundary', ()
       historyFrom: new Date(last - 10 * MIN),
     });
     expect(out).toMatchObject({ ok: true });
-    expect(sinceOf(fake.stats.searches[before]!.jql)).toBe('2026-02-20 11:15');
+    // The minute of the last issue read, less the look-back, held to the history's start.
+    expect(sinceOf(fake.stats.searches[before]!.jql)).toBe('2026-02-20 11:05');
     expect(await ids(t.store, 'tickets', t.account.id)).toEqual(['30001', '30002', '30003']);
     const [edited] = await t.store.dbForTests.query<{ priority: string }>(
       "SELECT priority FROM tickets WHERE account_id = $1 AND source_id = '30001'",
       [t.account.id],
     );
     expect(edited!.priority).toBe('urgent');
+  });
+
+  it('reads again the minutes before the last one: an issue the search index showed late is not lost', async () => {
+    // Jira's search is eventually consistent: an issue updated at 10:01 may reach the index after
+    // one updated at 10:03 was read.
+    const at = (hhmm: string) => Date.parse(`2026-02-20T${hhmm}:00Z`);
+    const s = itSite([issue(1, at('09:30')), issue(3, at('10:03'))]);
+    const fake = fakeJsm(BASE, s);
+    const historyFrom = new Date(at('08:00'));
+    await syncJsm(t.store, t.account, { streams: ['tickets'], historyFrom });
+    expect(await ids(t.store, 'tickets', t.account.id)).toEqual(['30001', '30003']);
+    s.issues.push(issue(2, at('10:01')));
+    const before = fake.stats.searches.length;
+    const [out] = await syncJsm(t.store, t.account, { streams: ['tickets'], historyFrom });
+    expect(out).toMatchObject({ ok: true });
+    // 10:03 UTC is 11:03 in Berlin; 15 minutes earlier.
+    expect(sinceOf(fake.stats.searches[before]!.jql)).toBe('2026-02-20 10:48');
+    expect(await ids(t.store, 'tickets', t.account.id)).toEqual(['30001', '30002', '30003']);
   });
 
   it('an issue updated while the search is read moves to the end and is stored as it is now', async () => {

@@ -11,7 +11,8 @@ import { faultInjector, type FaultKind } from '../helpers/helpdesk-fake.js';
  * most 100 issues (1,000 when two fields or fewer are asked for) chained by `nextPageToken`, and
  * the changelog inlined up to 5 entries (most recent first, `total` says how many there are);
  * the per-issue changelog; the service desk API's lists (`start`, `limit`, `isLastPage`); the
- * application role and its groups' members (`startAt`, `maxResults` up to 50); request feedback.
+ * application role and its groups' members (`startAt`, `maxResults` up to 50); request feedback
+ * (experimental: only with `X-ExperimentalApi: opt-in`).
  * Faults (429 with Retry-After, 5xx, resets, truncated bodies, slow answers, in turn) replace a
  * share of the answers drawn by a seeded generator, so a run is repeatable.
  */
@@ -174,9 +175,10 @@ export function fakeJsm(base: string, site: FakeSite, o: FakeOptions = {}) {
       const url = new URL(uri, base);
       const key = url.pathname.replace(/\/(issue|request|servicedesk)\/[^/]+/g, '/$1/{id}');
       stats.byPath[key] = (stats.byPath[key] ?? 0) + 1;
-      const fault = await faults.next(() => answer(url));
+      const optIn = this.req.headers['x-experimentalapi'] === 'opt-in';
+      const fault = await faults.next(() => answer(url, optIn));
       if (fault) return fault;
-      const [status, body] = answer(url);
+      const [status, body] = answer(url, optIn);
       return [status, JSON.stringify(body), { 'Content-Type': 'application/json;charset=UTF-8' }];
     });
 
@@ -310,7 +312,8 @@ export function fakeJsm(base: string, site: FakeSite, o: FakeOptions = {}) {
     ];
   };
 
-  function answer(url: URL): [number, unknown] {
+  /** `optIn`: the request carries X-ExperimentalApi: opt-in, which experimental methods need. */
+  function answer(url: URL, optIn: boolean): [number, unknown] {
     const p = url.pathname;
     const q = url.searchParams;
     if (p === '/rest/api/3/myself') return [200, site.myself];
@@ -354,6 +357,12 @@ export function fakeJsm(base: string, site: FakeSite, o: FakeOptions = {}) {
     }
     m = /^\/rest\/servicedeskapi\/request\/([^/]+)\/feedback$/.exec(p);
     if (m) {
+      // An experimental method of the service desk API: refused without the opt-in header.
+      if (!optIn)
+        return [
+          412,
+          { errorMessage: "This API is experimental: set the header 'X-ExperimentalApi: opt-in'" },
+        ];
       const i = site.issues.find((x) => x.id === m![1] || x.key === m![1]);
       if (!i?.satisfaction) return [404, { errorMessage: 'Feedback not found' }];
       return [200, { type: 'csat', rating: i.satisfaction.rating, comment: { body: 'Thanks' } }];

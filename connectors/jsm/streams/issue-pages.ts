@@ -36,7 +36,7 @@ export type ByUpdatedCursor = z.infer<typeof ByUpdatedCursor>;
  * from that minute (JQL compares `updated` to the minute, and `>=` includes it): the issues of that
  * minute are read again and upserted, none is lost. Only while every issue of a page shares the
  * minute asked from does it follow `nextPageToken` through the same search. The next sync starts
- * at the minute of the last issue read.
+ * LOOKBACK_MS before the minute of the last issue read.
  */
 export function advance(
   at: Position,
@@ -49,6 +49,21 @@ export function advance(
     return { done: true, position: { since: moved ? isoMinute(last!) : at.since } };
   if (moved) return { done: false, position: { since: isoMinute(last!) } };
   return { done: false, position: { since: at.since, token: next } };
+}
+
+/**
+ * How far before the saved minute a later sync starts reading. Jira's issue search is eventually
+ * consistent (Atlassian: an update may take seconds to minutes to reach the search index): an
+ * issue updated at 10:01 may not be found yet when one updated at 10:03 is, and a next sync
+ * starting at 10:03 would never read it. Issues are upserted by id, so the ones read again in
+ * this span are stored once.
+ */
+export const LOOKBACK_MS = 15 * 60_000;
+
+/** The minute a sync resuming from `since` starts at: LOOKBACK_MS earlier, not before `from`. */
+export function lookBack(since: string, from: string | null): string {
+  const start = Date.parse(since) - LOOKBACK_MS;
+  return isoMinute(from === null ? start : Math.max(start, Date.parse(from)));
 }
 
 const sameSet = (a: readonly string[], b: readonly string[]) =>
@@ -89,6 +104,10 @@ export async function syncByUpdated(
   };
   let state: ByUpdatedCursor =
     ctx.cursor && sameSet(ctx.cursor.projects, site.projects) ? ctx.cursor : fresh();
+  // A sync that carries on from where the last one ended reads a little of it again; one killed
+  // mid-search resumes at its page token as it was.
+  if (ctx.cursor && state === ctx.cursor && !state.token)
+    state = { ...state, since: lookBack(state.since, state.from) };
   const jql = (since: string, until?: string) =>
     [
       projectClause(site.projects),
