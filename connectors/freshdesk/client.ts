@@ -207,6 +207,18 @@ export class FreshdeskApi {
     return { ...items, ...(next ? { next } : {}) };
   }
 
+  /**
+   * One agent with its groups and roles (https://developers.freshdesk.com/api/#view_agent), which
+   * the list of agents leaves out; undefined when the agent is gone (404) since it was listed.
+   */
+  async agent(id: string): Promise<{ agent?: FreshdeskAgent; invalid?: Invalid }> {
+    const path = `/api/v2/agents/${encodeURIComponent(id)}`;
+    const res = await this.http.get(path, { allowStatus: [404] });
+    if (res.status === 404) return {};
+    const r = FreshdeskAgent.safeParse(res.data);
+    return r.success ? { agent: r.data } : { invalid: invalid(res.data, r.error) };
+  }
+
   /** Every page of a list endpoint (small lists: roles, groups, categories, folders). */
   async all<T>(path: string, schema: z.ZodType<T>, o: { optional?: boolean } = {}) {
     const out: Parsed<T> & { missing?: true } = { items: [], invalid: [] };

@@ -55,6 +55,11 @@ export function generateAccount(o: {
     created_at: old,
     updated_at: old,
   }));
+  // An agent's own view names its groups too (the list of agents does not).
+  for (const agent of a.agents)
+    agent.group_ids = a.groups
+      .filter((g) => (g.agent_ids as number[]).includes(agent.id as number))
+      .map((g) => g.id);
   const tiers = ['Basic', 'Premium', 'Enterprise'];
   a.companies = Array.from({ length: 40 }, (_, i) => ({
     id: 9000 + i,

@@ -109,7 +109,7 @@ describe('the documented samples, mapped', () => {
     const roles = new Map(
       fixture<{ id: number; name: string }[]>('roles.json').map((r) => [String(r.id), r.name]),
     );
-    const [admin, clark, lois] = fixture<unknown[]>('agents.json').map((a) =>
+    const [admin, clark, lois] = fixture<unknown[]>('agents-view.json').map((a) =>
       FreshdeskAgent.parse(a),
     );
     const members = new Map([
@@ -256,6 +256,10 @@ describe('lists through the link header, rate limits and faults', () => {
     nock(BASE).get('/api/v2/roles').query(true).reply(200, fixture('roles.json'), quota(300));
     nock(BASE).get('/api/v2/groups').query(true).reply(200, fixture('groups.json'), quota(40));
     nock(BASE).get('/api/v2/agents').query(true).reply(200, fixture('agents.json'), quota(399));
+    for (const [i, a] of fixture<{ id: number }[]>('agents-view.json').entries())
+      nock(BASE)
+        .get(`/api/v2/agents/${a.id}`)
+        .reply(200, a, quota(398 - i));
     const [outcome] = await syncFreshdesk(t.store, t.account, { streams: ['agents'], sleep });
     expect(outcome).toMatchObject({ ok: true, records: 3 });
     expect(waits).toEqual([60_000]);
@@ -349,6 +353,46 @@ describe('lists through the link header, rate limits and faults', () => {
       'creation-109867',
     ]);
     expect(await ids(t.store, 'kb_articles', t.account.id)).toEqual(['1', '2']);
+  });
+
+  it('agents: the list has no roles or groups, so each agent is read by id; admins and groups stored', async () => {
+    const account = emptyAccount();
+    account.roles = fixture<Record<string, unknown>[]>('roles.json');
+    account.agents = fixture<Record<string, unknown>[]>('agents-view.json');
+    const fake = fakeFreshdesk(BASE, account);
+    const [outcome] = await syncFreshdesk(t.store, t.account, { streams: ['agents'] });
+    expect(outcome).toMatchObject({ ok: true, records: 3 });
+    expect(fake.stats.byPath['/api/v2/agents/432']).toBe(1);
+    const rows = await t.store.dbForTests.query<Record<string, unknown>>(
+      'SELECT source_id, role, group_ids FROM agents WHERE account_id = $1 ORDER BY source_id',
+      [t.account.id],
+    );
+    expect(rows).toEqual([
+      { source_id: '1', role: 'admin', group_ids: [] },
+      { source_id: '432', role: 'agent', group_ids: ['4'] },
+      { source_id: '433', role: 'light', group_ids: [] },
+    ]);
+  });
+
+  it('sla-policies: a key that may not read them (403) leaves them unknown; the other streams go on', async () => {
+    const account = emptyAccount();
+    account.agents = fixture<Record<string, unknown>[]>('agents-view.json');
+    account.companies = fixture<Record<string, unknown>[]>('companies.json');
+    const fake = fakeFreshdesk(BASE, account, { refuse: ['/api/v2/sla_policies'] });
+    const outcomes = await syncFreshdesk(t.store, t.account, {
+      streams: ['sla-policies', 'agents', 'organisations'],
+    });
+    const by = Object.fromEntries(outcomes.map((o) => [o.stream, o]));
+    expect(by['sla-policies']).toMatchObject({
+      ok: true,
+      unavailable: expect.stringMatching(/SLA policies/),
+    });
+    expect(by['agents']).toMatchObject({ ok: true, records: 3 });
+    expect(by['organisations']).toMatchObject({ ok: true });
+    expect(fake.stats.byPath['/api/v2/companies']).toBeGreaterThan(0);
+    const covered = await t.store.coveredKinds(t.account.id);
+    expect(covered.has('slaPolicies')).toBe(false);
+    expect(covered.has('agents') && covered.has('organisations')).toBe(true);
   });
 
   it('satisfaction-ratings: an account without surveys (403) leaves CSAT unknown, not zero', async () => {

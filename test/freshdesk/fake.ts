@@ -40,6 +40,8 @@ export interface FakeOptions {
   slowMs?: number;
   /** Called before a ticket list is answered: changes the account while it is read. */
   beforeTickets?: (query: Record<string, string>, account: FakeAccount) => void;
+  /** Paths the API key may not read: 403 access_denied (the agent's role lacks the privilege). */
+  refuse?: string[];
 }
 
 export interface FakeStats {
@@ -149,6 +151,12 @@ export function fakeFreshdesk(base: string, account: FakeAccount, o: FakeOptions
   function answer(url: URL): [number, unknown, Record<string, string>] {
     const p = url.pathname;
     const q = url.searchParams;
+    if (o.refuse?.includes(p))
+      return [
+        403,
+        { code: 'access_denied', message: 'You are not authorized to perform this action.' },
+        {},
+      ];
     if (p === '/api/v2/agents/me') return [200, account.me, {}];
     if (p === '/api/v2/tickets') {
       stats.ticketQueries.push(Object.fromEntries(q));
@@ -178,7 +186,12 @@ export function fakeFreshdesk(base: string, account: FakeAccount, o: FakeOptions
     }
     if (p === '/api/v2/sla_policies') return paged(url, account.slaPolicies);
     if (p === '/api/v2/groups') return paged(url, account.groups);
-    if (p === '/api/v2/agents') return paged(url, account.agents);
+    // The list leaves out each agent's groups, roles and skills; View an Agent has them.
+    if (p === '/api/v2/agents')
+      return paged(
+        url,
+        account.agents.map(({ group_ids: _g, role_ids: _r, skill_ids: _s, ...a }) => a),
+      );
     if (p === '/api/v2/roles') return paged(url, account.roles);
     if (p === '/api/v2/companies') return paged(url, account.companies);
     if (p === '/api/v2/solutions/categories') return paged(url, account.categories);
@@ -189,7 +202,14 @@ export function fakeFreshdesk(base: string, account: FakeAccount, o: FakeOptions
         account.ratings.filter((r) => Date.parse(r.created_at as string) >= since),
       );
     }
-    let m = /^\/api\/v2\/automations\/(\d+)\/rules$/.exec(p);
+    let m = /^\/api\/v2\/agents\/(\d+)$/.exec(p);
+    if (m) {
+      const agent = account.agents.find((a) => String(a.id) === m![1]);
+      return agent
+        ? [200, { group_ids: [], role_ids: [], skill_ids: [], ...agent }, {}]
+        : [404, { code: 'not_found' }, {}];
+    }
+    m = /^\/api\/v2\/automations\/(\d+)\/rules$/.exec(p);
     if (m) return [200, { rules: account.rules[Number(m[1])] ?? [] }, {}];
     m = /^\/api\/v2\/solutions\/categories\/(\d+)\/folders$/.exec(p);
     if (m) return paged(url, account.folders[m[1]!] ?? []);

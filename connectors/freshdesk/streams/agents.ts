@@ -13,8 +13,8 @@ const KNOWLEDGE_ROLE = /knowledge|content|kb\b/i;
  * An agent with its role and groups. Collaborators (`type: collaborator`) can only add notes: they
  * are light agents. An agent with an administrator role (Account Administrator, Administrator) is
  * an admin; one whose only roles are about knowledge or content is a knowledge role; the others
- * (occasional and field agents too) are agents. Groups come from the agent, or else from the
- * groups' own member lists.
+ * (occasional and field agents too) are agents. Groups come from the agent, and from the groups'
+ * own member lists where they give them.
  */
 export function toAgent(
   a: FreshdeskAgent,
@@ -44,6 +44,9 @@ export function toAgent(
 /**
  * Agents (https://developers.freshdesk.com/api/#list_all_agents), their roles
  * (https://developers.freshdesk.com/api/#roles, small: read whole) and the groups' member lists.
+ * The list of agents carries neither their groups nor their roles (only View an Agent does): each
+ * listed agent without them is read once more by id, one request per agent, so an administrator
+ * is told from an agent and knowledge-only roles are counted apart.
  */
 export const agents = defineStream<FreshdeskConfig, ListCursor>({
   name: 'agents',
@@ -59,7 +62,8 @@ export const agents = defineStream<FreshdeskConfig, ListCursor>({
       ]),
     );
     const members = new Map<string, string[]>();
-    for (const g of (await api.all('/api/v2/groups', FreshdeskGroup)).items)
+    // An API key that may not list groups still gets each agent's own (View an Agent).
+    for (const g of (await api.all('/api/v2/groups', FreshdeskGroup, { optional: true })).items)
       for (const id of g.agent_ids ?? []) members.set(id, [...(members.get(id) ?? []), g.id]);
     await syncList(ctx, {
       path: '/api/v2/agents',
@@ -67,12 +71,24 @@ export const agents = defineStream<FreshdeskConfig, ListCursor>({
       kind: 'agents',
       from: ctx.cursor?.next,
       cursor: listCursor,
-      map: (page) =>
-        mapPage(
-          page,
+      map: async (page) => {
+        const items: FreshdeskAgent[] = [];
+        const invalid = [...page.invalid];
+        for (const a of page.items) {
+          if (a.role_ids != null && a.group_ids != null) {
+            items.push(a);
+            continue;
+          }
+          const one = await api.agent(a.id);
+          if (one.invalid) invalid.push(one.invalid);
+          else if (one.agent) items.push({ ...a, ...one.agent });
+        }
+        return mapPage(
+          { items, invalid },
           recordOrSkip((a) => toAgent(a, roles, members)),
           { domain: Agent },
-        ),
+        );
+      },
     });
   },
 });

@@ -29,7 +29,7 @@ export async function syncList<T, K extends RecordKind, C>(
     kind: K;
     params?: Record<string, string | number>;
     optional?: string;
-    map: (page: Parsed<T>) => MappedPage<RecordOf<K>>;
+    map: (page: Parsed<T>) => MappedPage<RecordOf<K>> | Promise<MappedPage<RecordOf<K>>>;
     from: string | undefined;
     cursor: (next: string | undefined) => C | null;
   },
@@ -41,7 +41,7 @@ export async function syncList<T, K extends RecordKind, C>(
       ...(o.optional ? { optional: true } : {}),
     });
     if (page.missing) throw new SourceUnavailable(o.optional!);
-    const { records, deletes, quarantined } = o.map(page);
+    const { records, deletes, quarantined } = await o.map(page);
     await ctx.commit({
       records: { [o.kind]: records } as RecordBatch,
       ...(deletes.length ? { deletes: { [o.kind]: deletes } } : {}),

@@ -1,5 +1,5 @@
 import { SlaPolicy, type Priority, type SlaMetric } from '../../../src/domain/records.js';
-import { defineStream, noCursor } from '../../shared/define-connector.js';
+import { defineStream, noCursor, SourceUnavailable } from '../../shared/define-connector.js';
 import { mapPage, recordOrSkip } from '../../shared/map-page.js';
 import { FreshdeskApi } from '../client.js';
 import type { FreshdeskConfig } from '../config.js';
@@ -64,7 +64,17 @@ export const slaPolicies = defineStream<FreshdeskConfig, never>({
   cursor: noCursor,
   fullRefresh: true,
   async sync(ctx) {
-    const list = await new FreshdeskApi(ctx.client).all('/api/v2/sla_policies', FreshdeskSlaPolicy);
+    const list = await new FreshdeskApi(ctx.client).all(
+      '/api/v2/sla_policies',
+      FreshdeskSlaPolicy,
+      {
+        optional: true,
+      },
+    );
+    if (list.missing)
+      throw new SourceUnavailable(
+        'Freshdesk does not let this API key read the SLA policies (HTTP 403/404)',
+      );
     const { records, quarantined } = mapPage(list, recordOrSkip(toSlaPolicy), {
       domain: SlaPolicy,
     });
