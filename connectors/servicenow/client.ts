@@ -160,6 +160,21 @@ export async function fetchTablePage(http: HttpClient, q: TablePageQuery): Promi
 }
 
 /**
+ * A page the instance cut short: a transaction quota ("Transaction cancelled: maximum execution
+ * time exceeded") stops a request part-way, and the answer is still HTTP 200, with the rows sent
+ * so far and `"error":{…},"status":"failure"` after them (ServiceNow KB1297438). Such a page is
+ * not the table: taken as it stands, a full pass would end on it and sweep every row it lacks.
+ */
+export class TableCancelled extends MaturityError {
+  constructor(table: string, message: string) {
+    super(
+      'E_CONNECTOR_UNAVAILABLE',
+      `ServiceNow cut the page of table ${table} short (${message}): nothing of it is stored`,
+    );
+  }
+}
+
+/**
  * A Table API body → its rows, flattened (values.ts), and those that are not a record of field
  * values; `items` are the rows as sent.
  */
@@ -167,6 +182,12 @@ export function tableRows(
   data: unknown,
   table: string,
 ): { items: unknown[]; rows: Fields[]; invalid: Invalid[]; length: number } {
+  const failure = ServiceNowErrorBody.safeParse(data);
+  if (failure.success || (data as { status?: unknown } | null)?.status === 'failure') {
+    const error = failure.success ? failure.data.error : undefined;
+    const said = [error?.message, error?.detail].filter(Boolean).join(': ');
+    throw new TableCancelled(table, said || 'status failure');
+  }
   const parsed = ServiceNowTablePage.safeParse(data);
   if (!parsed.success) {
     throw new MaturityError(

@@ -58,6 +58,16 @@ export interface HttpResult<T = unknown> {
   headers: Record<string, string>;
 }
 
+/**
+ * A 2xx body that was not valid JSON on every attempt (cut short in transit, or by the server:
+ * a ServiceNow transaction cancelled part-way). Retryable, as a transport fault.
+ */
+export class BodyNotJson extends MaturityError {
+  constructor(message: string) {
+    super('E_CONNECTOR_UNAVAILABLE', message);
+  }
+}
+
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const RETRYABLE_CODES = new Set([
   'ECONNRESET',
@@ -218,8 +228,7 @@ export class HttpClient {
           continue;
         }
         // Cut short on every attempt: a transport fault, retried later like one.
-        throw new MaturityError(
-          'E_CONNECTOR_UNAVAILABLE',
+        throw new BodyNotJson(
           `${this.o.tool} sent a body that is not valid JSON for ${path} on ${attempt} attempts`,
         );
       }

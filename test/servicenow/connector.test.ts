@@ -6,6 +6,8 @@ import { keyConditions, startCursor } from '../../connectors/servicenow/streams/
 import { incidentToTicket } from '../../connectors/servicenow/map-incident.js';
 import { flattenRow } from '../../connectors/servicenow/values.js';
 import { servicenow } from '../../connectors/servicenow/index.js';
+import { runSync } from '../../connectors/shared/run-sync.js';
+import { storeSyncSink } from '../../src/store/sync-sink.js';
 import { connectAccount } from '../../src/jobs/connect-account.js';
 import { takeSnapshot } from '../../src/jobs/take-snapshot.js';
 import { loadDefaultRules } from '../../src/engine/index.js';
@@ -421,6 +423,54 @@ describe('sync through the Table API', () => {
       [a.id],
     );
     expect(row).toMatchObject({ target_minutes: 480, measured_minutes: 180 });
+  });
+
+  it('reads a page the instance cut short (transaction quota) again in halves, and never sweeps on it', async () => {
+    const a = await account();
+    const def = (n: number): Row => ({
+      sys_id: `def${n}`,
+      name: `P${n} resolution`,
+      type: 'SLA',
+      target: 'resolution',
+      duration: '1970-01-01 08:00:00',
+      collection: 'incident',
+      start_condition: `priority=${n}`,
+      active: 'true',
+      sys_created_on: '2026-01-01 00:00:00',
+      sys_updated_on: '2026-01-01 00:00:00',
+    });
+    const rows = [1, 2, 3, 4].map(def);
+    const run = () =>
+      runSync({
+        sink: storeSyncSink(store, a.id),
+        connector: servicenow as never,
+        config: config({ pageSize: 200 }),
+        client: fastClient([]),
+        streams: ['contract_sla'],
+      });
+    tableApi({ contract_sla: rows });
+    expect((await run())[0]).toMatchObject({ ok: true, records: 4 });
+    expect(await ids(a.id, 'sla_policies')).toHaveLength(4);
+
+    // Pages of 200 are cut short; 100 finish: read again at 100, all four kept.
+    nock.cleanAll();
+    const seen: Seen[] = [];
+    tableApi({ contract_sla: rows }, seen, undefined, { cutAbove: { contract_sla: 100 } });
+    const [halved] = await run();
+    expect(halved).toMatchObject({ ok: true, records: 4 });
+    expect(seen.map((s) => s.query.sysparm_limit)).toEqual(['200', '100']);
+    expect(halved!.warnings?.join()).toMatch(
+      /ServiceNow cut a page of 200 rows short \(.*maximum execution time exceeded.*\); reading 100 at a time/,
+    );
+    expect(await ids(a.id, 'sla_policies')).toHaveLength(4);
+
+    // Cut short down to the smallest page: the stream fails, and nothing stored is swept.
+    nock.cleanAll();
+    tableApi({ contract_sla: rows }, [], undefined, { cutAbove: { contract_sla: 10 } });
+    const [failed] = await run();
+    expect(failed!.ok).toBe(false);
+    expect(failed!.error?.message).toMatch(/ServiceNow cut the page of table contract_sla short/);
+    expect(await ids(a.id, 'sla_policies')).toHaveLength(4);
   });
 
   it('names a requested field the instance dropped, and fails the stream when it is required', async () => {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { MaturityError } from '../../../src/errors.js';
 import { SourceUnavailable, type StreamContext } from '../../shared/define-connector.js';
 import type { Invalid } from '../../shared/map-page.js';
-import { fetchTablePage, type TablePage } from '../client.js';
+import { BodyNotJson } from '../../shared/http-client.js';
+import { fetchTablePage, TableCancelled, type TablePage } from '../client.js';
 import type { ServiceNowConfig } from '../config.js';
 import type { ScannedPage } from '../scan-page.js';
 import type { Fields } from '../values.js';
@@ -75,6 +76,8 @@ export interface TableBatch {
 }
 
 export const DEFAULT_PAGE_SIZE = 1000;
+/** The smallest page asked for after the instance cut pages short: below it the read fails. */
+export const MIN_PAGE_SIZE = 50;
 
 /**
  * Where a run starts. A complete run is followed by a new one: from the start of the table in
@@ -130,7 +133,9 @@ export async function* readTable(
       `table ${spec.table}: a filter with ^NQ cannot be paged by key (the key would bind to its last group)`,
     );
   }
-  const limit = ctx.config.pageSize ?? DEFAULT_PAGE_SIZE;
+  let limit = ctx.config.pageSize ?? DEFAULT_PAGE_SIZE;
+  /** Said with the next batch: the pages were made smaller. */
+  const notes: string[] = [];
   // The key's fields are asked for and required whatever the stream maps.
   const keyFields = spec.mode === 'full' ? ['sys_id'] : ['sys_updated_on', 'sys_id'];
   const fields = [...keyFields.filter((f) => !spec.fields.includes(f)), ...spec.fields];
@@ -143,15 +148,31 @@ export async function* readTable(
   let warnedFields = false;
   const conditionsAt = (c: TableCursor) =>
     [spec.filter, ...keyConditions(spec.mode, c)].filter(Boolean);
-  const fetchAt = (c: TableCursor) =>
-    fetchTablePage(ctx.client, {
-      table: spec.table,
-      fields,
-      query: [...conditionsAt(c), order].join('^'),
-      limit,
-      offset: c.skip,
-      ...(spec.scan ? { scan: true } : {}),
-    });
+  // A page the instance cut short (a transaction past its time quota answers 200 with part of the
+  // rows and an error, or with a body cut mid-row) is read again in halves: keyed paging lets the
+  // page size change between requests. Nothing of a cut page is stored or ends a pass.
+  const fetchAt = async (c: TableCursor): Promise<TablePage> => {
+    for (;;) {
+      try {
+        return await fetchTablePage(ctx.client, {
+          table: spec.table,
+          fields,
+          query: [...conditionsAt(c), order].join('^'),
+          limit,
+          offset: c.skip,
+          ...(spec.scan ? { scan: true } : {}),
+        });
+      } catch (err) {
+        const cut = err instanceof TableCancelled || err instanceof BodyNotJson;
+        if (!cut || limit <= MIN_PAGE_SIZE) throw err;
+        const was = limit;
+        limit = Math.max(MIN_PAGE_SIZE, Math.floor(limit / 2));
+        notes.push(
+          `table ${spec.table}: ServiceNow cut a page of ${was} rows short (${(err as Error).message}); reading ${limit} at a time`,
+        );
+      }
+    }
+  };
   let next: Promise<TablePage> | undefined;
   try {
     for (;;) {
@@ -160,7 +181,7 @@ export async function* readTable(
       const page = await (next ?? fetchAt(cursor));
       next = undefined;
       if (page.kind === 'unavailable') throw new SourceUnavailable(page.reason);
-      const warnings: string[] = [];
+      const warnings: string[] = notes.splice(0);
       if (page.missingFields.length) {
         const missing = page.missingFields.filter((f) => required.includes(f));
         if (missing.length) {
