@@ -409,12 +409,16 @@ describe('sync through the Table API', () => {
         sla('s2', 'completed', 'true'),
         sla('s3', 'completed', 'false'),
         sla('s4', 'cancelled', 'false'),
+        // A resolver group's OLA and a supplier's contract on the same incident: not customer SLAs.
+        { ...sla('s5', 'completed', 'true'), 'sla.type': 'OLA' },
+        { ...sla('s6', 'completed', 'true'), 'sla.type': 'Underpinning contract' },
+        { ...sla('s7', 'completed', 'false'), 'sla.type': 'SLA' },
       ],
     });
     await sync(store, a, ['incident', 'task_sla']);
     const snap = await takeSnapshot(store, a, { rules: loadDefaultRules(), window: 'all' });
     const att = snap.metrics.find((m) => m.id === 'sla.attainment')!;
-    expect(att).toMatchObject({ value: 0.6667, sampleSize: 3, sources: ['sla_outcomes'] });
+    expect(att).toMatchObject({ value: 0.75, sampleSize: 4, sources: ['sla_outcomes'] });
     const [row] = await store.dbForTests.query<{
       target_minutes: number;
       measured_minutes: number;
@@ -423,6 +427,45 @@ describe('sync through the Table API', () => {
       [a.id],
     );
     expect(row).toMatchObject({ target_minutes: 480, measured_minutes: 180 });
+  });
+
+  it('keeps the SLA definitions of incidents, not of changes or catalog tasks, and tells OLAs apart', async () => {
+    const a = await account();
+    const def = (id: string, collection: string, type: string, minutes: string): Row => ({
+      sys_id: id,
+      name: `${collection} ${type}`,
+      type,
+      target: 'response',
+      duration: `1970-01-01 ${minutes}`,
+      collection,
+      start_condition: 'priority=1',
+      active: 'true',
+      sys_created_on: '2026-01-01 00:00:00',
+      sys_updated_on: '2026-01-01 00:00:00',
+    });
+    tableApi({
+      contract_sla: [
+        def('d1', 'incident', 'SLA', '01:00:00'),
+        def('d2', 'sc_task', 'SLA', '00:02:00'),
+        def('d3', 'change_request', 'SLA', '00:15:00'),
+        def('d4', 'incident', 'OLA', '00:30:00'),
+      ],
+    });
+    expect((await sync(store, a, ['contract_sla']))[0]).toMatchObject({ ok: true });
+    const rows = await store.dbForTests.query<{ source_id: string; kind: string }>(
+      'SELECT source_id, kind FROM sla_policies WHERE account_id = $1 ORDER BY source_id',
+      [a.id],
+    );
+    expect(rows).toEqual([
+      { source_id: 'd1', kind: 'sla' },
+      { source_id: 'd4', kind: 'ola' },
+    ]);
+    const snap = await takeSnapshot(store, a, { rules: loadDefaultRules(), window: 'all' });
+    expect(
+      snap.metrics.find((m) => m.id === 'sla.first_response_target_minutes.urgent'),
+    ).toMatchObject({
+      value: 60,
+    });
   });
 
   it('reads a page the instance cut short (transaction quota) again in halves, and never sweeps on it', async () => {

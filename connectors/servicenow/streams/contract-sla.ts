@@ -37,12 +37,25 @@ export function conditionPriorities(condition: string | undefined): Priority[] {
   return found.size ? [...found] : ['urgent', 'high', 'normal', 'low'];
 }
 
-/** contract_sla: an SLA definition (type SLA, OLA or Underpinning contract) with its target. */
+/**
+ * The kind of an SLA definition's `type` (SLA, OLA, Underpinning contract): only an SLA is an
+ * agreement with customers; an OLA binds teams of the provider, an underpinning contract a
+ * supplier. No type reads as SLA, the field's default.
+ */
+export function agreementKind(type: string | undefined): 'sla' | 'ola' | 'uc' {
+  const t = type ? slug(type) : 'sla';
+  return t === 'ola' ? 'ola' : t.startsWith('underpinning') || t === 'uc' ? 'uc' : 'sla';
+}
+
+/**
+ * contract_sla: an SLA definition (type SLA, OLA or Underpinning contract) with its target. A
+ * definition for another task table than incidents (changes, catalog tasks…) is not one of the
+ * helpdesk's: its targets would stand for the incidents' (`collection`, the table it applies to).
+ */
 export function contractSlaToPolicy(f: Fields): Mapped<SlaPolicy> {
   if (bool(f.active) === false) return skip;
-  const type = f.type ? slug(f.type) : 'sla';
-  const kind =
-    type === 'ola' ? 'ola' : type.startsWith('underpinning') || type === 'uc' ? 'uc' : 'sla';
+  if (f.collection && f.collection !== 'incident') return skip;
+  const kind = agreementKind(f.type);
   const minutes = durationMinutes(f.duration);
   const metric = slaMetric(f.target);
   const targets =

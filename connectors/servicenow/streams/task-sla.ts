@@ -1,6 +1,7 @@
 import { SlaOutcome } from '../../../src/domain/records.js';
 import { checked, skip, type Mapped } from '../../shared/map-page.js';
 import { bool, date, durationMinutes, opt, slaMetric, slug, type Fields } from '../values.js';
+import { agreementKind } from './contract-sla.js';
 import { tableStream } from './table-stream.js';
 
 export const taskSlaFields = [
@@ -9,6 +10,7 @@ export const taskSlaFields = [
   'sla',
   'sla.target',
   'sla.duration',
+  'sla.type',
   'stage',
   'has_breached',
   'end_time',
@@ -18,8 +20,13 @@ export const taskSlaFields = [
   'sys_updated_on',
 ] as const;
 
-/** task_sla: one SLA target applied to one task, with its stage and breach flag. */
+/**
+ * task_sla: one SLA target applied to one task, with its stage and breach flag. Only customer SLAs
+ * are outcomes: an OLA or underpinning contract attached to the same incident measures a team or
+ * a supplier, not what customers were promised (sla.attainment follows the SLA definitions).
+ */
 export function taskSlaToOutcome(f: Fields): Mapped<SlaOutcome> {
+  if (agreementKind(f['sla.type']) !== 'sla') return skip;
   const stage = f.stage ? slug(f.stage) : '';
   if (stage === 'cancelled' || stage === 'canceled') return skip;
   const breached = bool(f.has_breached) === true || stage === 'breached';
