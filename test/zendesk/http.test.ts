@@ -2,6 +2,13 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { zendesk } from '../../connectors/zendesk/index.js';
 import { ZendeskConfig } from '../../connectors/zendesk/config.js';
+import {
+  applyEvent,
+  toSlaOutcome,
+  type TargetState,
+} from '../../connectors/zendesk/streams/map-metric-event.js';
+import { ZendeskMetricEvent, ZendeskSlaPolicy } from '../../connectors/zendesk/schemas.js';
+import { toSlaPolicy } from '../../connectors/zendesk/streams/sla-policies.js';
 import { MaturityError } from '../../src/errors.js';
 import { connectAccount } from '../../src/jobs/connect-account.js';
 import { SecretBox } from '../../src/store/secrets.js';
@@ -283,6 +290,75 @@ describe('SLA outcomes: the time-based metric-event export', () => {
     ...extra,
   });
   const apply = { sla: { target: 60, business_hours: false, policy: { id: 5, title: 'Premium' } } };
+
+  it('ignores deleted events: a breach scheduled for a replaced target takes nothing back', () => {
+    const fold = (events: ReturnType<typeof ev>[]) => {
+      const open: Record<string, TargetState> = {};
+      for (const e of events) applyEvent(open, ZendeskMetricEvent.parse(e));
+      return Object.entries(open).map(([k, s]) => toSlaOutcome(k, s));
+    };
+    const tighter = { sla: { ...apply.sla, target: 30 } };
+    // A 60-minute target tightened to 30: the breach at 10:30 happened; the one Zendesk had
+    // scheduled for 11:00 (the old deadline) is marked deleted.
+    expect(
+      fold([
+        ev(1, 'apply_sla', '2026-01-10T10:00:00Z', apply),
+        ev(2, 'apply_sla', '2026-01-10T10:05:00Z', tighter),
+        ev(3, 'breach', '2026-01-10T10:30:00Z', { deleted: false }),
+        ev(4, 'fulfill', '2026-01-10T10:50:00Z'),
+        ev(5, 'breach', '2026-01-10T11:00:00Z', { deleted: true }),
+      ]),
+    ).toEqual([expect.objectContaining({ status: 'breached', targetMinutes: 30 })]);
+    // Only a deleted apply_sla: no SLA applies, so no outcome.
+    expect(
+      fold([
+        ev(1, 'apply_sla', '2026-01-10T10:00:00Z', { ...apply, deleted: true }),
+        ev(2, 'fulfill', '2026-01-10T13:00:00Z'),
+      ]),
+    ).toEqual([]);
+    // An apply_sla without an SLA takes the target away.
+    expect(
+      fold([
+        ev(1, 'apply_sla', '2026-01-10T10:00:00Z', apply),
+        ev(2, 'apply_sla', '2026-01-10T10:10:00Z', { sla: null }),
+      ]),
+    ).toEqual([expect.not.objectContaining({ targetMinutes: expect.anything() })]);
+  });
+
+  it('keeps the pausable and the periodic update targets apart, and reads total_resolution_time', () => {
+    const open: Record<string, TargetState> = {};
+    const upd = (metric: string, target: number) => ({ ...apply.sla, target, metric });
+    for (const e of [
+      {
+        ...ev(1, 'apply_sla', '2026-01-10T10:00:00Z', { sla: upd('x', 60) }),
+        metric: 'periodic_update_time',
+      },
+      {
+        ...ev(2, 'apply_sla', '2026-01-10T10:00:00Z', { sla: upd('x', 240) }),
+        metric: 'pausable_update_time',
+      },
+      { ...ev(3, 'breach', '2026-01-10T11:00:00Z'), metric: 'periodic_update_time' },
+      { ...ev(4, 'fulfill', '2026-01-10T12:00:00Z'), metric: 'pausable_update_time' },
+    ])
+      applyEvent(open, ZendeskMetricEvent.parse(e));
+    const outcomes = Object.entries(open).map(([k, s]) => toSlaOutcome(k, s));
+    expect(outcomes.map((o) => [o.metric, o.targetMinutes, o.status]).sort()).toEqual([
+      ['periodic_update_time', 240, 'met'],
+      ['periodic_update_time', 60, 'breached'],
+    ]);
+    const policy = toSlaPolicy(
+      ZendeskSlaPolicy.parse({
+        id: 9,
+        title: 'Standard',
+        policy_metrics: [
+          { priority: 'high', metric: 'total_resolution_time', target: 480, business_hours: true },
+        ],
+      }),
+    );
+    expect(policy.targets).toEqual([
+      { priority: 'high', metric: 'resolution_time', targetMinutes: 480, businessHours: true },
+    ]);
+  });
 
   it('settles a target breached on one page and fulfilled on the next, re-reading the boundary second without flipping it', async () => {
     const t0 = Date.parse('2026-01-10T10:00:00Z') / 1000;

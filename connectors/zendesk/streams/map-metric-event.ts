@@ -18,7 +18,10 @@ export type TargetState = z.infer<typeof TargetState>;
 
 /**
  * Zendesk metric names ► ours. `reply_time` instance 1 is the first reply, later instances are
- * next replies; group SLA metrics (group_ownership_time) have no equivalent and are skipped.
+ * next replies; `total_resolution_time` (the SLA policies' name for the time to the final solve)
+ * is the resolution time; the pausable update is an update target as the periodic one is (kept
+ * apart by targetKey); group SLA metrics (group_ownership_time) have no equivalent and are
+ * skipped.
  */
 export function slaMetricOf(
   metric: string,
@@ -34,6 +37,8 @@ export function slaMetricOf(
     case 'periodic_update_time':
     case 'resolution_time':
       return metric;
+    case 'total_resolution_time':
+      return 'resolution_time';
     case 'pausable_update_time':
       return 'periodic_update_time';
     default:
@@ -41,8 +46,12 @@ export function slaMetricOf(
   }
 }
 
+/**
+ * One target of one ticket. The pausable and the periodic update targets both read as
+ * periodic_update_time but are two targets of a ticket: the pausable one keeps its own name.
+ */
 export const targetKey = (e: ZendeskMetricEvent, metric: SlaMetric) =>
-  `${e.ticket_id}:${metric}:${e.instance_id ?? 1}`;
+  `${e.ticket_id}:${e.metric === 'pausable_update_time' ? e.metric : metric}:${e.instance_id ?? 1}`;
 export const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 const iso = (s: number) => new Date(s * 1000).toISOString();
 
@@ -50,11 +59,17 @@ const iso = (s: number) => new Date(s * 1000).toISOString();
  * Folds one metric event into the target states. Idempotent: reading an event twice (the
  * time-based export repeats the boundary second) leaves the same state. Only targets an SLA
  * applies to (an apply_sla or breach event) become outcomes.
+ *
+ * A deleted event never happened (Zendesk: ignore any event whose `deleted` is true): a breach
+ * scheduled at the deadline of a target that was met, or replaced by another target, is marked
+ * deleted, and it says nothing about a breach the ticket did have. An apply_sla without `sla`
+ * takes the target away.
  */
 export function applyEvent(
   open: Record<string, TargetState>,
   e: ZendeskMetricEvent,
 ): string | undefined {
+  if (e.deleted) return undefined;
   const metric = slaMetricOf(e.metric, e.instance_id);
   if (!metric) return undefined;
   const key = targetKey(e, metric);
@@ -66,13 +81,13 @@ export function applyEvent(
       e.sla?.target ??
       (e.sla?.target_in_seconds != null ? e.sla.target_in_seconds / 60 : undefined);
     if (target != null && target > 0) s.target = target;
+    else if (!e.sla) delete s.target;
     return key;
   }
   if (!s) return undefined; // no SLA on this metric
   switch (e.type) {
     case 'breach':
-      if (e.deleted) delete s.breachedAt;
-      else s.breachedAt = at;
+      s.breachedAt = at;
       return key;
     case 'fulfill':
       s.fulfilledAt = at;
