@@ -172,14 +172,14 @@ export class ZendeskApi {
     o: {
       budget?: string;
       params?: Record<string, string>;
-      /** 403/404 mean "not available on this account": an empty list, not an error. */
+      /** 403/404 are answers (`missing`, an empty list), not errors: the caller says what they mean. */
       optional?: boolean;
       /** The endpoint has no pagination parameters (e.g. SLA policies). */
       unpaged?: boolean;
       /** Items flagged `deleted: true` are deletions (their ids), not items (e.g. groups). */
       deletions?: boolean;
     } = {},
-  ): Promise<Parsed<T> & { deleted: string[]; next?: PageRef; missing?: boolean }> {
+  ): Promise<Parsed<T> & { deleted: string[]; next?: PageRef; missing?: 403 | 404 }> {
     const target = page && 'path' in page ? page.path : path;
     const params =
       page && 'path' in page
@@ -197,7 +197,7 @@ export class ZendeskApi {
       ...(o.optional ? { allowStatus: [403, 404] } : {}),
     });
     if (res.status === 403 || res.status === 404)
-      return { items: [], invalid: [], deleted: [], missing: true };
+      return { items: [], invalid: [], deleted: [], missing: res.status };
     const env = envelope(listEnvelope(key), res.data, path) as {
       meta?: { has_more: boolean; after_cursor?: string | null } | null;
       next_page?: string | null;

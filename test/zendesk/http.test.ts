@@ -430,6 +430,61 @@ describe('SLA outcomes: the time-based metric-event export', () => {
   });
 });
 
+describe('lists a plan or a role may withhold (403/404)', () => {
+  it('leaves SLA policies and CSAT unknown on a plan without them, and syncs the tickets all the same', async () => {
+    nock(BASE)
+      .get('/api/v2/slas/policies.json')
+      .query(true)
+      .times(2)
+      .reply(403, { error: 'Forbidden', description: 'You do not have access to this page.' });
+    nock(BASE).get('/api/v2/satisfaction_ratings.json').query(true).reply(404, {});
+    nock(BASE)
+      .get(EXPORT)
+      .query(true)
+      .reply(200, exportPage([ticket(1), ticket(2)], 'c1', true));
+    const outcomes = await sync(['tickets', 'sla-policies', 'satisfaction-ratings']);
+    const by = Object.fromEntries(outcomes.map((o) => [o.stream, o]));
+    expect(by['tickets']).toMatchObject({ ok: true, records: 2 });
+    expect(by['sla-policies']).toMatchObject({
+      ok: true,
+      unavailable: expect.stringMatching(/SLA policies .*HTTP 403.*stay unknown/),
+    });
+    expect(by['satisfaction-ratings']).toMatchObject({
+      ok: true,
+      unavailable: expect.stringMatching(/satisfaction ratings .*HTTP 404/),
+    });
+    const covered = await store.coveredKinds(account.id);
+    expect([covered.has('tickets'), covered.has('slaPolicies')]).toEqual([true, false]);
+    expect(covered.has('satisfactionRatings')).toBe(false);
+  });
+
+  it('keeps the stored Help Center articles when the user may no longer read them (403)', async () => {
+    const article = (id: number) => ({
+      id,
+      title: `Article ${id}`,
+      draft: false,
+      created_at: '2026-01-01T00:00:00Z',
+      updated_at: '2026-01-02T00:00:00Z',
+      edited_at: '2026-01-02T00:00:00Z',
+    });
+    nock(BASE)
+      .get('/api/v2/help_center/articles.json')
+      .query(true)
+      .reply(200, { articles: [article(1), article(2)], meta: { has_more: false } });
+    expect((await sync(['kb-articles']))[0]).toMatchObject({ ok: true, records: 2 });
+    nock(BASE).get('/api/v2/help_center/articles.json').query(true).reply(403, {});
+    const [again] = await sync(['kb-articles']);
+    expect(again).toMatchObject({ ok: true, unavailable: expect.stringMatching(/HTTP 403/) });
+    expect(await ids(store, 'kb_articles', account.id)).toEqual(['1', '2']);
+    // No Help Center at all (404) is an empty knowledge base: a real zero.
+    nock(BASE).get('/api/v2/help_center/articles.json').query(true).reply(404, {});
+    const [none] = await sync(['kb-articles']);
+    expect(none).toMatchObject({ ok: true });
+    expect(none!.unavailable).toBeUndefined();
+    expect(await ids(store, 'kb_articles', account.id)).toEqual([]);
+  });
+});
+
 describe('lists: cursor and offset pagination', () => {
   it('follows meta.after_cursor while has_more is true', async () => {
     const api = nock(BASE);

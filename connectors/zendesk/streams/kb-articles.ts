@@ -25,7 +25,7 @@ export function toKbArticle(a: ZendeskArticle): KbArticle {
 
 // https://developer.zendesk.com/api-reference/help_center/help-center-api/articles/#list-articles
 // Help Center has its own rate limit, hence its own budget. An account without Help Center
-// answers 404: that is zero articles.
+// answers 404: that is zero articles. A 403 is a user who may not read them: unknown, not zero.
 export const kbArticles = defineStream<ZendeskConfig, ListCursor>({
   name: 'kb-articles',
   kinds: ['kbArticles'],
@@ -39,6 +39,10 @@ export const kbArticles = defineStream<ZendeskConfig, ListCursor>({
       kind: 'kbArticles',
       budget: budgets.helpCenter,
       optional: true,
+      unavailable: (status) =>
+        status === 403
+          ? 'Zendesk does not let this user read the Help Center articles (HTTP 403): the knowledge base stays unknown'
+          : undefined,
       from: ctx.cursor?.next,
       cursor: listCursor,
       map: (page) => mapPage(page, recordOrSkip(toKbArticle), { domain: KbArticle }),

@@ -76,12 +76,13 @@ export const organisations = defineStream<ZendeskConfig, OrganisationCursor>({
       'organization_fields',
       ZendeskOrganizationField,
     );
+    // Without SLA policies (a plan or a user without them), plans are found by the fields alone.
     const policyPage = await api.listPage(
       '/api/v2/slas/policies.json',
       'sla_policies',
       ZendeskSlaPolicy,
       undefined,
-      { unpaged: true },
+      { unpaged: true, optional: true },
     );
     const policies = mapPage(
       policyPage,

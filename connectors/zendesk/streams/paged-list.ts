@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RecordBatch, RecordKind, RecordOf } from '../../../src/domain/records.js';
-import type { StreamContext } from '../../shared/define-connector.js';
+import { SourceUnavailable, type StreamContext } from '../../shared/define-connector.js';
 import type { MappedPage, Parsed } from '../../shared/map-page.js';
 import { PageRef, ZendeskApi } from '../client.js';
 import type { ZendeskConfig } from '../config.js';
@@ -27,6 +27,11 @@ export async function syncList<T, K extends RecordKind, C>(
     budget?: string;
     params?: Record<string, string>;
     optional?: boolean;
+    /**
+     * With `optional`: why the evidence stays unknown when the list answers 403 or 404; undefined
+     * when that answer is an empty list (a Help Center that does not exist holds no articles).
+     */
+    unavailable?: (status: 403 | 404) => string | undefined;
     /** Items flagged `deleted: true` are deletions (groups). */
     deletions?: boolean;
     /** Maps one page of parsed items (shared mapPage). */
@@ -46,6 +51,8 @@ export async function syncList<T, K extends RecordKind, C>(
       ...(o.optional ? { optional: true } : {}),
       ...(o.deletions ? { deletions: true } : {}),
     });
+    const why = page.missing && o.unavailable?.(page.missing);
+    if (why) throw new SourceUnavailable(why);
     const { records, deletes, quarantined } = o.map(page);
     const gone = [...page.deleted, ...deletes];
     next = page.next;

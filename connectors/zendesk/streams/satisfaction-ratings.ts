@@ -69,6 +69,10 @@ export const satisfactionRatings = defineStream<ZendeskConfig, RatingsCursor>({
       key: 'satisfaction_ratings',
       schema: ZendeskSatisfactionRating,
       kind: 'satisfactionRatings',
+      // CSAT is a plan feature (Support Professional, Suite Growth and up) and an admin's list.
+      optional: true,
+      unavailable: (status) =>
+        `Zendesk does not give this account's satisfaction ratings to this user (HTTP ${status}: CSAT needs Support Professional or Suite Growth and up): satisfaction stays unknown`,
       ...(from > 0 ? { params: { start_time: String(from) } } : {}),
       from: saved?.next,
       cursor: (next) => (next ? { next, from, held } : { held }),

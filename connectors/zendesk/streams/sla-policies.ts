@@ -1,5 +1,5 @@
 import { SlaPolicy, type Priority, type SlaMetric } from '../../../src/domain/records.js';
-import { defineStream, noCursor } from '../../shared/define-connector.js';
+import { defineStream, noCursor, SourceUnavailable } from '../../shared/define-connector.js';
 import { mapPage, recordOrSkip } from '../../shared/map-page.js';
 import { ZendeskApi } from '../client.js';
 import type { ZendeskConfig } from '../config.js';
@@ -55,8 +55,13 @@ export const slaPolicies = defineStream<ZendeskConfig, never>({
       'sla_policies',
       ZendeskSlaPolicy,
       undefined,
-      { unpaged: true },
+      { unpaged: true, optional: true },
     );
+    // SLA policies are a plan feature (Support Professional, Suite Growth and up) and an admin's.
+    if (sla.missing)
+      throw new SourceUnavailable(
+        `Zendesk does not give this account's SLA policies to this user (HTTP ${sla.missing}: SLAs need Support Professional or Suite Growth and up): SLA policies stay unknown`,
+      );
     // Group SLA policies (OLAs between teams) exist on some plans only: 403/404 means none.
     const ola = await api.listPage(
       '/api/v2/group_slas/policies.json',
