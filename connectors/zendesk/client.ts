@@ -145,10 +145,11 @@ export class ZendeskApi {
   }
 
   // https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metric_events/#list-ticket-metric-events
+  // `exclude_deleted`: no events of deleted tickets (the tickets export removes those tickets).
   async metricEvents(startTime: number) {
     const res = await this.http.get('/api/v2/incremental/ticket_metric_events.json', {
       budget: budgets.incremental,
-      params: { start_time: startTime },
+      params: { start_time: startTime, exclude_deleted: true },
     });
     const { ticket_metric_events: events, ...page } = envelope(
       ZendeskMetricEventPage,

@@ -229,6 +229,14 @@ export async function removeRecords(
     `DELETE FROM ${tables[kind].table} WHERE account_id = $1 AND source_id = ANY($2::text[])`,
     [accountId, sourceIds],
   );
+  // A ticket deleted at the source takes its SLA outcomes and its rating with it: they measured
+  // a request that no longer exists, and would still count in SLA attainment and CSAT.
+  if (kind === 'tickets')
+    for (const owned of ['slaOutcomes', 'satisfactionRatings'] as const)
+      await db.query(
+        `DELETE FROM ${tables[owned].table} WHERE account_id = $1 AND ticket_id = ANY($2::text[])`,
+        [accountId, sourceIds],
+      );
 }
 
 /**

@@ -422,7 +422,7 @@ describe('over nock', () => {
     // First sync from SINCE: ticket 7's fulfilment comes without its target (applied before).
     api
       .get(`${EVENTS}.json`)
-      .query({ start_time: String(U) })
+      .query({ start_time: String(U), exclude_deleted: 'true' })
       .reply(
         200,
         page(
@@ -447,17 +447,17 @@ describe('over nock', () => {
     const N = needed.getTime() / 1000;
     api
       .get(`${EVENTS}.json`)
-      .query({ start_time: String(U + 10 * 86_400) })
+      .query({ start_time: String(U + 10 * 86_400), exclude_deleted: 'true' })
       .reply(200, page([], U + 10 * 86_400, true));
     // The backfill: its first page ends at the start held with ticket 7's target still open…
     api
       .get(`${EVENTS}.json`)
-      .query({ start_time: String(N) })
+      .query({ start_time: String(N), exclude_deleted: 'true' })
       .reply(200, page([ev(4, 7, 'apply_sla', U - 100, apply)], U, false));
     // …so it reads on, taking only what settles its own targets (ticket 9's is not its own)…
     api
       .get(`${EVENTS}.json`)
-      .query({ start_time: String(U) })
+      .query({ start_time: String(U), exclude_deleted: 'true' })
       .reply(
         200,
         page(
@@ -474,7 +474,7 @@ describe('over nock', () => {
     // …and stops once they are settled, long before the incremental position.
     const unread = api
       .get(`${EVENTS}.json`)
-      .query({ start_time: String(U + 3600) })
+      .query({ start_time: String(U + 3600), exclude_deleted: 'true' })
       .reply(200, page([], U + 3600, true));
     const second = await syncZendesk(store, account, {
       baseUrl: BASE,

@@ -90,9 +90,25 @@ describe('tickets: the cursor-based incremental export', () => {
       .get(EXPORT)
       .query((q) => q.cursor === 'c1')
       .reply(200, exportPage([ticket(2, { status: 'deleted' }), ticket(3)], 'c2', true));
+    // Ticket 2 was measured and rated by an earlier sync.
+    const outcome2 = {
+      ticketId: '2',
+      metric: 'first_reply_time' as const,
+      status: 'breached' as const,
+    };
+    await store.upsert(account.id, 'slaOutcomes', [
+      { sourceId: '1:first_reply_time:1', ...outcome2, ticketId: '1', status: 'met' },
+      { sourceId: '2:first_reply_time:1', ...outcome2 },
+    ]);
+    await store.upsert(account.id, 'satisfactionRatings', [
+      { sourceId: 'r2', ticketId: '2', score: 'bad', createdAt: '2026-01-12T10:00:00Z' },
+    ]);
     const [outcome] = await sync(['tickets']);
     expect(outcome).toMatchObject({ ok: true, pages: 2, quarantined: 0 });
     expect(await ids(store, 'tickets', account.id)).toEqual(['1', '3']);
+    // A deleted ticket takes its SLA outcome and its rating with it; ticket 1 keeps its own.
+    expect(await ids(store, 'sla_outcomes', account.id)).toEqual(['1:first_reply_time:1']);
+    expect(await ids(store, 'satisfaction_ratings', account.id)).toEqual([]);
     const [t1] = await store.dbForTests.query<Record<string, unknown>>(
       'SELECT first_response_minutes, reopen_count, reassignment_count, agent_replies, channel, priority FROM tickets WHERE account_id = $1 AND source_id = $2',
       [account.id, '1'],
@@ -379,7 +395,7 @@ describe('SLA outcomes: the time-based metric-event export', () => {
       });
     api
       .get(EVENTS)
-      .query({ start_time: String(t0 + 3600) })
+      .query({ start_time: String(t0 + 3600), exclude_deleted: 'true' })
       .reply(200, {
         ticket_metric_events: [
           ev(3, 'breach', '2026-01-10T11:00:00Z', { deleted: false }),
