@@ -17,7 +17,21 @@ export const cli = defineCli({
     user: { help: 'a user with the itil role (and read on the tables in the README)', arg: 'user' },
     password: { help: "the user's password", arg: 'password', secret: true },
     oauthToken: {
-      help: 'an OAuth access token (instead of --user/--password)',
+      help: 'an OAuth access token (instead of --user/--password; it expires, so syncs stop)',
+      arg: 'token',
+      secret: true,
+    },
+    oauthClientId: {
+      help: "the OAuth application's client id (with --oauth-refresh-token)",
+      arg: 'id',
+    },
+    oauthClientSecret: {
+      help: "the OAuth application's client secret (with --oauth-refresh-token)",
+      arg: 'secret',
+      secret: true,
+    },
+    oauthRefreshToken: {
+      help: 'an OAuth refresh token: access tokens are made from it as they expire',
       arg: 'token',
       secret: true,
     },
@@ -28,17 +42,33 @@ export const cli = defineCli({
     },
   },
   input(f) {
-    if (f.oauthToken && (f.user || f.password))
-      throw inputError('give either --user and --password, or --oauth-token, not both');
-    if (!f.oauthToken && !(f.user && f.password))
-      throw inputError('--user and --password are required (or --oauth-token)');
+    const ways = [
+      f.user || f.password ? '--user and --password' : '',
+      f.oauthToken ? '--oauth-token' : '',
+      f.oauthRefreshToken || f.oauthClientId || f.oauthClientSecret ? '--oauth-refresh-token' : '',
+    ].filter(Boolean);
+    if (ways.length > 1) throw inputError(`give one way to sign in, not ${ways.join(' and ')}`);
+    if (f.oauthRefreshToken || f.oauthClientId || f.oauthClientSecret) {
+      if (!(f.oauthRefreshToken && f.oauthClientId && f.oauthClientSecret))
+        throw inputError(
+          '--oauth-refresh-token needs --oauth-client-id and --oauth-client-secret (all three)',
+        );
+    } else if (!f.oauthToken && !(f.user && f.password))
+      throw inputError(
+        '--user and --password are required (or --oauth-token, or --oauth-refresh-token)',
+      );
     return {
       config: {
         instance: f.instance,
         ...(f.baseUrl ? { baseUrl: f.baseUrl } : {}),
         ...(f.user ? { user: f.user } : {}),
+        ...(f.oauthClientId ? { oauthClientId: f.oauthClientId } : {}),
       },
-      secret: f.oauthToken ? { oauthToken: f.oauthToken } : { password: f.password },
+      secret: f.oauthRefreshToken
+        ? { oauthRefreshToken: f.oauthRefreshToken, oauthClientSecret: f.oauthClientSecret }
+        : f.oauthToken
+          ? { oauthToken: f.oauthToken }
+          : { password: f.password },
     };
   },
   example: ['--instance', 'https://acme.service-now.com', '--user', 'reader', '--password', 'pw'],

@@ -1,6 +1,7 @@
 import { MaturityError, zodSentence } from '../../src/errors.js';
 import type { ConnectionCheck } from '../shared/define-connector.js';
-import { HttpClient, type HttpClientOptions } from '../shared/http-client.js';
+import { z } from 'zod';
+import { HttpClient, type FormPost, type HttpClientOptions } from '../shared/http-client.js';
 import { invalid, type Invalid } from '../shared/map-page.js';
 import type { ServiceNowConfig, ServiceNowSecret } from './config.js';
 import { ServiceNowErrorBody, ServiceNowRow, ServiceNowTablePage } from './schemas.js';
@@ -17,9 +18,12 @@ export function createServiceNowClient(
   secret: ServiceNowSecret,
   options: Partial<HttpClientOptions> = {},
 ): HttpClient {
-  const auth = secret.oauthToken
-    ? `Bearer ${secret.oauthToken}`
-    : `Basic ${Buffer.from(`${config.user ?? ''}:${secret.password ?? ''}`).toString('base64')}`;
+  const refresh = secret.oauthRefreshToken;
+  const auth = refresh
+    ? undefined
+    : secret.oauthToken
+      ? `Bearer ${secret.oauthToken}`
+      : `Basic ${Buffer.from(`${config.user ?? ''}:${secret.password ?? ''}`).toString('base64')}`;
   return new HttpClient({
     tool: 'ServiceNow',
     baseURL: config.baseUrl ?? config.instance,
@@ -27,8 +31,46 @@ export function createServiceNowClient(
     // several minutes is normal, so the cap is higher than for per-minute APIs.
     maxRetryAfterMs: 15 * 60_000,
     ...options,
-    headers: { Authorization: auth, ...options.headers },
+    headers: { ...(auth ? { Authorization: auth } : {}), ...options.headers },
+    ...(refresh
+      ? {
+          authorize: (post) =>
+            accessToken(post, config.oauthClientId ?? '', secret.oauthClientSecret ?? '', refresh),
+        }
+      : {}),
   });
+}
+
+const TokenAnswer = z.looseObject({ access_token: z.string().min(1) });
+
+/**
+ * An access token from the refresh token: POST /oauth_token.do with grant_type=refresh_token
+ * (ServiceNow's OAuth token endpoint). Refused (400/401: the refresh token expired or was
+ * revoked, or the client is wrong), the credentials must be given again.
+ */
+async function accessToken(
+  post: FormPost,
+  clientId: string,
+  clientSecret: string,
+  refreshToken: string,
+): Promise<string> {
+  const res = await post('/oauth_token.do', {
+    grant_type: 'refresh_token',
+    client_id: clientId,
+    client_secret: clientSecret,
+    refresh_token: refreshToken,
+  });
+  const token = TokenAnswer.safeParse(res.data);
+  if (res.status === 200 && token.success) return `Bearer ${token.data.access_token}`;
+  if (res.status >= 500)
+    throw new MaturityError(
+      'E_CONNECTOR_UNAVAILABLE',
+      `ServiceNow's token endpoint answered HTTP ${res.status}: retry later`,
+    );
+  throw new MaturityError(
+    'E_CONNECTOR_AUTH',
+    `ServiceNow refused the OAuth refresh token (HTTP ${res.status} from /oauth_token.do): it may have expired or been revoked, or --oauth-client-id and its secret are wrong; connect again`,
+  );
 }
 
 export interface TablePageQuery {
@@ -264,7 +306,11 @@ export async function checkConnection(
   config: ServiceNowConfig,
 ): Promise<ConnectionCheck> {
   const where = config.baseUrl ?? config.instance;
-  const credentials = config.user ? '--user and --password' : '--oauth-token';
+  const credentials = config.user
+    ? '--user and --password'
+    : config.oauthClientId
+      ? '--oauth-client-id, its secret and the refresh token'
+      : '--oauth-token';
   let page: TablePage;
   try {
     page = await fetchTablePage(http, {

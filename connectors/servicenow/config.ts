@@ -43,6 +43,8 @@ export const serviceNowConfig = (addresses: AddressPolicy = cliAddresses) =>
     baseUrl: addressUrl(addresses).optional(),
     /** Basic-auth user (not secret); absent with an OAuth token. */
     user: z.string().min(1).max(200).optional(),
+    /** The OAuth application's client id, with a refresh token (Application Registry). */
+    oauthClientId: z.string().min(1).max(200).optional(),
     /** Records per Table API page (sysparm_limit). */
     pageSize: z.number().int().min(1).max(10_000).optional(),
     /** Surveys count for CSAT when triggered by a record of these tables (default: incident). */
@@ -55,14 +57,24 @@ export const serviceNowConfig = (addresses: AddressPolicy = cliAddresses) =>
 export const ServiceNowConfig = serviceNowConfig();
 export type ServiceNowConfig = z.infer<typeof ServiceNowConfig>;
 
-/** Basic auth (with config.user) or an OAuth bearer token. */
+/**
+ * Basic auth (with config.user), an OAuth access token as it stands, or an OAuth refresh token
+ * with the application's secret (config.oauthClientId), from which access tokens are made as
+ * they expire (an instance's last 30 minutes by default).
+ */
 export const ServiceNowSecret = z
   .object({
     password: z.string().min(1).max(1000).optional(),
     oauthToken: z.string().min(1).max(5000).optional(),
+    oauthRefreshToken: z.string().min(1).max(5000).optional(),
+    oauthClientSecret: z.string().min(1).max(1000).optional(),
   })
-  .refine((s) => Boolean(s.password || s.oauthToken), {
+  .refine((s) => Boolean(s.password || s.oauthToken || s.oauthRefreshToken), {
     path: ['password'],
-    message: 'required (or --oauth-token)',
+    message: 'required (or --oauth-token, or --oauth-refresh-token)',
+  })
+  .refine((s) => !s.oauthRefreshToken || s.oauthClientSecret, {
+    path: ['oauthClientSecret'],
+    message: 'required with --oauth-refresh-token',
   });
 export type ServiceNowSecret = z.infer<typeof ServiceNowSecret>;

@@ -28,7 +28,19 @@ export interface HttpClientOptions {
   addresses?: AddressPolicy;
   /** The resolver (node:dns lookup), replaced in tests. */
   lookup?: typeof dnsLookup;
+  /**
+   * An Authorization header that expires (an OAuth access token got with a refresh token): made
+   * before the first request, and made again once when a request answers 401. `post` is this
+   * client's own form POST (same host guard, no retries), for the token endpoint.
+   */
+  authorize?: (post: FormPost) => Promise<string>;
 }
+
+/** A form-encoded POST through the client's connection (for a token endpoint). */
+export type FormPost = (
+  path: string,
+  form: Record<string, string>,
+) => Promise<{ status: number; data: unknown }>;
 
 export interface Budget {
   /** Requests allowed per window (the vendor's documented limit), e.g. 10 per 60 s. */
@@ -90,6 +102,8 @@ export class HttpClient {
   private readonly budgets = new Map<string, { budget: Budget; sent: number[] }>();
   /** When the server said its quota is used up: wait until this instant. */
   private readonly pausedUntil = new Map<string, number>();
+  /** The header `authorize` made last (undefined: not yet, or to be made again). */
+  private authorization: string | undefined;
   requests = 0;
 
   constructor(private readonly o: HttpClientOptions) {
@@ -118,34 +132,30 @@ export class HttpClient {
   async get<T = unknown>(path: string, options: GetOptions = {}): Promise<HttpResult<T>> {
     const maxAttempts = this.o.maxAttempts ?? 5;
     const budget = options.budget ?? 'default';
+    let reauthorized = false;
     for (let attempt = 1; ; attempt++) {
       await this.takeBudget(budget);
+      if (this.o.authorize && this.authorization === undefined)
+        this.authorization = await this.o.authorize(this.formPost);
+      const sent = {
+        ...options.headers,
+        ...(this.authorization ? { Authorization: this.authorization } : {}),
+      };
       let res: AxiosResponse<string>;
       try {
         this.requests++;
         res = await this.http.get<string>(path, {
           params: options.params,
-          ...(options.headers ? { headers: options.headers } : {}),
+          ...(Object.keys(sent).length ? { headers: sent } : {}),
           ...(options.scan ? { responseType: 'arraybuffer' } : {}),
         });
       } catch (err) {
         const code = (err as { code?: string }).code ?? '';
-        if (code === ADDRESS_REFUSED) {
-          throw new MaturityError(
-            'E_INPUT',
-            `${this.o.tool} at ${this.o.baseURL} is not called: ${(err as Error).message}`,
-            { cause: err },
-          );
-        }
         if (RETRYABLE_CODES.has(code) && attempt < maxAttempts) {
           await this.backoff(attempt);
           continue;
         }
-        throw new MaturityError(
-          'E_CONNECTOR_UNAVAILABLE',
-          `${this.o.tool} could not be reached at ${this.o.baseURL} (${code || (err as Error).message})`,
-          { cause: err },
-        );
+        throw this.unreached(err);
       }
       const headers = lowerHeaders(res.headers);
       this.noteQuota(budget, headers);
@@ -189,6 +199,13 @@ export class HttpClient {
         }
         this.o.onWait?.({ reason: 'retry', ms: asked, status });
         await this.sleep(asked);
+        continue;
+      }
+      // An access token that expired since it was made: a new one, then the same request once.
+      if (status === 401 && this.o.authorize && !reauthorized) {
+        reauthorized = true;
+        this.authorization = undefined;
+        attempt--;
         continue;
       }
       if (options.allowStatus?.includes(status)) {
@@ -235,6 +252,35 @@ export class HttpClient {
       return { status, data: parsed as T, headers };
     }
   }
+
+  /** A request that got no answer, as one line: a refused address is the user's input. */
+  private unreached(err: unknown): MaturityError {
+    const code = (err as { code?: string }).code ?? '';
+    if (code === ADDRESS_REFUSED)
+      return new MaturityError(
+        'E_INPUT',
+        `${this.o.tool} at ${this.o.baseURL} is not called: ${(err as Error).message}`,
+        { cause: err },
+      );
+    return new MaturityError(
+      'E_CONNECTOR_UNAVAILABLE',
+      `${this.o.tool} could not be reached at ${this.o.baseURL} (${code || (err as Error).message})`,
+      { cause: err },
+    );
+  }
+
+  /** A form POST for `authorize` (a token endpoint): one request, its status and parsed body. */
+  private readonly formPost: FormPost = async (path, form) => {
+    this.requests++;
+    try {
+      const res = await this.http.post<string>(path, new URLSearchParams(form).toString(), {
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
+      return { status: res.status, data: safeJson(res.data) };
+    } catch (err) {
+      throw this.unreached(err);
+    }
+  };
 
   private async backoff(attempt: number, status?: number): Promise<void> {
     const ms = this.backoffMs(attempt);

@@ -1,7 +1,11 @@
 import { readdirSync } from 'node:fs';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { checkConnection, fetchTablePage } from '../../connectors/servicenow/client.js';
+import {
+  checkConnection,
+  createServiceNowClient,
+  fetchTablePage,
+} from '../../connectors/servicenow/client.js';
 import { keyConditions, startCursor } from '../../connectors/servicenow/streams/read-table.js';
 import { incidentToTicket } from '../../connectors/servicenow/map-incident.js';
 import { flattenRow } from '../../connectors/servicenow/values.js';
@@ -127,6 +131,59 @@ describe('connect servicenow', () => {
       box,
       clientOptions: { sleep: async () => {}, backoffMs: 1 },
     });
+
+  it('signs in with an OAuth refresh token: a new access token when the last one expires', async () => {
+    const tokens: Record<string, string>[] = [];
+    nock(BASE)
+      .post('/oauth_token.do')
+      .times(2)
+      .reply(function (_uri, body) {
+        tokens.push(Object.fromEntries(new URLSearchParams(body as string)));
+        return [200, { access_token: `A${tokens.length}`, token_type: 'Bearer', expires_in: 1800 }];
+      });
+    const auth: string[] = [];
+    nock(BASE)
+      .get('/api/now/table/incident')
+      .query(true)
+      .times(3)
+      .reply(function () {
+        const a = String(this.req.headers.authorization);
+        auth.push(a);
+        // The first access token expires after one request.
+        return a === 'Bearer A1' && auth.length > 1
+          ? [401, { error: { message: 'User Not Authenticated', detail: null }, status: 'failure' }]
+          : [200, { result: [{ sys_id: 'inc1' }] }];
+      });
+    const client = createServiceNowClient(
+      config({ user: undefined, oauthClientId: 'cid' }),
+      { oauthRefreshToken: 'r1', oauthClientSecret: 's1' },
+      { sleep: async () => {}, backoffMs: 1 },
+    );
+    const read = () =>
+      fetchTablePage(client, { table: 'incident', fields: ['sys_id'], limit: 1, offset: 0 });
+    expect(await read()).toMatchObject({ kind: 'page', rows: [{ sys_id: 'inc1' }] });
+    expect(await read()).toMatchObject({ kind: 'page', rows: [{ sys_id: 'inc1' }] });
+    expect(auth).toEqual(['Bearer A1', 'Bearer A1', 'Bearer A2']);
+    expect(tokens).toEqual([
+      { grant_type: 'refresh_token', client_id: 'cid', client_secret: 's1', refresh_token: 'r1' },
+      { grant_type: 'refresh_token', client_id: 'cid', client_secret: 's1', refresh_token: 'r1' },
+    ]);
+
+    // A refresh token the instance no longer takes: one sentence, the credentials to give again.
+    nock.cleanAll();
+    nock(BASE).post('/oauth_token.do').reply(401, { error: 'access_denied' });
+    const revoked = createServiceNowClient(
+      config({ user: undefined, oauthClientId: 'cid' }),
+      { oauthRefreshToken: 'old', oauthClientSecret: 's1' },
+      { sleep: async () => {}, backoffMs: 1 },
+    );
+    await expect(
+      fetchTablePage(revoked, { table: 'incident', fields: ['sys_id'], limit: 1, offset: 0 }),
+    ).rejects.toMatchObject({
+      code: 'E_CONNECTOR_AUTH',
+      message: expect.stringMatching(/refused the OAuth refresh token \(HTTP 401/),
+    });
+  });
 
   it('checks with one incident and stores the account', async () => {
     const seen: Seen[] = [];
