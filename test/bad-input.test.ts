@@ -152,6 +152,17 @@ function writeInputs(): void {
   put('roles-list.yaml', '- tier1\n- tier2\n');
 }
 
+/** `maturity connect servicenow` for a well-formed instance, with these flags. */
+const snConnect = (...flags: string[]) => [
+  'connect',
+  'servicenow',
+  '--name',
+  'sn',
+  '--instance',
+  'https://acme.service-now.com',
+  ...flags,
+];
+
 type Case = [area: string, argv: string[], stderr: string | RegExp, env?: Record<string, string>];
 
 // [area, command line, the one line on stderr (after "maturity: "), extra environment]
@@ -431,34 +442,12 @@ const cases: Case[] = [
   // connect: flags are checked before anything is reached or stored
   [
     'connect',
-    [
-      'connect',
-      'servicenow',
-      '--name',
-      'sn',
-      '--instance',
-      'https://acme.service-now.com',
-      '--oauth-client-id',
-      'cid',
-      '--oauth-refresh-token',
-      'r',
-    ],
+    snConnect('--oauth-client-id', 'cid', '--oauth-refresh-token', 'r'),
     '--oauth-refresh-token needs --oauth-client-id and --oauth-client-secret (all three)',
   ],
   [
     'connect',
-    [
-      'connect',
-      'servicenow',
-      '--name',
-      'sn',
-      '--instance',
-      'https://acme.service-now.com',
-      '--oauth-token',
-      'o',
-      '--oauth-refresh-token',
-      'r',
-    ],
+    snConnect('--oauth-token', 'o', '--oauth-refresh-token', 'r'),
     'give one way to sign in, not --oauth-token and --oauth-refresh-token',
   ],
   [

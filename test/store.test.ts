@@ -86,6 +86,51 @@ describe.each(backends)('store on $name', (backend) => {
     ]);
   });
 
+  it('removes what a ticket owns (SLA outcomes, rating) with it, deleted or swept', async () => {
+    store = await backend.open();
+    const a = await store.createAccount('acme', 'records');
+    await store.upsert(
+      a.id,
+      'tickets',
+      ['1', '2', '3'].map((id) => ticket(id)),
+    );
+    const owned = (id: string) => ({ ticketId: id, createdAt: '2026-06-01T12:00:00Z' });
+    await store.upsert(
+      a.id,
+      'slaOutcomes',
+      ['1', '2', '3'].map((id) => ({
+        sourceId: `o${id}`,
+        ticketId: id,
+        metric: 'first_reply_time' as const,
+        status: 'met' as const,
+      })),
+    );
+    await store.upsert(
+      a.id,
+      'satisfactionRatings',
+      ['1', '2', '3'].map((id) => ({ sourceId: `r${id}`, score: 'good' as const, ...owned(id) })),
+    );
+    await store.remove(a.id, 'tickets', ['2']);
+    // A full pass that saw only ticket 1 sweeps ticket 3.
+    const since = (
+      await store.dbForTests.query<{ since: string }>(
+        "SELECT (now() + interval '1 second')::text AS since",
+      )
+    )[0]!.since;
+    await new Promise((r) => setTimeout(r, 1100));
+    await store.upsert(a.id, 'tickets', [ticket('1')]);
+    expect(await store.sweep(a.id, 'tickets', since, 'tickets')).toBe(1);
+    const left = async (table: string) =>
+      (
+        await store!.dbForTests.query<{ id: string }>(
+          `SELECT ticket_id AS id FROM ${table} WHERE account_id = $1 ORDER BY 1`,
+          [a.id],
+        )
+      ).map((r) => r.id);
+    expect(await left('sla_outcomes')).toEqual(['1']);
+    expect(await left('satisfaction_ratings')).toEqual(['1']);
+  });
+
   it('stores every value exactly as given, whatever characters it holds', async () => {
     // Pages travel to the database in COPY's text format (src/store/copy-text.ts): each value
     // that format treats specially, or that an array literal does, comes back unchanged.

@@ -224,8 +224,9 @@ export function tableRows(
   data: unknown,
   table: string,
 ): { items: unknown[]; rows: Fields[]; invalid: Invalid[]; length: number } {
-  const failure = ServiceNowErrorBody.safeParse(data);
-  if (failure.success || (data as { status?: unknown } | null)?.status === 'failure') {
+  const body = data as { error?: unknown; status?: unknown } | null;
+  if (body?.error != null || body?.status === 'failure') {
+    const failure = ServiceNowErrorBody.safeParse(data);
     const error = failure.success ? failure.data.error : undefined;
     const said = [error?.message, error?.detail].filter(Boolean).join(': ');
     throw new TableCancelled(table, said || 'status failure');

@@ -229,14 +229,19 @@ export async function removeRecords(
     `DELETE FROM ${tables[kind].table} WHERE account_id = $1 AND source_id = ANY($2::text[])`,
     [accountId, sourceIds],
   );
-  // A ticket deleted at the source takes its SLA outcomes and its rating with it: they measured
-  // a request that no longer exists, and would still count in SLA attainment and CSAT.
-  if (kind === 'tickets')
-    for (const owned of ['slaOutcomes', 'satisfactionRatings'] as const)
-      await db.query(
-        `DELETE FROM ${tables[owned].table} WHERE account_id = $1 AND ticket_id = ANY($2::text[])`,
-        [accountId, sourceIds],
-      );
+  if (kind === 'tickets') await removeTicketsOwn(db, accountId, sourceIds);
+}
+
+/**
+ * A ticket deleted at the source (or swept) takes its SLA outcomes and its rating with it: they
+ * measured a request that no longer exists, and would still count in SLA attainment and CSAT.
+ */
+async function removeTicketsOwn(db: Db, accountId: number, ticketIds: string[]): Promise<void> {
+  for (const owned of ['slaOutcomes', 'satisfactionRatings'] as const)
+    await db.query(
+      `DELETE FROM ${tables[owned].table} WHERE account_id = $1 AND ticket_id = ANY($2::text[])`,
+      [accountId, ticketIds],
+    );
 }
 
 /**
@@ -257,26 +262,24 @@ export async function sweepRecords(
   if (createdFrom !== undefined && !('createdAt' in tables[kind].fields))
     throw new Error(`${kind} records have no creation time to sweep from`);
   const from = createdFrom === undefined ? '' : ' AND r.created_at >= $4::timestamptz';
-  const rows = await db.query<{ n: number }>(
+  const tickets = kind === 'tickets';
+  const rows = await db.query<{ n: number; ids: string[] | null }>(
     `WITH gone AS (
        DELETE FROM ${tables[kind].table} r
         WHERE r.account_id = $1 AND r.synced_at < $2::timestamptz${from}
           AND NOT EXISTS (SELECT 1 FROM quarantine q
                            WHERE q.account_id = r.account_id AND q.stream = $3
                              AND q.source_id = r.source_id AND q.at >= $2::timestamptz)
-        RETURNING 1)
-     SELECT count(*)::int AS n FROM gone`,
+        RETURNING r.source_id)
+     SELECT count(*)::int AS n, ${tickets ? 'array_agg(source_id)' : 'NULL::text[]'} AS ids FROM gone`,
     createdFrom === undefined
       ? [accountId, since, stream]
       : [accountId, since, stream, createdFrom],
   );
+  if (tickets && rows[0]?.ids?.length) await removeTicketsOwn(db, accountId, rows[0].ids);
   return rows[0]?.n ?? 0;
 }
 
-/**
- * The account's tickets created before `from`, when none was created after `to` (every ticket
- * stored is older than the window from..to): how many, and the first and last creation.
- */
 /**
  * For a window that holds none of the account's tickets: the stored tickets when they all lie on
  * one side of it (before `from`, or after `to`), with how many and when the first and the last was
